@@ -1,3 +1,59 @@
-fn main() {
-    println!("Hello, world!");
+//! The `netrepl` binary: reads the command line, picks a mode, hands over.
+
+use std::io::{IsTerminal, stdin, stdout};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use netrepl::render::Style;
+use netrepl::repl;
+use netrepl::session::{Format, Session};
+
+/// An interactive REPL for learning networking: Python's socket functions,
+/// answered by the real operating system.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Run one line and exit (status 1 if it fails)
+    #[arg(short = 'c', value_name = "LINE")]
+    command: Option<String>,
+
+    /// Output format: pretty (for people), python (CPython's repr) or json
+    #[arg(long, value_name = "NAME", default_value = "pretty", value_parser = Format::NAMES)]
+    format: String,
+
+    /// No colour (also when NO_COLOR is set or output is not a terminal)
+    #[arg(long)]
+    no_color: bool,
+
+    /// A script to run, one line at a time
+    script: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let format = Format::parse(&cli.format).unwrap_or(Format::Pretty);
+    let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none() && stdout().is_terminal();
+    let style = Style { colour };
+    let mut session = Session::new(format);
+    let status = if let Some(line) = &cli.command {
+        match repl::run_and_show(&mut session, line, style) {
+            repl::Flow::Continue { ok: false } => 1,
+            _ => 0,
+        }
+    } else if let Some(path) = &cli.script {
+        match std::fs::File::open(path) {
+            Ok(file) => repl::run_lines(&mut session, std::io::BufReader::new(file), style),
+            Err(e) => {
+                eprintln!("netrepl: cannot open {}: {e}", path.display());
+                2
+            }
+        }
+    } else if stdin().is_terminal() {
+        repl::run_interactive(&mut session, style)
+    } else {
+        repl::run_lines(&mut session, stdin().lock(), style)
+    };
+    ExitCode::from(u8::try_from(status).unwrap_or(1))
 }

@@ -1,0 +1,255 @@
+//! This machine and its addresses: the notes' `get_ip_4`/`get_ip_6` helpers,
+//! the interface list, and `ipinfo`, which explains any address.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+
+use crate::addressing::{self, prefix_mask_v4, prefix_mask_v6};
+use crate::error::{CommandError, CommandResult};
+use crate::ffi;
+use crate::output::{Output, Table, View};
+use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::resolver;
+use crate::value::{Value, bytes_repr};
+
+/// Documentation addresses (RFC 5737, RFC 3849): connecting a UDP socket to
+/// them only asks the kernel for a route; no packet is sent anywhere.
+const ROUTE_PROBE_V4: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(203, 0, 113, 1)), 9);
+const ROUTE_PROBE_V6: SocketAddr = SocketAddr::new(IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1)), 9);
+
+/// The source address the kernel would use for outbound traffic.
+fn outbound_address(probe: SocketAddr) -> Option<IpAddr> {
+    let bind: SocketAddr = match probe {
+        SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
+        SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
+    };
+    let socket = UdpSocket::bind(bind).ok()?;
+    socket.connect(probe).ok()?;
+    Some(socket.local_addr().ok()?.ip())
+}
+
+pub const GET_IP_4: Command = Command {
+    name: "get_ip_4",
+    params: &[],
+    style: CallStyle::Python,
+    topic: Topic::ThisMachine,
+    python: None,
+    summary: "This machine's primary IPv4 address, found without sending a packet",
+    description: "Connects a UDP socket to an outside address and reads which local address the kernel picked for it. A UDP connect only chooses a route, so nothing is sent. Without a route out it falls back to gethostbyname(gethostname()).",
+    network: false,
+    examples: &[Example {
+        input: "get_ip_4",
+        output: "'[..].[..].[..].[..]'",
+    }],
+    run: |_| {
+        let ip = match outbound_address(ROUTE_PROBE_V4) {
+            Some(ip) => ip.to_string(),
+            None => {
+                let host = ffi::host_name().unwrap_or_default();
+                resolver::resolve_one(host.as_bytes(), libc::AF_INET)?.to_string()
+            }
+        };
+        Ok(Output::plain(Value::Str(ip)))
+    },
+};
+
+pub const GET_IP_6: Command = Command {
+    name: "get_ip_6",
+    params: &[],
+    style: CallStyle::Python,
+    topic: Topic::ThisMachine,
+    python: None,
+    summary: "This machine's primary IPv6 address, found without sending a packet",
+    description: "The IPv6 twin of get_ip_4: asks the kernel which source address it would use to reach the IPv6 Internet. Without an IPv6 route it falls back to the first IPv6 address getaddrinfo gives for this host's name.",
+    network: false,
+    examples: &[Example {
+        input: "get_ip_6",
+        output: "'[..]:[..]'",
+    }],
+    run: |_| {
+        if let Some(ip) = outbound_address(ROUTE_PROBE_V6) {
+            return Ok(Output::plain(Value::Str(ip.to_string())));
+        }
+        let host = ffi::host_name().unwrap_or_default();
+        let hints = dns_lookup::AddrInfoHints {
+            flags: 0,
+            address: libc::AF_INET6,
+            socktype: libc::SOCK_STREAM,
+            protocol: 0,
+        };
+        let found = resolver::lookup(Some(&host), Some("0"), hints)?;
+        let first = found.first().ok_or_else(|| {
+            CommandError::os_error("no IPv6 address found").explain("This machine has no IPv6 route and its name has no IPv6 address.")
+        })?;
+        Ok(Output::plain(Value::Str(resolver::numeric_host(&first.sockaddr))))
+    },
+};
+
+pub const INTERFACES: Command = Command {
+    name: "interfaces",
+    params: &[],
+    style: CallStyle::Python,
+    topic: Topic::ThisMachine,
+    python: None,
+    summary: "This machine's network interfaces with their addresses and prefixes",
+    description: "Lists every network interface and its addresses, with the prefix length that says how big its network is (a /24 holds 256 addresses). lo is the loopback interface every machine has.",
+    network: false,
+    examples: &[Example {
+        input: "interfaces",
+        output: "[..]{'name': 'lo', 'address': '127.0.0.1', 'prefix': 8, [..]",
+    }],
+    run: |_| {
+        let list = if_addrs::get_if_addrs().map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(0)))?;
+        let mut rows = Vec::new();
+        let mut values = Vec::new();
+        for iface in list {
+            let (ip, prefix) = match &iface.addr {
+                if_addrs::IfAddr::V4(a) => (IpAddr::V4(a.ip), a.prefixlen),
+                if_addrs::IfAddr::V6(a) => (IpAddr::V6(a.ip), a.prefixlen),
+            };
+            let kind = addressing::classify(ip).0.name();
+            let network = network_of(ip, prefix);
+            rows.push(vec![
+                iface.name.clone(),
+                ip.to_string(),
+                prefix.to_string(),
+                network.clone(),
+                kind.to_string(),
+            ]);
+            values.push(Value::Dict(vec![
+                ("name".into(), Value::Str(iface.name)),
+                ("address".into(), Value::Str(ip.to_string())),
+                ("prefix".into(), Value::Int(i128::from(prefix))),
+                ("network".into(), Value::Str(network)),
+                ("kind".into(), Value::str(kind)),
+            ]));
+        }
+        let table = Table {
+            headers: vec!["interface", "address", "prefix", "network", "kind"],
+            rows,
+        };
+        Ok(Output::with_view(Value::List(values), View::Table(table)))
+    },
+};
+
+/// `10.1.2.3` with prefix 8 is on `10.0.0.0/8`.
+fn network_of(ip: IpAddr, prefix: u8) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("{}/{prefix}", Ipv4Addr::from(u32::from(v4) & prefix_mask_v4(prefix))),
+        IpAddr::V6(v6) => format!("{}/{prefix}", Ipv6Addr::from(u128::from(v6) & prefix_mask_v6(prefix))),
+    }
+}
+
+pub const IPINFO: Command = Command {
+    name: "ipinfo",
+    params: &[Param::required("address", ArgKind::Text)],
+    style: CallStyle::Python,
+    topic: Topic::ThisMachine,
+    python: None,
+    summary: "Everything about an address: version, kind, network, binary and hex",
+    description: "Explains an IPv4 or IPv6 address: its version and size in bits, what kind it is (loopback, private, link-local, multicast, documentation, shared, global...), the special block it belongs to, and its integer, hex, binary and packed forms. With a prefix (10.1.2.3/24) it also shows that network's range and size.",
+    network: false,
+    examples: &[
+        Example {
+            input: "ipinfo 192.168.1.10/24",
+            output: "{'address': '192.168.1.10', 'version': 4, 'bits': 32, 'kind': 'private', 'block': '192.168.0.0/16', [..]'network': '192.168.1.0/24', [..]",
+        },
+        Example {
+            input: "ipinfo ::1",
+            output: "{'address': '::1', 'version': 6, 'bits': 128, 'kind': 'loopback', [..]",
+        },
+    ],
+    run: ipinfo,
+};
+
+fn ipinfo(args: &Args) -> CommandResult<Output> {
+    let text = crate::convert::text(args.get(0).unwrap_or(&Value::None), "ipinfo", 1)?;
+    let (addr_text, prefix_text) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text.as_str(), None),
+    };
+    let ip: IpAddr = addr_text.parse().map_err(|_| {
+        CommandError::value_error(format!("{} does not appear to be an IPv4 or IPv6 address", crate::value::str_repr(addr_text)))
+            .explain("Write an address like 192.168.1.10 or 2001:db8::1, optionally with a prefix such as /24.")
+    })?;
+    let bits: u8 = if ip.is_ipv4() { 32 } else { 128 };
+    let prefix = match prefix_text {
+        None => None,
+        Some(p) => Some(p.parse::<u8>().ok().filter(|p| *p <= bits).ok_or_else(|| {
+            CommandError::value_error(format!("{} is not a valid netmask", crate::value::str_repr(p)))
+                .explain(format!("A prefix length is a number from 0 to {bits}."))
+        })?),
+    };
+    let (kind, block) = addressing::classify(ip);
+    let (integer, packed, binary) = match ip {
+        IpAddr::V4(v4) => {
+            let octets = v4.octets();
+            let binary = octets.iter().map(|o| format!("{o:08b}")).collect::<Vec<_>>().join(".");
+            (u128::from(u32::from(v4)), octets.to_vec(), binary)
+        }
+        IpAddr::V6(v6) => {
+            let binary = v6.segments().iter().map(|s| format!("{s:016b}")).collect::<Vec<_>>().join(":");
+            (u128::from(v6), v6.octets().to_vec(), binary)
+        }
+    };
+    let mut fields: Vec<(String, Value)> = vec![
+        ("address".into(), Value::Str(ip.to_string())),
+        ("version".into(), Value::Int(if ip.is_ipv4() { 4 } else { 6 })),
+        ("bits".into(), Value::Int(i128::from(bits))),
+        ("kind".into(), Value::str(kind.name())),
+        ("block".into(), block.map_or(Value::None, |(net, p)| Value::Str(format!("{net}/{p}")))),
+        ("meaning".into(), Value::str(kind.explanation())),
+        ("integer".into(), Value::Int(integer as i128)),
+        ("hex".into(), Value::Str(format!("0x{}", packed.iter().map(|b| format!("{b:02x}")).collect::<String>()))),
+        ("binary".into(), Value::Str(binary)),
+        ("packed".into(), Value::Bytes(packed)),
+    ];
+    if let Some(prefix) = prefix {
+        fields.extend(network_fields(ip, prefix));
+    }
+    let rows = fields
+        .iter()
+        .filter(|(_, v)| *v != Value::None)
+        .map(|(k, v)| {
+            let shown = match v {
+                Value::Str(s) => s.clone(),
+                Value::Bytes(b) => bytes_repr(b),
+                other => other.repr(),
+            };
+            vec![k.clone(), shown]
+        })
+        .collect();
+    let table = Table {
+        headers: vec!["field", "value"],
+        rows,
+    };
+    Ok(Output::with_view(Value::Dict(fields), View::Table(table)))
+}
+
+fn network_fields(ip: IpAddr, prefix: u8) -> Vec<(String, Value)> {
+    let (first, last, total, mask) = match ip {
+        IpAddr::V4(v4) => {
+            let mask = prefix_mask_v4(prefix);
+            let net = u32::from(v4) & mask;
+            let last = net | !mask;
+            (
+                IpAddr::V4(net.into()),
+                IpAddr::V4(last.into()),
+                1u128 << (32 - u32::from(prefix)),
+                Ipv4Addr::from(mask).to_string(),
+            )
+        }
+        IpAddr::V6(v6) => {
+            let mask = prefix_mask_v6(prefix);
+            let net = u128::from(v6) & mask;
+            let total = if prefix == 0 { u128::MAX } else { 1u128 << (128 - u32::from(prefix)) };
+            (IpAddr::V6(net.into()), IpAddr::V6((net | !mask).into()), total, Ipv6Addr::from(mask).to_string())
+        }
+    };
+    vec![
+        ("network".into(), Value::Str(format!("{first}/{prefix}"))),
+        ("netmask".into(), Value::Str(mask)),
+        ("first".into(), Value::Str(first.to_string())),
+        ("last".into(), Value::Str(last.to_string())),
+        ("addresses".into(), Value::Int(total as i128)),
+    ]
+}

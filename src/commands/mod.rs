@@ -1,0 +1,39 @@
+//! The commands, one file per family. `COMMANDS` is the registry's list.
+
+mod addrinfo;
+mod constants;
+mod hostnames;
+mod local;
+mod packing;
+mod services;
+
+pub use addrinfo::socket_address;
+
+use crate::registry::Command;
+
+pub static COMMANDS: &[Command] = &[
+    hostnames::GETHOSTNAME,
+    hostnames::GETHOSTBYNAME,
+    hostnames::GETHOSTBYNAME_EX,
+    hostnames::GETFQDN,
+    hostnames::GETHOSTBYADDR,
+    addrinfo::GETADDRINFO,
+    addrinfo::GETNAMEINFO,
+    services::GETSERVBYNAME,
+    services::GETSERVBYPORT,
+    services::GETPROTOBYNAME,
+    services::PORTS,
+    packing::INET_ATON,
+    packing::INET_NTOA,
+    packing::INET_PTON,
+    packing::INET_NTOP,
+    packing::HTONS,
+    packing::NTOHS,
+    packing::HTONL,
+    packing::NTOHL,
+    local::GET_IP_4,
+    local::GET_IP_6,
+    local::INTERFACES,
+    local::IPINFO,
+    constants::CONSTANTS,
+];

@@ -1,0 +1,409 @@
+//! The only module with `unsafe`: thin wrappers over the C library calls that no
+//! crate covers (the netdb look-ups behind `gethostbyname_ex`, `gethostbyaddr`, the
+//! services and protocols databases, and the classic address converters).
+//!
+//! Every wrapper calls the reentrant (`_r`) form where one exists, so look-ups may
+//! run on several threads at once, and copies the result out before returning.
+
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
+use std::net::IpAddr;
+
+/// What `struct hostent` holds, copied into owned Rust values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostEntry {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub addresses: Vec<IpAddr>,
+}
+
+unsafe extern "C" {
+    fn gethostbyname_r(
+        name: *const c_char,
+        ret: *mut libc::hostent,
+        buf: *mut c_char,
+        buflen: libc::size_t,
+        result: *mut *mut libc::hostent,
+        h_errnop: *mut c_int,
+    ) -> c_int;
+    fn gethostbyaddr_r(
+        addr: *const c_void,
+        len: libc::socklen_t,
+        family: c_int,
+        ret: *mut libc::hostent,
+        buf: *mut c_char,
+        buflen: libc::size_t,
+        result: *mut *mut libc::hostent,
+        h_errnop: *mut c_int,
+    ) -> c_int;
+    fn getservbyname_r(
+        name: *const c_char,
+        proto: *const c_char,
+        ret: *mut libc::servent,
+        buf: *mut c_char,
+        buflen: libc::size_t,
+        result: *mut *mut libc::servent,
+    ) -> c_int;
+    fn getservbyport_r(
+        port: c_int,
+        proto: *const c_char,
+        ret: *mut libc::servent,
+        buf: *mut c_char,
+        buflen: libc::size_t,
+        result: *mut *mut libc::servent,
+    ) -> c_int;
+    fn getprotobyname_r(
+        name: *const c_char,
+        ret: *mut libc::protoent,
+        buf: *mut c_char,
+        buflen: libc::size_t,
+        result: *mut *mut libc::protoent,
+    ) -> c_int;
+    fn hstrerror(code: c_int) -> *const c_char;
+    fn inet_aton(text: *const c_char, out: *mut libc::in_addr) -> c_int;
+    fn inet_pton(family: c_int, text: *const c_char, out: *mut c_void) -> c_int;
+    fn inet_ntop(family: c_int, src: *const c_void, dst: *mut c_char, size: libc::socklen_t) -> *const c_char;
+}
+
+/// Runs a reentrant look-up with a buffer that grows while the call says ERANGE.
+fn with_growing_buffer(mut call: impl FnMut(&mut [c_char]) -> c_int) -> c_int {
+    let mut size = 4096;
+    loop {
+        let mut buf = vec![0 as c_char; size];
+        let rc = call(&mut buf);
+        if rc != libc::ERANGE || size >= 1 << 20 {
+            return rc;
+        }
+        size *= 4;
+    }
+}
+
+/// Reads a NULL-terminated array of C strings.
+///
+/// # Safety
+/// `list` must be NULL or point at a NULL-terminated array of valid C strings.
+unsafe fn string_list(list: *mut *mut c_char) -> Vec<String> {
+    let mut out = Vec::new();
+    if list.is_null() {
+        return out;
+    }
+    let mut at = list;
+    // SAFETY: the caller guarantees the array is NULL-terminated.
+    unsafe {
+        while !(*at).is_null() {
+            out.push(CStr::from_ptr(*at).to_string_lossy().into_owned());
+            at = at.add(1);
+        }
+    }
+    out
+}
+
+/// # Safety
+/// `h` must point at a hostent filled in by the C library.
+unsafe fn copy_hostent(h: *const libc::hostent) -> HostEntry {
+    // SAFETY: the fields of a hostent from libc are valid C data.
+    unsafe {
+        let h = &*h;
+        let name = if h.h_name.is_null() {
+            String::new()
+        } else {
+            CStr::from_ptr(h.h_name).to_string_lossy().into_owned()
+        };
+        let aliases = string_list(h.h_aliases);
+        let mut addresses = Vec::new();
+        let mut at = h.h_addr_list;
+        while !at.is_null() && !(*at).is_null() {
+            let raw = *at as *const u8;
+            match (h.h_addrtype, h.h_length) {
+                (libc::AF_INET, 4) => {
+                    let octets: [u8; 4] = std::ptr::read_unaligned(raw as *const [u8; 4]);
+                    addresses.push(IpAddr::from(octets));
+                }
+                (libc::AF_INET6, 16) => {
+                    let octets: [u8; 16] = std::ptr::read_unaligned(raw as *const [u8; 16]);
+                    addresses.push(IpAddr::from(octets));
+                }
+                _ => {}
+            }
+            at = at.add(1);
+        }
+        HostEntry {
+            name,
+            aliases,
+            addresses,
+        }
+    }
+}
+
+/// The resolver's error code (`h_errno`) after a failed host look-up.
+pub type HErrno = i32;
+
+pub fn host_by_name(name: &CStr) -> Result<HostEntry, HErrno> {
+    let mut entry = None;
+    let mut h_errno = 0;
+    with_growing_buffer(|buf| {
+        // SAFETY: every pointer is valid for the call; the result points into `buf`,
+        // which lives until we copy it out below.
+        unsafe {
+            let mut ret: libc::hostent = std::mem::zeroed();
+            let mut result: *mut libc::hostent = std::ptr::null_mut();
+            let rc = gethostbyname_r(
+                name.as_ptr(),
+                &mut ret,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+                &mut h_errno,
+            );
+            if !result.is_null() {
+                entry = Some(copy_hostent(result));
+            }
+            rc
+        }
+    });
+    entry.ok_or(h_errno)
+}
+
+pub fn host_by_addr(addr: IpAddr) -> Result<HostEntry, HErrno> {
+    let (family, octets): (c_int, Vec<u8>) = match addr {
+        IpAddr::V4(a) => (libc::AF_INET, a.octets().to_vec()),
+        IpAddr::V6(a) => (libc::AF_INET6, a.octets().to_vec()),
+    };
+    let mut entry = None;
+    let mut h_errno = 0;
+    with_growing_buffer(|buf| {
+        // SAFETY: as in `host_by_name`; `octets` outlives the call.
+        unsafe {
+            let mut ret: libc::hostent = std::mem::zeroed();
+            let mut result: *mut libc::hostent = std::ptr::null_mut();
+            let rc = gethostbyaddr_r(
+                octets.as_ptr() as *const c_void,
+                octets.len() as libc::socklen_t,
+                family,
+                &mut ret,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+                &mut h_errno,
+            );
+            if !result.is_null() {
+                entry = Some(copy_hostent(result));
+            }
+            rc
+        }
+    });
+    entry.ok_or(h_errno)
+}
+
+/// The resolver's message for an `h_errno` code, as `hstrerror(3)` gives it.
+pub fn host_error_text(code: HErrno) -> String {
+    // SAFETY: hstrerror returns a pointer to a static string.
+    unsafe {
+        let text = hstrerror(code);
+        if text.is_null() {
+            return format!("Resolver error {code}");
+        }
+        CStr::from_ptr(text).to_string_lossy().into_owned()
+    }
+}
+
+/// The C library's message for a `getaddrinfo` error code.
+pub fn gai_error_text(code: i32) -> String {
+    // SAFETY: gai_strerror returns a pointer to a static string.
+    unsafe {
+        let text = libc::gai_strerror(code);
+        if text.is_null() {
+            return format!("Unknown error {code}");
+        }
+        CStr::from_ptr(text).to_string_lossy().into_owned()
+    }
+}
+
+fn optional_ptr(s: Option<&CStr>) -> *const c_char {
+    s.map_or(std::ptr::null(), CStr::as_ptr)
+}
+
+/// A service entry: its official name and port in host byte order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceEntry {
+    pub name: String,
+    pub port: u16,
+    pub protocol: String,
+    pub aliases: Vec<String>,
+}
+
+/// # Safety
+/// `s` must point at a servent filled in by the C library.
+unsafe fn copy_servent(s: *const libc::servent) -> ServiceEntry {
+    // SAFETY: the fields of a servent from libc are valid C data.
+    unsafe {
+        let s = &*s;
+        ServiceEntry {
+            name: CStr::from_ptr(s.s_name).to_string_lossy().into_owned(),
+            port: u16::from_be(s.s_port as u16),
+            protocol: CStr::from_ptr(s.s_proto).to_string_lossy().into_owned(),
+            aliases: string_list(s.s_aliases),
+        }
+    }
+}
+
+pub fn service_by_name(name: &CStr, proto: Option<&CStr>) -> Option<ServiceEntry> {
+    let mut entry = None;
+    with_growing_buffer(|buf| {
+        // SAFETY: valid pointers for the call; the result points into `buf`.
+        unsafe {
+            let mut ret: libc::servent = std::mem::zeroed();
+            let mut result: *mut libc::servent = std::ptr::null_mut();
+            let rc = getservbyname_r(
+                name.as_ptr(),
+                optional_ptr(proto),
+                &mut ret,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+            );
+            if !result.is_null() {
+                entry = Some(copy_servent(result));
+            }
+            rc
+        }
+    });
+    entry
+}
+
+/// `port` is in host byte order; the C call wants network order.
+pub fn service_by_port(port: u16, proto: Option<&CStr>) -> Option<ServiceEntry> {
+    let mut entry = None;
+    with_growing_buffer(|buf| {
+        // SAFETY: valid pointers for the call; the result points into `buf`.
+        unsafe {
+            let mut ret: libc::servent = std::mem::zeroed();
+            let mut result: *mut libc::servent = std::ptr::null_mut();
+            let rc = getservbyport_r(
+                c_int::from(port.to_be()),
+                optional_ptr(proto),
+                &mut ret,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+            );
+            if !result.is_null() {
+                entry = Some(copy_servent(result));
+            }
+            rc
+        }
+    });
+    entry
+}
+
+pub fn protocol_by_name(name: &CStr) -> Option<i32> {
+    let mut number = None;
+    with_growing_buffer(|buf| {
+        // SAFETY: valid pointers for the call; the result points into `buf`.
+        unsafe {
+            let mut ret: libc::protoent = std::mem::zeroed();
+            let mut result: *mut libc::protoent = std::ptr::null_mut();
+            let rc = getprotobyname_r(name.as_ptr(), &mut ret, buf.as_mut_ptr(), buf.len(), &mut result);
+            if !result.is_null() {
+                number = Some((*result).p_proto);
+            }
+            rc
+        }
+    });
+    number
+}
+
+/// `inet_aton(3)`: accepts the classic short and hex forms (`127.1`, `0x7f.1`).
+pub fn parse_inet_aton(text: &CStr) -> Option<[u8; 4]> {
+    // SAFETY: valid pointers; in_addr is plain data.
+    unsafe {
+        let mut out: libc::in_addr = std::mem::zeroed();
+        (inet_aton(text.as_ptr(), &mut out) != 0).then(|| out.s_addr.to_ne_bytes())
+    }
+}
+
+/// Why `inet_pton(3)` failed.
+#[derive(Debug, PartialEq)]
+pub enum PtonError {
+    /// The text is not an address of that family.
+    Invalid,
+    /// The family is not supported (the errno).
+    Family(i32),
+}
+
+pub fn parse_inet_pton(family: c_int, text: &CStr) -> Result<Vec<u8>, PtonError> {
+    let mut out = [0u8; 16];
+    // SAFETY: `out` is large enough for either family.
+    let rc = unsafe { inet_pton(family, text.as_ptr(), out.as_mut_ptr() as *mut c_void) };
+    match rc {
+        1 => Ok(match family {
+            libc::AF_INET => out[..4].to_vec(),
+            _ => out.to_vec(),
+        }),
+        0 => Err(PtonError::Invalid),
+        _ => Err(PtonError::Family(std::io::Error::last_os_error().raw_os_error().unwrap_or(0))),
+    }
+}
+
+/// `inet_ntop(3)`; the caller has checked the length for the family.
+pub fn format_inet_ntop(family: c_int, packed: &[u8]) -> Result<String, i32> {
+    let mut buf = [0 as c_char; 64];
+    // SAFETY: `packed` has the length of the family's address; `buf` is large enough.
+    unsafe {
+        let text = inet_ntop(
+            family,
+            packed.as_ptr() as *const c_void,
+            buf.as_mut_ptr(),
+            buf.len() as libc::socklen_t,
+        );
+        if text.is_null() {
+            return Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0));
+        }
+        Ok(CStr::from_ptr(text).to_string_lossy().into_owned())
+    }
+}
+
+/// This machine's host name, as `gethostname(2)` gives it.
+pub fn host_name() -> std::io::Result<String> {
+    let mut buf = [0 as c_char; 256];
+    // SAFETY: `buf` is writable for its length; the name is NUL-terminated on success.
+    unsafe {
+        if libc::gethostname(buf.as_mut_ptr(), buf.len()) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        buf[buf.len() - 1] = 0;
+        Ok(CStr::from_ptr(buf.as_ptr()).to_string_lossy().into_owned())
+    }
+}
+
+/// A C string for a look-up, or `None` when the text holds a NUL byte.
+pub fn c_string(bytes: &[u8]) -> Option<CString> {
+    CString::new(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inet_aton_accepts_short_forms() {
+        let text = c_string(b"127.1").unwrap();
+        assert_eq!(parse_inet_aton(&text), Some([127, 0, 0, 1]));
+        let bad = c_string(b"1.2.3.256").unwrap();
+        assert_eq!(parse_inet_aton(&bad), None);
+    }
+
+    #[test]
+    fn inet_pton_rejects_wrong_family_text() {
+        let text = c_string(b"::1").unwrap();
+        assert_eq!(parse_inet_pton(libc::AF_INET, &text), Err(PtonError::Invalid));
+        assert_eq!(parse_inet_pton(libc::AF_INET6, &text).unwrap().len(), 16);
+    }
+
+    #[test]
+    fn inet_ntop_formats_both_families() {
+        assert_eq!(format_inet_ntop(libc::AF_INET, &[10, 0, 0, 1]).unwrap(), "10.0.0.1");
+        let mut v6 = [0u8; 16];
+        v6[15] = 1;
+        assert_eq!(format_inet_ntop(libc::AF_INET6, &v6).unwrap(), "::1");
+    }
+}

@@ -1,0 +1,97 @@
+//! `help` and `help NAME`, written from the command registry and the constants.
+
+use std::fmt::Write;
+
+use crate::constants;
+use crate::error::{CommandError, CommandResult, PyException};
+use crate::output::Output;
+use crate::registry::{self, Command, Topic};
+
+const WIDTH: usize = 78;
+
+pub fn help(topic: Option<&str>) -> CommandResult<Output> {
+    let Some(name) = topic else {
+        return Ok(Output::text(overview()));
+    };
+    if let Some(command) = registry::find(name) {
+        return Ok(Output::text(command_help(command)));
+    }
+    if let Some(c) = constants::find(name) {
+        let shown = constants::constant_value(c);
+        return Ok(Output::text(format!(
+            "{} = {}\n  {}\n  Python: socket.{}",
+            c.name,
+            c.value,
+            c.meaning,
+            if c.class.is_some() { format!("{} -> {}", c.name, shown.repr()) } else { c.name.to_string() }
+        )));
+    }
+    let candidates = registry::all().iter().map(|c| c.name).chain(constants::CONSTANTS.iter().map(|c| c.name));
+    let suggestion = registry::suggestions(name, candidates).first().map(|s| s.to_string());
+    let mut message = format!("no help for '{name}'");
+    if let Some(s) = &suggestion {
+        message.push_str(&format!(". Did you mean: '{s}'?"));
+    }
+    Err(CommandError::new(PyException::NameError, message).explain("Type help to list every command."))
+}
+
+fn overview() -> String {
+    let mut out = String::from("Commands, by topic (help NAME, or NAME?, tells more):\n");
+    for topic in Topic::ALL {
+        let _ = write!(out, "\n{}\n", topic.title());
+        for c in registry::all().iter().filter(|c| c.topic == topic) {
+            let _ = writeln!(out, "  {:<18} {}", c.name, c.summary);
+        }
+    }
+    out.push_str(
+        "\nType commands like a shell (inet_aton 10.0.0.1) or paste Python\n\
+         (socket.inet_aton(\"10.0.0.1\")). _ is the last result; x = ... keeps one.\n\
+         Settings: :format pretty|python|json, :vars, :quit (or Ctrl-D).",
+    );
+    out
+}
+
+pub fn command_help(c: &Command) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", c.signature());
+    let _ = writeln!(out, "  {}\n", c.summary);
+    for line in wrap(c.description, WIDTH - 2) {
+        let _ = writeln!(out, "  {line}");
+    }
+    out.push('\n');
+    match c.python {
+        Some(py) => {
+            let _ = writeln!(out, "  Python:   {py}");
+        }
+        None => {
+            let _ = writeln!(out, "  Python:   (netrepl's own; no socket function of that name)");
+        }
+    }
+    for example in c.examples {
+        let _ = writeln!(out, "  Example:  >>> {}", example.input);
+        for line in example.output.lines() {
+            let _ = writeln!(out, "            {}", line.replace("[..]", "…"));
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Greedy word wrap.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}

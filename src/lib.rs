@@ -1,0 +1,19 @@
+//! netrepl: an interactive REPL for learning networking, whose commands are
+//! CPython's `socket` functions answered by the real operating system.
+
+pub mod addressing;
+pub mod commands;
+pub mod constants;
+pub mod convert;
+pub mod error;
+pub mod ffi;
+pub mod help;
+pub mod output;
+pub mod registry;
+pub mod render;
+pub mod repl;
+pub mod resolver;
+pub mod session;
+pub mod syntax;
+pub mod transcript;
+pub mod value;

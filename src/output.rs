@@ -1,0 +1,52 @@
+//! What a command hands back: the Python value, and a hint of how people
+//! would like to see it (a table, a host entry, packed bytes).
+
+use crate::value::Value;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Output {
+    pub value: Value,
+    pub view: View,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum View {
+    /// Shown as the value itself.
+    Plain,
+    /// `getaddrinfo` results: one row per address.
+    AddressInfo,
+    /// `(name, aliases, addresses)` from the host look-ups.
+    HostEntry,
+    /// Packed address bytes: hex and the bits of each octet.
+    Packed,
+    /// Rows for people; the value holds the same data for scripts.
+    Table(Table),
+    /// Text for people only (help); the value is `None`.
+    Text(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Output {
+    pub fn plain(value: Value) -> Output {
+        Output {
+            value,
+            view: View::Plain,
+        }
+    }
+
+    pub fn with_view(value: Value, view: View) -> Output {
+        Output { value, view }
+    }
+
+    pub fn text(text: String) -> Output {
+        Output {
+            value: Value::None,
+            view: View::Text(text),
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The line editor's helper: Tab completion of commands, constants and
+//! variables, a greyed signature hint, and colouring of what is typed.
+
+use std::borrow::Cow;
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::Hinter;
+use rustyline::validate::Validator;
+use rustyline::{Context, Helper};
+
+use crate::constants;
+use crate::registry;
+
+/// Words the REPL itself understands besides commands.
+const SESSION_WORDS: &[&str] = &["help", "exit", "quit", ":format", ":vars", ":quit"];
+
+pub struct LineHelper {
+    pub colour: bool,
+    /// The session's variable names, refreshed after every line.
+    pub variables: Vec<String>,
+}
+
+impl LineHelper {
+    fn candidates(&self) -> impl Iterator<Item = &str> {
+        registry::all()
+            .iter()
+            .map(|c| c.name)
+            .chain(constants::CONSTANTS.iter().map(|c| c.name))
+            .chain(SESSION_WORDS.iter().copied())
+            .chain(self.variables.iter().map(String::as_str))
+    }
+}
+
+/// Start of the word that ends at `pos` (words hold names, `:` and `.`).
+fn word_start(line: &str, pos: usize) -> usize {
+    line[..pos]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == ':' || *c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+impl Completer for LineHelper {
+    type Candidate = Pair;
+
+    fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let mut start = word_start(line, pos);
+        let mut word = &line[start..pos];
+        // `socket.AF_` completes the part after the module name.
+        if let Some(rest) = word.strip_prefix("socket.") {
+            start += "socket.".len();
+            word = rest;
+        }
+        let mut matches: Vec<&str> = self.candidates().filter(|c| c.starts_with(word)).collect();
+        matches.sort_unstable();
+        matches.dedup();
+        let pairs = matches
+            .into_iter()
+            .map(|m| Pair {
+                display: m.to_string(),
+                replacement: m.to_string(),
+            })
+            .collect();
+        Ok((start, pairs))
+    }
+}
+
+impl Hinter for LineHelper {
+    type Hint = String;
+
+    /// After a command name and a space (or parenthesis), the rest of its signature.
+    fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
+        if pos < line.len() {
+            return None;
+        }
+        let trimmed = line.trim_start();
+        let end = trimmed.find([' ', '(']).unwrap_or(trimmed.len());
+        let name = trimmed[..end].trim_start_matches("socket.");
+        let command = registry::find(name)?;
+        let signature = command.signature();
+        let rest = signature[command.name.len()..].trim_start();
+        if rest.is_empty() {
+            return None;
+        }
+        let typed_args = trimmed[end..].split_whitespace().count();
+        if end == trimmed.len() {
+            return Some(format!(" {rest}"));
+        }
+        if trimmed[end..].starts_with(' ') && typed_args == 0 {
+            let pad = if line.ends_with(' ') { "" } else { " " };
+            return Some(format!("{pad}{rest}"));
+        }
+        None
+    }
+}
+
+impl Highlighter for LineHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.colour || line.is_empty() {
+            return Cow::Borrowed(line);
+        }
+        Cow::Owned(colour_line(line))
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.colour {
+            Cow::Owned(format!("\x1b[90m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, kind: CmdKind) -> bool {
+        self.colour && kind != CmdKind::ForcedRefresh
+    }
+}
+
+/// Commands bold cyan, constants yellow, strings green, numbers magenta,
+/// comments grey: a light touch, never changing the text's width.
+fn colour_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        let run_end = |pred: &dyn Fn(char) -> bool, from: usize| {
+            let mut j = from;
+            while j < chars.len() && pred(chars[j].1) {
+                j += 1;
+            }
+            j
+        };
+        if c == '#' {
+            out.push_str(&format!("\x1b[90m{}\x1b[0m", &line[at..]));
+            break;
+        } else if c == '\'' || c == '"' {
+            let mut j = i + 1;
+            while j < chars.len() && chars[j].1 != c {
+                j += if chars[j].1 == '\\' { 2 } else { 1 };
+            }
+            let end = chars.get(j + 1).map_or(line.len(), |(n, _)| *n);
+            out.push_str(&format!("\x1b[32m{}\x1b[0m", &line[at..end]));
+            i = j + 1;
+        } else if c.is_alphabetic() || c == '_' {
+            let j = run_end(&|ch| ch.is_alphanumeric() || ch == '_', i);
+            let end = chars.get(j).map_or(line.len(), |(n, _)| *n);
+            let word = &line[at..end];
+            let colour = if registry::find(word).is_some() {
+                Some("1;36")
+            } else if constants::find(word).is_some() {
+                Some("33")
+            } else {
+                None
+            };
+            match colour {
+                Some(code) => out.push_str(&format!("\x1b[{code}m{word}\x1b[0m")),
+                None => out.push_str(word),
+            }
+            i = j;
+        } else if c.is_ascii_digit() {
+            let j = run_end(&|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == ':', i);
+            let end = chars.get(j).map_or(line.len(), |(n, _)| *n);
+            out.push_str(&format!("\x1b[35m{}\x1b[0m", &line[at..end]));
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+impl Validator for LineHelper {}
+
+impl Helper for LineHelper {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colouring_keeps_the_visible_text() {
+        let line = "getaddrinfo('localhost', 80, family=AF_INET) # note";
+        let coloured = colour_line(line);
+        let mut plain = String::new();
+        let mut in_escape = false;
+        for c in coloured.chars() {
+            match (in_escape, c) {
+                (false, '\x1b') => in_escape = true,
+                (true, 'm') => in_escape = false,
+                (true, _) => {}
+                (false, c) => plain.push(c),
+            }
+        }
+        assert_eq!(plain, line);
+    }
+
+    #[test]
+    fn word_start_finds_the_current_word() {
+        assert_eq!(word_start("getaddrinfo x family=AF_IN", 26), 21);
+        assert_eq!(word_start("socket.AF", 9), 0);
+    }
+}

@@ -1,0 +1,157 @@
+//! The read-eval-print loops: the interactive one on a terminal (rustyline), and
+//! the plain one for `-c`, scripts and piped input. Results go to stdout, errors
+//! to stderr, and no error ends the session.
+
+mod editor;
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, BufRead, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::PathBuf;
+
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{Config, Editor};
+
+use crate::render::{self, Style};
+use crate::session::{Outcome, Session};
+use editor::LineHelper;
+
+/// Where netrepl keeps its files (history, later lesson progress):
+/// `$NETREPL_DATA_DIR`, else the user's data directory.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("NETREPL_DATA_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    dirs::data_dir().map(|d| d.join("netrepl"))
+}
+
+/// Whether the loop should go on after a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue { ok: bool },
+    Quit,
+}
+
+/// Runs one line and prints what it produced.
+pub fn run_and_show(session: &mut Session, line: &str, style: Style) -> Flow {
+    let outcome = session.run_line(line);
+    let mut stdout = io::stdout().lock();
+    let flow = match &outcome {
+        Outcome::Nothing => Flow::Continue { ok: true },
+        Outcome::Shown(output) => {
+            if let Some(text) = render::render_output(output, session.format, style) {
+                let _ = writeln!(stdout, "{text}");
+            }
+            Flow::Continue { ok: true }
+        }
+        Outcome::Notice(text) => {
+            let _ = writeln!(stdout, "{text}");
+            Flow::Continue { ok: true }
+        }
+        Outcome::Failed(error) => {
+            let _ = stdout.flush();
+            eprintln!("{}", render::render_error(error, session.format, style));
+            Flow::Continue { ok: false }
+        }
+        Outcome::Quit => Flow::Quit,
+    };
+    let _ = stdout.flush();
+    flow
+}
+
+/// Runs lines from a script or a pipe; the exit status is 1 if any line failed.
+pub fn run_lines(session: &mut Session, input: impl BufRead, style: Style) -> i32 {
+    let mut status = 0;
+    for line in input.lines() {
+        let Ok(line) = line else {
+            eprintln!("netrepl: input is not valid UTF-8 text");
+            return 1;
+        };
+        match run_and_show(session, &line, style) {
+            Flow::Quit => break,
+            Flow::Continue { ok: false } => status = 1,
+            Flow::Continue { ok: true } => {}
+        }
+    }
+    status
+}
+
+/// The interactive loop on a terminal.
+pub fn run_interactive(session: &mut Session, style: Style) -> i32 {
+    let config = Config::builder()
+        .auto_add_history(false)
+        .history_ignore_space(true)
+        .completion_type(rustyline::CompletionType::List)
+        .max_history_size(5000)
+        .unwrap_or_else(|_| Config::builder())
+        .build();
+    let mut editor: Editor<LineHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("netrepl: cannot start the line editor ({e}); reading plain lines instead");
+            return run_lines(session, io::stdin().lock(), style);
+        }
+    };
+    editor.set_helper(Some(LineHelper {
+        colour: style.colour,
+        variables: Vec::new(),
+    }));
+    let history = history_file();
+    if let Some(path) = &history {
+        let _ = editor.load_history(path);
+    }
+    println!(
+        "netrepl {} — networking at the prompt. Type help for commands, Ctrl-D to leave.",
+        env!("CARGO_PKG_VERSION")
+    );
+    let prompt = ">>> ";
+    let styled_prompt = if style.colour { "\x1b[1;32m>>>\x1b[0m " } else { prompt };
+    let mut status = 0;
+    loop {
+        match editor.readline(&(prompt, styled_prompt)) {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    let _ = editor.add_history_entry(line.as_str());
+                }
+                match run_and_show(session, &line, style) {
+                    Flow::Quit => break,
+                    Flow::Continue { ok } => status = i32::from(!ok),
+                }
+                if let Some(helper) = editor.helper_mut() {
+                    helper.variables = session.variable_names().map(str::to_string).collect();
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                eprintln!("netrepl: {e}");
+                status = 1;
+                break;
+            }
+        }
+    }
+    if let Some(path) = &history {
+        save_history(&mut editor, path);
+    }
+    status
+}
+
+fn history_file() -> Option<PathBuf> {
+    Some(data_dir()?.join("history"))
+}
+
+/// Saves history readable by the user alone (mode 0600): it may hold host names.
+fn save_history(editor: &mut Editor<LineHelper, DefaultHistory>, path: &PathBuf) {
+    if let Some(dir) = path.parent() {
+        if fs::create_dir_all(dir).is_err() {
+            return;
+        }
+    }
+    // Create it 0600 before rustyline writes, so it is never readable by others.
+    let _ = OpenOptions::new().create(true).append(true).mode(0o600).open(path);
+    if let Err(e) = editor.save_history(path) {
+        eprintln!("netrepl: could not save history to {}: {e}", path.display());
+    }
+    let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o600));
+}

@@ -1,0 +1,421 @@
+//! A REPL session: variables, `_`, the output format, and the evaluation of
+//! parsed lines against the command registry.
+
+use std::collections::HashMap;
+
+use crate::constants;
+use crate::error::{CommandError, CommandResult, PyException};
+use crate::help;
+use crate::output::Output;
+use crate::registry::{self, ArgKind};
+use crate::syntax::{Arg, Expr, Statement, parse_line};
+use crate::value::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Pretty,
+    Python,
+    Json,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 3] = ["pretty", "python", "json"];
+
+    pub fn parse(name: &str) -> Option<Format> {
+        match name {
+            "pretty" => Some(Format::Pretty),
+            "python" => Some(Format::Python),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// What running one line produced.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// A blank line, a comment or an assignment: nothing to show.
+    Nothing,
+    Shown(Output),
+    /// A message about the session itself (a changed setting).
+    Notice(String),
+    Failed(CommandError),
+    Quit,
+}
+
+pub struct Session {
+    variables: HashMap<String, Value>,
+    last: Value,
+    pub format: Format,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new(Format::Pretty)
+    }
+}
+
+impl Session {
+    pub fn new(format: Format) -> Session {
+        Session {
+            variables: HashMap::new(),
+            last: Value::None,
+            format,
+        }
+    }
+
+    pub fn variable_names(&self) -> impl Iterator<Item = &str> {
+        self.variables.keys().map(String::as_str)
+    }
+
+    pub fn run_line(&mut self, line: &str) -> Outcome {
+        if matches!(line.trim(), "exit" | "quit" | "exit()" | "quit()") {
+            return Outcome::Quit;
+        }
+        if let Some(err) = self.unknown_leading_command(line) {
+            return Outcome::Failed(err);
+        }
+        let statement = match parse_line(line, &|name| registry::find(name).is_some()) {
+            Ok(s) => s,
+            Err(e) => return Outcome::Failed(e),
+        };
+        match self.run_statement(statement) {
+            Ok(outcome) => outcome,
+            Err(e) => Outcome::Failed(e),
+        }
+    }
+
+    /// `gethostbynam localhost`: a line in command style whose first word names
+    /// nothing known gets a "did you mean", not a syntax error.
+    fn unknown_leading_command(&self, line: &str) -> Option<CommandError> {
+        let text = line.trim();
+        let end = text
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(text.len());
+        let (word, rest) = (&text[..end], text[end..].trim_start());
+        if word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()) || rest.is_empty() {
+            return None;
+        }
+        if rest.starts_with(['(', '=', '|', '[', '.', '?', '#', ',', ')', ']']) || !text[end..].starts_with(char::is_whitespace) {
+            return None;
+        }
+        let (name, qualified) = match word.strip_prefix("socket.") {
+            Some(n) => (n, true),
+            None => (word, false),
+        };
+        let known = registry::find(name).is_some()
+            || constants::find(name).is_some()
+            || self.variables.contains_key(name)
+            || matches!(name, "_" | "None" | "True" | "False" | "help");
+        (!known && !name.contains('.')).then(|| self.unknown_name(name, qualified))
+    }
+
+    fn run_statement(&mut self, statement: Statement) -> CommandResult<Outcome> {
+        Ok(match statement {
+            Statement::Empty => Outcome::Nothing,
+            Statement::Help(topic) => Outcome::Shown(help::help(topic.as_deref())?),
+            Statement::Meta(name, args) => self.run_meta(&name, &args)?,
+            Statement::Assign(name, expr) => {
+                let output = self.eval_output(&expr)?;
+                self.variables.insert(name, output.value);
+                Outcome::Nothing
+            }
+            Statement::Eval(expr) => {
+                let output = self.eval_output(&expr)?;
+                self.last = output.value.clone();
+                Outcome::Shown(output)
+            }
+        })
+    }
+
+    fn run_meta(&mut self, name: &str, args: &[String]) -> CommandResult<Outcome> {
+        match (name, args) {
+            ("format", []) => Ok(Outcome::Notice(format!("format: {}", Format::NAMES[self.format as usize]))),
+            ("format", [choice]) => {
+                let format = Format::parse(choice).ok_or_else(|| {
+                    CommandError::value_error(format!("unknown format '{choice}'"))
+                        .explain("The formats are pretty (for people), python (Python's repr) and json (for scripts).")
+                })?;
+                self.format = format;
+                Ok(Outcome::Notice(format!("format: {choice}")))
+            }
+            ("vars", []) => {
+                let mut names: Vec<_> = self.variables.iter().collect();
+                names.sort_by(|a, b| a.0.cmp(b.0));
+                let text = names.iter().map(|(k, v)| format!("{k} = {}", v.repr())).collect::<Vec<_>>().join("\n");
+                Ok(Outcome::Notice(if text.is_empty() { "no variables yet".into() } else { text }))
+            }
+            ("quit" | "q" | "exit", []) => Ok(Outcome::Quit),
+            _ => Err(CommandError::value_error(format!("unknown setting ':{name}'"))
+                .explain("Settings are :format [pretty|python|json], :vars and :quit.")),
+        }
+    }
+
+    /// Evaluates a top-level expression, keeping the command's view for display.
+    fn eval_output(&mut self, expr: &Expr) -> CommandResult<Output> {
+        match expr {
+            Expr::Call { callee, args } => self.call(callee, args),
+            other => Ok(Output::plain(self.eval(other, None)?)),
+        }
+    }
+
+    fn eval(&mut self, expr: &Expr, kind: Option<ArgKind>) -> CommandResult<Value> {
+        match expr {
+            Expr::Literal(v) => Ok(v.clone()),
+            Expr::Word(word) => self.eval_word(word, kind),
+            Expr::Name { name, qualified } => self.lookup_name(name, *qualified),
+            Expr::Tuple(items) => Ok(Value::Tuple(self.eval_all(items)?)),
+            Expr::List(items) => Ok(Value::List(self.eval_all(items)?)),
+            Expr::Call { callee, args } => Ok(self.call(callee, args)?.value),
+            Expr::BitOr(a, b) => {
+                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
+                constants::bit_or(&a, &b).ok_or_else(|| {
+                    CommandError::type_error(format!(
+                        "unsupported operand type(s) for |: '{}' and '{}'",
+                        a.type_name(),
+                        b.type_name()
+                    ))
+                })
+            }
+            Expr::Negate(inner) => match self.eval(inner, None)? {
+                Value::Float(f) => Ok(Value::Float(-f)),
+                v => v.as_int().map(|n| Value::Int(-n)).ok_or_else(|| {
+                    CommandError::type_error(format!("bad operand type for unary -: '{}'", v.type_name()))
+                }),
+            },
+            Expr::Index(target, index) => {
+                let target = self.eval(target, None)?;
+                let index = self.eval(index, None)?;
+                subscript(&target, &index)
+            }
+            Expr::Attribute(target, attr) => {
+                let target = self.eval(target, None)?;
+                Err(CommandError::new(
+                    PyException::AttributeError,
+                    format!("'{}' object has no attribute '{attr}'", target.type_name()),
+                ))
+            }
+        }
+    }
+
+    fn eval_all(&mut self, items: &[Expr]) -> CommandResult<Vec<Value>> {
+        items.iter().map(|e| self.eval(e, None)).collect()
+    }
+
+    fn lookup_name(&self, name: &str, qualified: bool) -> CommandResult<Value> {
+        if name == "_" && !qualified {
+            return Ok(self.last.clone());
+        }
+        if !qualified {
+            if let Some(v) = self.variables.get(name) {
+                return Ok(v.clone());
+            }
+        }
+        if let Some(c) = constants::find(name) {
+            return Ok(constants::constant_value(c));
+        }
+        if registry::find(name).is_some() {
+            return Err(CommandError::type_error(format!("{name} is a command; call it as {name}(...)")));
+        }
+        Err(self.unknown_name(name, qualified))
+    }
+
+    fn unknown_name(&self, name: &str, qualified: bool) -> CommandError {
+        let candidates = registry::all()
+            .iter()
+            .map(|c| c.name)
+            .chain(constants::CONSTANTS.iter().map(|c| c.name))
+            .chain(self.variables.keys().map(String::as_str));
+        let suggestion = registry::suggestions(name, candidates).first().map(|s| s.to_string());
+        let mut message = if qualified {
+            format!("module 'socket' has no attribute '{name}'")
+        } else {
+            format!("name '{name}' is not defined")
+        };
+        if let Some(s) = &suggestion {
+            message.push_str(&format!(". Did you mean: '{s}'?"));
+        }
+        let exception = if qualified { PyException::AttributeError } else { PyException::NameError };
+        CommandError::new(exception, message).explain(match suggestion {
+            Some(s) => format!("There is no command or constant called {name}; perhaps you meant {s}. Type help to list the commands."),
+            None => format!("There is no command, constant or variable called {name}. Type help to list the commands."),
+        })
+    }
+
+    /// A bare command-style word, typed by the parameter it fills.
+    fn eval_word(&mut self, word: &str, kind: Option<ArgKind>) -> CommandResult<Value> {
+        if word == "_" {
+            return Ok(self.last.clone());
+        }
+        if let Some(v) = self.variables.get(word) {
+            return Ok(v.clone());
+        }
+        match word {
+            "None" => return Ok(Value::None),
+            "True" => return Ok(Value::Bool(true)),
+            "False" => return Ok(Value::Bool(false)),
+            _ => {}
+        }
+        let kind = kind.unwrap_or(ArgKind::NumberOrText);
+        if kind == ArgKind::Text || kind == ArgKind::Packed {
+            return Ok(Value::str(word));
+        }
+        if kind == ArgKind::SocketAddress {
+            if let Some(tuple) = socket_address_word(word) {
+                return Ok(tuple);
+            }
+        }
+        // Numbers, constants and flags joined with `|` (AI_PASSIVE|AI_CANONNAME).
+        if let Ok(expr) = crate::syntax::parse_python(word) {
+            if is_numeric_expression(&expr) {
+                if let Ok(v) = self.eval(&expr, None) {
+                    return Ok(v);
+                }
+            }
+        }
+        Ok(Value::str(word))
+    }
+
+    fn call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Output> {
+        let Expr::Name { name, qualified } = callee else {
+            let value = self.eval(callee, None)?;
+            return Err(CommandError::type_error(format!("'{}' object is not callable", value.type_name())));
+        };
+        let Some(command) = registry::find(name) else {
+            return Err(match self.lookup_name(name, *qualified) {
+                Ok(v) => CommandError::type_error(format!("'{}' object is not callable", v.type_name())),
+                Err(e) => e,
+            });
+        };
+        let mut positional = Vec::new();
+        let mut keywords = Vec::new();
+        for arg in args {
+            match arg {
+                Arg::Positional(e) => {
+                    let kind = command.params.get(positional.len()).map(|p| p.kind);
+                    positional.push(self.eval(e, kind)?);
+                }
+                Arg::Keyword(key, e) => {
+                    let kind = command.params.iter().find(|p| p.name == key).map(|p| p.kind);
+                    keywords.push((key.clone(), self.eval(e, kind)?));
+                }
+            }
+        }
+        let bound = registry::bind(command, positional, keywords)?;
+        (command.run)(&bound)
+    }
+}
+
+/// Whether a word is a number, a constant or a `|` of those (not text like a host).
+fn is_numeric_expression(expr: &Expr) -> bool {
+    match expr {
+        Expr::Literal(Value::Int(_) | Value::Float(_)) => true,
+        Expr::Name { name, .. } => constants::find(name).is_some(),
+        Expr::BitOr(a, b) => is_numeric_expression(a) && is_numeric_expression(b),
+        Expr::Negate(inner) => is_numeric_expression(inner),
+        _ => false,
+    }
+}
+
+/// `127.0.0.1:80` or `[::1]:22` as a socket address tuple.
+fn socket_address_word(word: &str) -> Option<Value> {
+    let (host, port) = if let Some(rest) = word.strip_prefix('[') {
+        let (host, port) = rest.split_once("]:")?;
+        (host, port)
+    } else {
+        let (host, port) = word.rsplit_once(':')?;
+        if host.contains(':') {
+            return None;
+        }
+        (host, port)
+    };
+    let port: i128 = port.parse().ok()?;
+    Some(Value::Tuple(vec![Value::str(host), Value::Int(port)]))
+}
+
+fn subscript(target: &Value, index: &Value) -> CommandResult<Value> {
+    if let (Value::Dict(entries), Value::Str(key)) = (target, index) {
+        return entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| CommandError::new(PyException::KeyError, crate::value::str_repr(key)));
+    }
+    let (len, what) = match target {
+        Value::Tuple(v) => (v.len(), "tuple"),
+        Value::List(v) => (v.len(), "list"),
+        Value::Bytes(b) => (b.len(), "index"),
+        Value::Str(s) => (s.chars().count(), "string"),
+        other => {
+            return Err(CommandError::type_error(format!(
+                "'{}' object is not subscriptable",
+                other.type_name()
+            )));
+        }
+    };
+    let Some(i) = index.as_int() else {
+        return Err(CommandError::type_error(format!(
+            "{what} indices must be integers or slices, not {}",
+            index.type_name()
+        )));
+    };
+    let position = if i < 0 { i + len as i128 } else { i };
+    if position < 0 || position >= len as i128 {
+        return Err(CommandError::new(PyException::IndexError, format!("{what} index out of range")));
+    }
+    let at = position as usize;
+    Ok(match target {
+        Value::Tuple(v) | Value::List(v) => v[at].clone(),
+        Value::Bytes(b) => Value::Int(i128::from(b[at])),
+        Value::Str(s) => Value::Str(s.chars().nth(at).map(String::from).unwrap_or_default()),
+        _ => Value::None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(session: &mut Session, line: &str) -> String {
+        match session.run_line(line) {
+            Outcome::Shown(o) => o.value.repr(),
+            Outcome::Failed(e) => e.python_line(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn underscore_and_variables_carry_results() {
+        let mut s = Session::default();
+        assert_eq!(run(&mut s, "inet_aton 10.0.0.1"), "b'\\n\\x00\\x00\\x01'");
+        assert_eq!(run(&mut s, "inet_ntoa _"), "'10.0.0.1'");
+        assert_eq!(run(&mut s, "packed = inet_aton(\"127.0.0.1\")"), "Nothing");
+        assert_eq!(run(&mut s, "inet_ntoa(packed)"), "'127.0.0.1'");
+        assert_eq!(run(&mut s, "packed[0]"), "127");
+    }
+
+    #[test]
+    fn words_are_typed_by_their_parameter() {
+        let mut s = Session::default();
+        assert_eq!(
+            run(&mut s, "inet_aton 10"),
+            "b'\\x00\\x00\\x00\\n'",
+            "inet_aton takes text, so 10 stays a string"
+        );
+        assert_eq!(run(&mut s, "htons 1"), "256");
+        assert_eq!(run(&mut s, "AI_PASSIVE|AI_CANONNAME"), "<AddressInfo.AI_PASSIVE|AI_CANONNAME: 3>");
+    }
+
+    #[test]
+    fn unknown_names_suggest_a_command() {
+        let mut s = Session::default();
+        assert_eq!(
+            run(&mut s, "socket.gethostbynam('x')"),
+            "AttributeError: module 'socket' has no attribute 'gethostbynam'. Did you mean: 'gethostbyname'?"
+        );
+        assert_eq!(
+            run(&mut s, "gethostbynam x"),
+            "NameError: name 'gethostbynam' is not defined. Did you mean: 'gethostbyname'?"
+        );
+    }
+}

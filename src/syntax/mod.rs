@@ -1,0 +1,6 @@
+//! The input language: Python calls and shell-like commands, one line at a time.
+
+mod lexer;
+mod parser;
+
+pub use parser::{Arg, Expr, Statement, parse_line, parse_python};

@@ -1,0 +1,180 @@
+//! Transcripts: fenced ```` ```netrepl ```` blocks of `>>> ` input lines, each
+//! followed by its expected output. Tests, lesson blocks and help examples share
+//! this format and its matcher: `[..]` matches any text within a line, and a
+//! line holding only `...` matches any number of whole lines.
+
+/// One input line and the output it should produce.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub input: String,
+    pub expected: Vec<String>,
+}
+
+/// A fenced block, with the settings from its info string (```` ```netrepl format=python ````).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// 1-based line of the opening fence.
+    pub line: usize,
+    pub format: Option<String>,
+    /// What the block needs to run (`root`, `lab`, `network`), if anything.
+    pub needs: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+impl Block {
+    pub fn inputs(&self) -> impl Iterator<Item = &str> {
+        self.steps.iter().map(|s| s.input.as_str())
+    }
+
+    pub fn expected(&self) -> Vec<&str> {
+        self.steps.iter().flat_map(|s| s.expected.iter().map(String::as_str)).collect()
+    }
+}
+
+pub const PROMPT: &str = ">>> ";
+const FENCE_TAG: &str = "netrepl";
+
+/// Every ```` ```netrepl ```` block in a Markdown text.
+pub fn extract_blocks(markdown: &str) -> Result<Vec<Block>, String> {
+    let mut blocks = Vec::new();
+    let mut lines = markdown.lines().enumerate();
+    while let Some((n, line)) = lines.next() {
+        let Some(info) = line.trim_start().strip_prefix("```") else {
+            continue;
+        };
+        let mut words = info.split_whitespace();
+        if words.next() != Some(FENCE_TAG) {
+            // Skip other fenced blocks whole, so their contents are not read as fences.
+            for (_, inner) in lines.by_ref() {
+                if inner.trim_start().starts_with("```") {
+                    break;
+                }
+            }
+            continue;
+        }
+        let mut block = Block {
+            line: n + 1,
+            format: None,
+            needs: None,
+            steps: Vec::new(),
+        };
+        for word in words {
+            match word.split_once('=') {
+                Some(("format", f)) => block.format = Some(f.to_string()),
+                Some(("needs", r)) => block.needs = Some(r.to_string()),
+                _ => return Err(format!("line {}: unknown block setting '{word}' (use format=NAME or needs=WHAT)", n + 1)),
+            }
+        }
+        let mut closed = false;
+        for (_, inner) in lines.by_ref() {
+            if inner.trim_start().starts_with("```") {
+                closed = true;
+                break;
+            }
+            if let Some(input) = inner.strip_prefix(PROMPT).or_else(|| (inner == ">>>").then_some("")) {
+                block.steps.push(Step {
+                    input: input.to_string(),
+                    expected: Vec::new(),
+                });
+            } else if let Some(step) = block.steps.last_mut() {
+                step.expected.push(inner.to_string());
+            } else if !inner.trim().is_empty() {
+                return Err(format!(
+                    "line {}: output before any '>>> ' input line in the block starting at line {}",
+                    n + 1,
+                    block.line
+                ));
+            }
+        }
+        if !closed {
+            return Err(format!("line {}: the block is never closed with ```", block.line));
+        }
+        blocks.push(block);
+    }
+    Ok(blocks)
+}
+
+/// Whether one line matches a pattern line with `[..]` wildcards.
+pub fn line_matches(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split("[..]");
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+/// Matches output lines against expected lines; on failure, says where.
+pub fn match_lines(expected: &[&str], actual: &[&str]) -> Result<(), String> {
+    if lines_match(expected, actual) {
+        return Ok(());
+    }
+    let mut report = String::from("output did not match\n--- expected\n");
+    for line in expected {
+        report.push_str(line);
+        report.push('\n');
+    }
+    report.push_str("--- actual\n");
+    for line in actual {
+        report.push_str(line);
+        report.push('\n');
+    }
+    Err(report)
+}
+
+fn lines_match(expected: &[&str], actual: &[&str]) -> bool {
+    match expected.split_first() {
+        None => actual.is_empty(),
+        Some((&"...", rest)) => (0..=actual.len()).any(|skip| lines_match(rest, &actual[skip..])),
+        Some((pattern, rest)) => match actual.split_first() {
+            Some((line, actual_rest)) => line_matches(pattern, line) && lines_match(rest, actual_rest),
+            None => false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_within_a_line() {
+        assert!(line_matches("'[..]'", "'vm'"));
+        assert!(line_matches("a[..]c[..]e", "abcde"));
+        assert!(!line_matches("a[..]c", "abd"));
+        assert!(line_matches("exact", "exact"));
+        assert!(!line_matches("exact", "exactly"));
+    }
+
+    #[test]
+    fn ellipsis_matches_whole_lines() {
+        assert!(match_lines(&["first", "...", "last"], &["first", "x", "y", "last"]).is_ok());
+        assert!(match_lines(&["first", "...", "last"], &["first", "last"]).is_ok());
+        assert!(match_lines(&["first"], &["first", "extra"]).is_err());
+    }
+
+    #[test]
+    fn blocks_are_read_with_their_settings() {
+        let md = "text\n```netrepl format=python\n>>> inet_aton 127.0.0.1\nb'\\x7f\\x00\\x00\\x01'\n```\n```python\n>>> not ours\n```\n";
+        let blocks = extract_blocks(md).unwrap();
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].format.as_deref(), Some("python"));
+        assert_eq!(blocks[0].steps[0].input, "inet_aton 127.0.0.1");
+        assert_eq!(blocks[0].line, 2);
+    }
+
+    #[test]
+    fn unclosed_blocks_are_reported() {
+        assert!(extract_blocks("```netrepl\n>>> x\n").is_err());
+    }
+}
