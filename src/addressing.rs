@@ -47,21 +47,37 @@ impl AddressKind {
 
     pub fn explanation(self) -> &'static str {
         match self {
-            AddressKind::Unspecified => "No address at all; a server binds to it to listen on every address.",
+            AddressKind::Unspecified => {
+                "No address at all; a server binds to it to listen on every address."
+            }
             AddressKind::ThisNetwork => "Means \"this network\"; never a real destination.",
             AddressKind::Loopback => "This machine talking to itself; packets never leave it.",
-            AddressKind::Private => "For home, school and office networks; not routed on the Internet (a router translates it, NAT).",
-            AddressKind::UniqueLocal => "IPv6's private addresses: for a site's own network, not routed on the Internet.",
+            AddressKind::Private => {
+                "For home, school and office networks; not routed on the Internet (a router translates it, NAT)."
+            }
+            AddressKind::UniqueLocal => {
+                "IPv6's private addresses: for a site's own network, not routed on the Internet."
+            }
             AddressKind::Shared => "Used inside Internet providers for carrier-grade NAT.",
-            AddressKind::LinkLocal => "Valid only on one link (one cable or Wi-Fi); set up automatically when nothing else is.",
-            AddressKind::Documentation => "Reserved for examples in books and manuals; never used on real networks.",
+            AddressKind::LinkLocal => {
+                "Valid only on one link (one cable or Wi-Fi); set up automatically when nothing else is."
+            }
+            AddressKind::Documentation => {
+                "Reserved for examples in books and manuals; never used on real networks."
+            }
             AddressKind::Benchmarking => "Reserved for testing network equipment.",
             AddressKind::ProtocolAssignments => "Reserved by the IETF for special protocols.",
-            AddressKind::Multicast => "A group address: one packet reaches every member of the group.",
+            AddressKind::Multicast => {
+                "A group address: one packet reaches every member of the group."
+            }
             AddressKind::Broadcast => "Every host on the local network.",
             AddressKind::Reserved => "Set aside for future use; not assigned to hosts.",
-            AddressKind::Ipv4Mapped => "An IPv4 address written as IPv6 (::ffff:a.b.c.d), used by dual-stack sockets.",
-            AddressKind::Translation => "Used by NAT64 gateways to reach IPv4 hosts from IPv6 networks.",
+            AddressKind::Ipv4Mapped => {
+                "An IPv4 address written as IPv6 (::ffff:a.b.c.d), used by dual-stack sockets."
+            }
+            AddressKind::Translation => {
+                "Used by NAT64 gateways to reach IPv4 hosts from IPv6 networks."
+            }
             AddressKind::Global => "A public address, routed on the Internet.",
         }
     }
@@ -111,11 +127,19 @@ fn classify_v4(ip: Ipv4Addr) -> (AddressKind, Option<(IpAddr, u8)>) {
 }
 
 pub fn prefix_mask_v4(prefix: u8) -> u32 {
-    if prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(prefix.min(32))) }
+    if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(prefix.min(32)))
+    }
 }
 
 pub fn prefix_mask_v6(prefix: u8) -> u128 {
-    if prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(prefix.min(128))) }
+    if prefix == 0 {
+        0
+    } else {
+        u128::MAX << (128 - u32::from(prefix.min(128)))
+    }
 }
 
 const V6_BLOCKS: &[(&str, u8, AddressKind)] = &[

@@ -207,7 +207,9 @@ pub fn enum_value(class: &'static str, value: i64) -> Value {
     if !is_flag_class(class) || value < 0 {
         return Value::Int(i128::from(value));
     }
-    let mut singles: Vec<&Constant> = members().filter(|c| c.value > 0 && c.value & (c.value - 1) == 0).collect();
+    let mut singles: Vec<&Constant> = members()
+        .filter(|c| c.value > 0 && c.value & (c.value - 1) == 0)
+        .collect();
     singles.sort_by_key(|c| c.value);
     let mut names = Vec::new();
     let mut rest = value;
@@ -220,7 +222,11 @@ pub fn enum_value(class: &'static str, value: i64) -> Value {
     if rest != 0 {
         names.push(rest.to_string());
     }
-    Value::Enum(EnumMember { class, names, value })
+    Value::Enum(EnumMember {
+        class,
+        names,
+        value,
+    })
 }
 
 /// `a | b` with Python's types: flags stay flags, plain enums decay to int.
@@ -236,7 +242,9 @@ pub fn bit_or(left: &Value, right: &Value) -> Option<Value> {
     };
     let other_is_plain = |v: &Value| matches!(v, Value::Int(_) | Value::Enum(_));
     match (flag_class, value) {
-        (Some(class), Some(value)) if both_same_enum || (other_is_plain(left) && other_is_plain(right)) => {
+        (Some(class), Some(value))
+            if both_same_enum || (other_is_plain(left) && other_is_plain(right)) =>
+        {
             Some(enum_value(class, value))
         }
         _ => Some(Value::Int(left.as_int()? | right.as_int()?)),

@@ -8,10 +8,14 @@ use crate::value::Value;
 pub fn c_int(value: &Value) -> CommandResult<i32> {
     let n = index(value)?;
     if n > i128::from(i32::MAX) {
-        return Err(CommandError::overflow("signed integer is greater than maximum"));
+        return Err(CommandError::overflow(
+            "signed integer is greater than maximum",
+        ));
     }
     if n < i128::from(i32::MIN) {
-        return Err(CommandError::overflow("signed integer is less than minimum"));
+        return Err(CommandError::overflow(
+            "signed integer is less than minimum",
+        ));
     }
     Ok(n as i32)
 }
@@ -29,7 +33,9 @@ pub fn index(value: &Value) -> CommandResult<i128> {
 /// The `s` code: a str without NUL characters.
 pub fn text(value: &Value, function: &str, position: usize) -> CommandResult<String> {
     match value {
-        Value::Str(s) if s.contains('\0') => Err(CommandError::value_error("embedded null character")),
+        Value::Str(s) if s.contains('\0') => {
+            Err(CommandError::value_error("embedded null character"))
+        }
         Value::Str(s) => Ok(s.clone()),
         other => Err(CommandError::type_error(format!(
             "{function}() argument {position} must be str, not {}",
@@ -90,7 +96,10 @@ pub fn idna_encode(name: &str) -> CommandResult<Vec<u8>> {
         )
     };
     if !name.is_empty() {
-        if labels[..labels.len() - 1].iter().any(|l| l.is_empty() || l.len() > 63) {
+        if labels[..labels.len() - 1]
+            .iter()
+            .any(|l| l.is_empty() || l.len() > 63)
+        {
             return Err(failure("label empty or too long"));
         }
         if labels.last().is_some_and(|l| l.len() >= 64) {
@@ -107,7 +116,10 @@ mod tests {
     #[test]
     fn c_int_overflow_matches_python() {
         let err = c_int(&Value::Int(1 << 40)).unwrap_err();
-        assert_eq!(err.python_line(), "OverflowError: signed integer is greater than maximum");
+        assert_eq!(
+            err.python_line(),
+            "OverflowError: signed integer is greater than maximum"
+        );
         let err = c_int(&Value::str("x")).unwrap_err();
         assert_eq!(
             err.python_line(),

@@ -61,7 +61,12 @@ unsafe extern "C" {
     fn hstrerror(code: c_int) -> *const c_char;
     fn inet_aton(text: *const c_char, out: *mut libc::in_addr) -> c_int;
     fn inet_pton(family: c_int, text: *const c_char, out: *mut c_void) -> c_int;
-    fn inet_ntop(family: c_int, src: *const c_void, dst: *mut c_char, size: libc::socklen_t) -> *const c_char;
+    fn inet_ntop(
+        family: c_int,
+        src: *const c_void,
+        dst: *mut c_char,
+        size: libc::socklen_t,
+    ) -> *const c_char;
 }
 
 /// Runs a reentrant look-up with a buffer that grows while the call says ERANGE.
@@ -302,7 +307,13 @@ pub fn protocol_by_name(name: &CStr) -> Option<i32> {
         unsafe {
             let mut ret: libc::protoent = std::mem::zeroed();
             let mut result: *mut libc::protoent = std::ptr::null_mut();
-            let rc = getprotobyname_r(name.as_ptr(), &mut ret, buf.as_mut_ptr(), buf.len(), &mut result);
+            let rc = getprotobyname_r(
+                name.as_ptr(),
+                &mut ret,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+            );
             if !result.is_null() {
                 number = Some((*result).p_proto);
             }
@@ -340,7 +351,9 @@ pub fn parse_inet_pton(family: c_int, text: &CStr) -> Result<Vec<u8>, PtonError>
             _ => out.to_vec(),
         }),
         0 => Err(PtonError::Invalid),
-        _ => Err(PtonError::Family(std::io::Error::last_os_error().raw_os_error().unwrap_or(0))),
+        _ => Err(PtonError::Family(
+            std::io::Error::last_os_error().raw_os_error().unwrap_or(0),
+        )),
     }
 }
 
@@ -395,13 +408,19 @@ mod tests {
     #[test]
     fn inet_pton_rejects_wrong_family_text() {
         let text = c_string(b"::1").unwrap();
-        assert_eq!(parse_inet_pton(libc::AF_INET, &text), Err(PtonError::Invalid));
+        assert_eq!(
+            parse_inet_pton(libc::AF_INET, &text),
+            Err(PtonError::Invalid)
+        );
         assert_eq!(parse_inet_pton(libc::AF_INET6, &text).unwrap().len(), 16);
     }
 
     #[test]
     fn inet_ntop_formats_both_families() {
-        assert_eq!(format_inet_ntop(libc::AF_INET, &[10, 0, 0, 1]).unwrap(), "10.0.0.1");
+        assert_eq!(
+            format_inet_ntop(libc::AF_INET, &[10, 0, 0, 1]).unwrap(),
+            "10.0.0.1"
+        );
         let mut v6 = [0u8; 16];
         v6[15] = 1;
         assert_eq!(format_inet_ntop(libc::AF_INET6, &v6).unwrap(), "::1");

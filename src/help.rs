@@ -23,16 +23,26 @@ pub fn help(topic: Option<&str>) -> CommandResult<Output> {
             c.name,
             c.value,
             c.meaning,
-            if c.class.is_some() { format!("{} -> {}", c.name, shown.repr()) } else { c.name.to_string() }
+            if c.class.is_some() {
+                format!("{} -> {}", c.name, shown.repr())
+            } else {
+                c.name.to_string()
+            }
         )));
     }
-    let candidates = registry::all().iter().map(|c| c.name).chain(constants::CONSTANTS.iter().map(|c| c.name));
-    let suggestion = registry::suggestions(name, candidates).first().map(|s| s.to_string());
+    let candidates = registry::all()
+        .iter()
+        .map(|c| c.name)
+        .chain(constants::CONSTANTS.iter().map(|c| c.name));
+    let suggestion = registry::suggestions(name, candidates)
+        .first()
+        .map(|s| s.to_string());
     let mut message = format!("no help for '{name}'");
     if let Some(s) = &suggestion {
         message.push_str(&format!(". Did you mean: '{s}'?"));
     }
-    Err(CommandError::new(PyException::NameError, message).explain("Type help to list every command."))
+    Err(CommandError::new(PyException::NameError, message)
+        .explain("Type help to list every command."))
 }
 
 fn overview() -> String {
@@ -64,7 +74,10 @@ pub fn command_help(c: &Command) -> String {
             let _ = writeln!(out, "  Python:   {py}");
         }
         None => {
-            let _ = writeln!(out, "  Python:   (netrepl's own; no socket function of that name)");
+            let _ = writeln!(
+                out,
+                "  Python:   (netrepl's own; no socket function of that name)"
+            );
         }
     }
     for example in c.examples {

@@ -196,7 +196,11 @@ impl Args {
 
 /// Matches positional and keyword arguments to parameters, failing exactly as
 /// CPython does for the command's call style.
-pub fn bind(command: &'static Command, positional: Vec<Value>, keywords: Vec<(String, Value)>) -> CommandResult<Args> {
+pub fn bind(
+    command: &'static Command,
+    positional: Vec<Value>,
+    keywords: Vec<(String, Value)>,
+) -> CommandResult<Args> {
     let name = command.name;
     let given = positional.len() + keywords.len();
     let max = command.params.len();
@@ -225,11 +229,20 @@ pub fn bind(command: &'static Command, positional: Vec<Value>, keywords: Vec<(St
         CallStyle::CPositional if given < min || given > max => {
             let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
             let message = if min == max {
-                format!("{name}() takes exactly {min} {} ({given} given)", plural(min))
+                format!(
+                    "{name}() takes exactly {min} {} ({given} given)",
+                    plural(min)
+                )
             } else if given < min {
-                format!("{name}() takes at least {min} {} ({given} given)", plural(min))
+                format!(
+                    "{name}() takes at least {min} {} ({given} given)",
+                    plural(min)
+                )
             } else {
-                format!("{name}() takes at most {max} {} ({given} given)", plural(max))
+                format!(
+                    "{name}() takes at most {max} {} ({given} given)",
+                    plural(max)
+                )
             };
             return Err(CommandError::type_error(message));
         }
@@ -242,7 +255,11 @@ pub fn bind(command: &'static Command, positional: Vec<Value>, keywords: Vec<(St
             format!("from {min} to {max}")
         };
         let were = if positional.len() == 1 { "was" } else { "were" };
-        let noun = if min == max && max == 1 { "argument" } else { "arguments" };
+        let noun = if min == max && max == 1 {
+            "argument"
+        } else {
+            "arguments"
+        };
         return Err(CommandError::type_error(format!(
             "{name}() takes {expected} positional {noun} but {} {were} given",
             positional.len()
@@ -278,7 +295,11 @@ pub fn bind(command: &'static Command, positional: Vec<Value>, keywords: Vec<(St
             2 => format!("{} and {}", missing[0], missing[1]),
             n => format!("{}, and {}", missing[..n - 1].join(", "), missing[n - 1]),
         };
-        let noun = if missing.len() == 1 { "argument" } else { "arguments" };
+        let noun = if missing.len() == 1 {
+            "argument"
+        } else {
+            "arguments"
+        };
         return Err(CommandError::type_error(format!(
             "{name}() missing {} required positional {noun}: {list}",
             missing.len()
@@ -299,8 +320,16 @@ mod tests {
         names.dedup();
         assert_eq!(before, names.len(), "duplicate command names");
         for c in all() {
-            assert!(!c.summary.is_empty() && c.summary.len() <= 80, "{}: summary", c.name);
-            assert!(!c.summary.ends_with('.'), "{}: summaries have no full stop", c.name);
+            assert!(
+                !c.summary.is_empty() && c.summary.len() <= 80,
+                "{}: summary",
+                c.name
+            );
+            assert!(
+                !c.summary.ends_with('.'),
+                "{}: summaries have no full stop",
+                c.name
+            );
             assert!(!c.description.is_empty(), "{}: description", c.name);
             assert!(!c.examples.is_empty(), "{}: needs an example", c.name);
         }

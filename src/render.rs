@@ -143,8 +143,17 @@ fn host_entry(value: &Value, style: Style) -> String {
         return value.repr();
     };
     let list = |v: &Value| {
-        let items: Vec<&str> = v.items().unwrap_or_default().iter().filter_map(Value::as_str).collect();
-        if items.is_empty() { "(none)".to_string() } else { items.join(", ") }
+        let items: Vec<&str> = v
+            .items()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        if items.is_empty() {
+            "(none)".to_string()
+        } else {
+            items.join(", ")
+        }
     };
     format!(
         "{}      {}\n{}   {}\n{} {}",
@@ -173,17 +182,28 @@ fn packed_text(value: &Value, style: Style) -> Option<String> {
     for (i, chunk) in bytes.chunks(8).enumerate() {
         let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
         let bits: Vec<String> = chunk.iter().map(|b| format!("{b:08b}")).collect();
-        let (hex_label, bits_label) = if i == 0 { ("hex ", "bits") } else { ("    ", "    ") };
+        let (hex_label, bits_label) = if i == 0 {
+            ("hex ", "bits")
+        } else {
+            ("    ", "    ")
+        };
         let _ = write!(
             out,
             "\n  {} {}\n  {} {}",
             style.dim(hex_label),
-            hex.iter().map(|h| format!("{h:>8}")).collect::<Vec<_>>().join(" "),
+            hex.iter()
+                .map(|h| format!("{h:>8}"))
+                .collect::<Vec<_>>()
+                .join(" "),
             style.dim(bits_label),
             bits.join(" ")
         );
     }
-    let _ = write!(out, "\n  {}", style.dim(&format!("{} bytes = {} bits", bytes.len(), bytes.len() * 8)));
+    let _ = write!(
+        out,
+        "\n  {}",
+        style.dim(&format!("{} bytes = {} bits", bytes.len(), bytes.len() * 8))
+    );
     Some(out)
 }
 
@@ -221,7 +241,9 @@ pub fn table_text(table: &Table, style: Style) -> String {
 
 pub fn to_json(output: &Output) -> Json {
     match (&output.view, &output.value) {
-        (View::AddressInfo, Value::List(entries)) => Json::Array(entries.iter().map(address_info_json).collect()),
+        (View::AddressInfo, Value::List(entries)) => {
+            Json::Array(entries.iter().map(address_info_json).collect())
+        }
         (View::HostEntry, Value::Tuple(parts)) if parts.len() == 3 => json!({
             "name": value_json(&parts[0]),
             "aliases": value_json(&parts[1]),
@@ -262,8 +284,15 @@ pub fn value_json(value: &Value) -> Json {
         Value::Float(f) => json!(f),
         Value::Str(s) => json!(s),
         Value::Bytes(b) => json!(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
-        Value::Tuple(items) | Value::List(items) => Json::Array(items.iter().map(value_json).collect()),
-        Value::Dict(entries) => Json::Object(entries.iter().map(|(k, v)| (k.clone(), value_json(v))).collect()),
+        Value::Tuple(items) | Value::List(items) => {
+            Json::Array(items.iter().map(value_json).collect())
+        }
+        Value::Dict(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), value_json(v)))
+                .collect(),
+        ),
         Value::Enum(m) => json!(m.names.join("|")),
     }
 }
@@ -274,7 +303,8 @@ mod tests {
 
     #[test]
     fn packed_bytes_show_hex_and_bits() {
-        let out = packed_text(&Value::Bytes(vec![192, 168, 1, 1]), Style { colour: false }).unwrap();
+        let out =
+            packed_text(&Value::Bytes(vec![192, 168, 1, 1]), Style { colour: false }).unwrap();
         assert!(out.contains("11000000 10101000 00000001 00000001"), "{out}");
         assert!(out.starts_with("b'\\xc0\\xa8\\x01\\x01'"));
     }
@@ -285,6 +315,9 @@ mod tests {
             headers: vec!["a", "bb"],
             rows: vec![vec!["long".into(), "x".into()]],
         };
-        assert_eq!(table_text(&table, Style { colour: false }), "a     bb\nlong  x");
+        assert_eq!(
+            table_text(&table, Style { colour: false }),
+            "a     bb\nlong  x"
+        );
     }
 }

@@ -28,11 +28,17 @@ pub fn gai_error(err: &LookupError) -> CommandError {
         libc::EAI_SERVICE => {
             "The port is not a number and not a service name the services database knows for that socket type. Try a number, or getservbyname."
         }
-        libc::EAI_FAMILY => "That address family is not one getaddrinfo handles; use AF_INET, AF_INET6 or AF_UNSPEC (0).",
-        libc::EAI_SOCKTYPE => "That socket type is not supported; use SOCK_STREAM, SOCK_DGRAM or SOCK_RAW.",
+        libc::EAI_FAMILY => {
+            "That address family is not one getaddrinfo handles; use AF_INET, AF_INET6 or AF_UNSPEC (0)."
+        }
+        libc::EAI_SOCKTYPE => {
+            "That socket type is not supported; use SOCK_STREAM, SOCK_DGRAM or SOCK_RAW."
+        }
         libc::EAI_BADFLAGS => "That combination of AI_* flags is not valid.",
         libc::EAI_NODATA => "The name exists but has no address of the kind asked for.",
-        crate::constants::GLIBC_EAI_ADDRFAMILY => "The name has no address in the requested family.",
+        crate::constants::GLIBC_EAI_ADDRFAMILY => {
+            "The name has no address in the requested family."
+        }
         _ => "The resolver could not answer this look-up.",
     };
     CommandError::with_errno(PyException::GaiError, code, message).explain(explanation)
@@ -41,11 +47,14 @@ pub fn gai_error(err: &LookupError) -> CommandError {
 /// `socket.herror` from a failed `gethostbyname_r`/`gethostbyaddr_r`.
 pub fn host_error(code: ffi::HErrno) -> CommandError {
     let explanation = match code {
-        1 => "No host has that address or name in /etc/hosts or DNS (a reverse look-up needs a PTR record).",
+        1 => {
+            "No host has that address or name in /etc/hosts or DNS (a reverse look-up needs a PTR record)."
+        }
         2 => "The name server did not answer; try again, or check the network.",
         _ => "The resolver could not answer this look-up.",
     };
-    CommandError::with_errno(PyException::HError, code, ffi::host_error_text(code)).explain(explanation)
+    CommandError::with_errno(PyException::HError, code, ffi::host_error_text(code))
+        .explain(explanation)
 }
 
 /// The numeric text CPython shows for an address (`getnameinfo` with
@@ -56,7 +65,11 @@ pub fn numeric_host(addr: &SocketAddr) -> String {
         .unwrap_or_else(|_| addr.ip().to_string())
 }
 
-pub fn lookup(host: Option<&str>, service: Option<&str>, hints: AddrInfoHints) -> CommandResult<Vec<dns_lookup::AddrInfo>> {
+pub fn lookup(
+    host: Option<&str>,
+    service: Option<&str>,
+    hints: AddrInfoHints,
+) -> CommandResult<Vec<dns_lookup::AddrInfo>> {
     let results = dns_lookup::getaddrinfo(host, service, Some(hints)).map_err(|e| gai_error(&e))?;
     let mut out = Vec::new();
     for item in results {
@@ -78,7 +91,9 @@ pub fn resolve_one(name: &[u8], family: i32) -> CommandResult<IpAddr> {
         };
         let results = lookup(None, Some("0"), hints)?;
         if results.len() > 1 {
-            return Err(CommandError::os_error("wildcard resolved to multiple address"));
+            return Err(CommandError::os_error(
+                "wildcard resolved to multiple address",
+            ));
         }
         return results
             .first()

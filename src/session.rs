@@ -96,7 +96,9 @@ impl Session {
         if word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()) || rest.is_empty() {
             return None;
         }
-        if rest.starts_with(['(', '=', '|', '[', '.', '?', '#', ',', ')', ']']) || !text[end..].starts_with(char::is_whitespace) {
+        if rest.starts_with(['(', '=', '|', '[', '.', '?', '#', ',', ')', ']'])
+            || !text[end..].starts_with(char::is_whitespace)
+        {
             return None;
         }
         let (name, qualified) = match word.strip_prefix("socket.") {
@@ -130,7 +132,10 @@ impl Session {
 
     fn run_meta(&mut self, name: &str, args: &[String]) -> CommandResult<Outcome> {
         match (name, args) {
-            ("format", []) => Ok(Outcome::Notice(format!("format: {}", Format::NAMES[self.format as usize]))),
+            ("format", []) => Ok(Outcome::Notice(format!(
+                "format: {}",
+                Format::NAMES[self.format as usize]
+            ))),
             ("format", [choice]) => {
                 let format = Format::parse(choice).ok_or_else(|| {
                     CommandError::value_error(format!("unknown format '{choice}'"))
@@ -142,12 +147,22 @@ impl Session {
             ("vars", []) => {
                 let mut names: Vec<_> = self.variables.iter().collect();
                 names.sort_by(|a, b| a.0.cmp(b.0));
-                let text = names.iter().map(|(k, v)| format!("{k} = {}", v.repr())).collect::<Vec<_>>().join("\n");
-                Ok(Outcome::Notice(if text.is_empty() { "no variables yet".into() } else { text }))
+                let text = names
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {}", v.repr()))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                Ok(Outcome::Notice(if text.is_empty() {
+                    "no variables yet".into()
+                } else {
+                    text
+                }))
             }
             ("quit" | "q" | "exit", []) => Ok(Outcome::Quit),
-            _ => Err(CommandError::value_error(format!("unknown setting ':{name}'"))
-                .explain("Settings are :format [pretty|python|json], :vars and :quit.")),
+            _ => Err(
+                CommandError::value_error(format!("unknown setting ':{name}'"))
+                    .explain("Settings are :format [pretty|python|json], :vars and :quit."),
+            ),
         }
     }
 
@@ -180,7 +195,10 @@ impl Session {
             Expr::Negate(inner) => match self.eval(inner, None)? {
                 Value::Float(f) => Ok(Value::Float(-f)),
                 v => v.as_int().map(|n| Value::Int(-n)).ok_or_else(|| {
-                    CommandError::type_error(format!("bad operand type for unary -: '{}'", v.type_name()))
+                    CommandError::type_error(format!(
+                        "bad operand type for unary -: '{}'",
+                        v.type_name()
+                    ))
                 }),
             },
             Expr::Index(target, index) => {
@@ -215,7 +233,9 @@ impl Session {
             return Ok(constants::constant_value(c));
         }
         if registry::find(name).is_some() {
-            return Err(CommandError::type_error(format!("{name} is a command; call it as {name}(...)")));
+            return Err(CommandError::type_error(format!(
+                "{name} is a command; call it as {name}(...)"
+            )));
         }
         Err(self.unknown_name(name, qualified))
     }
@@ -226,7 +246,9 @@ impl Session {
             .map(|c| c.name)
             .chain(constants::CONSTANTS.iter().map(|c| c.name))
             .chain(self.variables.keys().map(String::as_str));
-        let suggestion = registry::suggestions(name, candidates).first().map(|s| s.to_string());
+        let suggestion = registry::suggestions(name, candidates)
+            .first()
+            .map(|s| s.to_string());
         let mut message = if qualified {
             format!("module 'socket' has no attribute '{name}'")
         } else {
@@ -235,7 +257,11 @@ impl Session {
         if let Some(s) = &suggestion {
             message.push_str(&format!(". Did you mean: '{s}'?"));
         }
-        let exception = if qualified { PyException::AttributeError } else { PyException::NameError };
+        let exception = if qualified {
+            PyException::AttributeError
+        } else {
+            PyException::NameError
+        };
         CommandError::new(exception, message).explain(match suggestion {
             Some(s) => format!("There is no command or constant called {name}; perhaps you meant {s}. Type help to list the commands."),
             None => format!("There is no command, constant or variable called {name}. Type help to list the commands."),
@@ -279,11 +305,16 @@ impl Session {
     fn call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Output> {
         let Expr::Name { name, qualified } = callee else {
             let value = self.eval(callee, None)?;
-            return Err(CommandError::type_error(format!("'{}' object is not callable", value.type_name())));
+            return Err(CommandError::type_error(format!(
+                "'{}' object is not callable",
+                value.type_name()
+            )));
         };
         let Some(command) = registry::find(name) else {
             return Err(match self.lookup_name(name, *qualified) {
-                Ok(v) => CommandError::type_error(format!("'{}' object is not callable", v.type_name())),
+                Ok(v) => {
+                    CommandError::type_error(format!("'{}' object is not callable", v.type_name()))
+                }
                 Err(e) => e,
             });
         };
@@ -296,7 +327,11 @@ impl Session {
                     positional.push(self.eval(e, kind)?);
                 }
                 Arg::Keyword(key, e) => {
-                    let kind = command.params.iter().find(|p| p.name == key).map(|p| p.kind);
+                    let kind = command
+                        .params
+                        .iter()
+                        .find(|p| p.name == key)
+                        .map(|p| p.kind);
                     keywords.push((key.clone(), self.eval(e, kind)?));
                 }
             }
@@ -361,7 +396,10 @@ fn subscript(target: &Value, index: &Value) -> CommandResult<Value> {
     };
     let position = if i < 0 { i + len as i128 } else { i };
     if position < 0 || position >= len as i128 {
-        return Err(CommandError::new(PyException::IndexError, format!("{what} index out of range")));
+        return Err(CommandError::new(
+            PyException::IndexError,
+            format!("{what} index out of range"),
+        ));
     }
     let at = position as usize;
     Ok(match target {
@@ -403,7 +441,10 @@ mod tests {
             "inet_aton takes text, so 10 stays a string"
         );
         assert_eq!(run(&mut s, "htons 1"), "256");
-        assert_eq!(run(&mut s, "AI_PASSIVE|AI_CANONNAME"), "<AddressInfo.AI_PASSIVE|AI_CANONNAME: 3>");
+        assert_eq!(
+            run(&mut s, "AI_PASSIVE|AI_CANONNAME"),
+            "<AddressInfo.AI_PASSIVE|AI_CANONNAME: 3>"
+        );
     }
 
     #[test]

@@ -27,7 +27,10 @@ impl Block {
     }
 
     pub fn expected(&self) -> Vec<&str> {
-        self.steps.iter().flat_map(|s| s.expected.iter().map(String::as_str)).collect()
+        self.steps
+            .iter()
+            .flat_map(|s| s.expected.iter().map(String::as_str))
+            .collect()
     }
 }
 
@@ -62,7 +65,12 @@ pub fn extract_blocks(markdown: &str) -> Result<Vec<Block>, String> {
             match word.split_once('=') {
                 Some(("format", f)) => block.format = Some(f.to_string()),
                 Some(("needs", r)) => block.needs = Some(r.to_string()),
-                _ => return Err(format!("line {}: unknown block setting '{word}' (use format=NAME or needs=WHAT)", n + 1)),
+                _ => {
+                    return Err(format!(
+                        "line {}: unknown block setting '{word}' (use format=NAME or needs=WHAT)",
+                        n + 1
+                    ));
+                }
             }
         }
         let mut closed = false;
@@ -71,7 +79,10 @@ pub fn extract_blocks(markdown: &str) -> Result<Vec<Block>, String> {
                 closed = true;
                 break;
             }
-            if let Some(input) = inner.strip_prefix(PROMPT).or_else(|| (inner == ">>>").then_some("")) {
+            if let Some(input) = inner
+                .strip_prefix(PROMPT)
+                .or_else(|| (inner == ">>>").then_some(""))
+            {
                 block.steps.push(Step {
                     input: input.to_string(),
                     expected: Vec::new(),
@@ -87,7 +98,10 @@ pub fn extract_blocks(markdown: &str) -> Result<Vec<Block>, String> {
             }
         }
         if !closed {
-            return Err(format!("line {}: the block is never closed with ```", block.line));
+            return Err(format!(
+                "line {}: the block is never closed with ```",
+                block.line
+            ));
         }
         blocks.push(block);
     }
@@ -137,7 +151,9 @@ fn lines_match(expected: &[&str], actual: &[&str]) -> bool {
         None => actual.is_empty(),
         Some((&"...", rest)) => (0..=actual.len()).any(|skip| lines_match(rest, &actual[skip..])),
         Some((pattern, rest)) => match actual.split_first() {
-            Some((line, actual_rest)) => line_matches(pattern, line) && lines_match(rest, actual_rest),
+            Some((line, actual_rest)) => {
+                line_matches(pattern, line) && lines_match(rest, actual_rest)
+            }
             None => false,
         },
     }

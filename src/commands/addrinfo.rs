@@ -70,7 +70,9 @@ fn getaddrinfo(args: &Args) -> CommandResult<Output> {
         flags: int_or_zero(5)?,
     };
     let host_text = host.map(|h| String::from_utf8_lossy(&h).into_owned());
-    if host_text.as_deref().is_some_and(|h| h.contains('\0')) || port.as_deref().is_some_and(|p| p.contains('\0')) {
+    if host_text.as_deref().is_some_and(|h| h.contains('\0'))
+        || port.as_deref().is_some_and(|p| p.contains('\0'))
+    {
         return Err(CommandError::value_error("embedded null character"));
     }
     let results = resolver::lookup(host_text.as_deref(), port.as_deref(), hints)?;
@@ -133,7 +135,9 @@ fn getnameinfo(args: &Args) -> CommandResult<Output> {
     let sockaddr = args.get(0).unwrap_or(&Value::None);
     let flags = convert::c_int(args.get(1).unwrap_or(&Value::None))?;
     let Value::Tuple(items) = sockaddr else {
-        return Err(CommandError::type_error("getnameinfo() argument 1 must be a tuple"));
+        return Err(CommandError::type_error(
+            "getnameinfo() argument 1 must be a tuple",
+        ));
     };
     let illegal = || CommandError::type_error("getnameinfo(): illegal sockaddr argument");
     if !(2..=4).contains(&items.len()) {
@@ -152,7 +156,9 @@ fn getnameinfo(args: &Args) -> CommandResult<Output> {
     let flowinfo = unsigned(2)?;
     let scope_id = unsigned(3)?;
     if flowinfo > 0xfffff {
-        return Err(CommandError::overflow("getnameinfo(): flowinfo must be 0-1048575."));
+        return Err(CommandError::overflow(
+            "getnameinfo(): flowinfo must be 0-1048575.",
+        ));
     }
     let hints = AddrInfoHints {
         flags: libc::AI_NUMERICHOST,
@@ -163,7 +169,9 @@ fn getnameinfo(args: &Args) -> CommandResult<Output> {
     let port_text = port.to_string();
     let results = resolver::lookup(Some(host), Some(&port_text), hints)?;
     if results.len() > 1 {
-        return Err(CommandError::os_error("sockaddr resolved to multiple addresses"));
+        return Err(CommandError::os_error(
+            "sockaddr resolved to multiple addresses",
+        ));
     }
     let Some(first) = results.first() else {
         return Err(CommandError::os_error("sockaddr resolved to no address"));
@@ -179,6 +187,10 @@ fn getnameinfo(args: &Args) -> CommandResult<Output> {
         }
         v4 => v4,
     };
-    let (host, service) = dns_lookup::getnameinfo(&address, flags).map_err(|e| resolver::gai_error(&e))?;
-    Ok(Output::plain(Value::Tuple(vec![Value::Str(host), Value::Str(service)])))
+    let (host, service) =
+        dns_lookup::getnameinfo(&address, flags).map_err(|e| resolver::gai_error(&e))?;
+    Ok(Output::plain(Value::Tuple(vec![
+        Value::Str(host),
+        Value::Str(service),
+    ])))
 }

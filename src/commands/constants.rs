@@ -28,11 +28,18 @@ fn list_constants(args: &Args) -> CommandResult<Output> {
         None | Some(Value::None) => String::new(),
         Some(v) => crate::convert::text(v, "constants", 1)?,
     };
-    let prefix = prefix.strip_prefix("socket.").unwrap_or(&prefix).to_string();
+    let prefix = prefix
+        .strip_prefix("socket.")
+        .unwrap_or(&prefix)
+        .to_string();
     let mut rows = Vec::new();
     let mut entries = Vec::new();
     for c in constants::with_prefix(&prefix) {
-        rows.push(vec![c.name.to_string(), c.value.to_string(), c.meaning.to_string()]);
+        rows.push(vec![
+            c.name.to_string(),
+            c.value.to_string(),
+            c.meaning.to_string(),
+        ]);
         entries.push((c.name.to_string(), constant_value(c)));
     }
     let table = Table {

@@ -26,7 +26,8 @@ pub const GETHOSTNAME: Command = Command {
 };
 
 fn gethostname(_: &Args) -> CommandResult<Output> {
-    let name = ffi::host_name().map_err(|e| crate::error::CommandError::from_errno(e.raw_os_error().unwrap_or(0)))?;
+    let name = ffi::host_name()
+        .map_err(|e| crate::error::CommandError::from_errno(e.raw_os_error().unwrap_or(0)))?;
     Ok(Output::plain(Value::Str(name)))
 }
 
@@ -84,7 +85,13 @@ fn host_entry(entry: ffi::HostEntry) -> Output {
     let value = Value::Tuple(vec![
         Value::Str(entry.name),
         Value::List(entry.aliases.into_iter().map(Value::Str).collect()),
-        Value::List(entry.addresses.iter().map(|a| Value::Str(a.to_string())).collect()),
+        Value::List(
+            entry
+                .addresses
+                .iter()
+                .map(|a| Value::Str(a.to_string()))
+                .collect(),
+        ),
     ]);
     Output::with_view(value, View::HostEntry)
 }

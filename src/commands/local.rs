@@ -14,7 +14,10 @@ use crate::value::{Value, bytes_repr};
 /// Documentation addresses (RFC 5737, RFC 3849): connecting a UDP socket to
 /// them only asks the kernel for a route; no packet is sent anywhere.
 const ROUTE_PROBE_V4: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(203, 0, 113, 1)), 9);
-const ROUTE_PROBE_V6: SocketAddr = SocketAddr::new(IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1)), 9);
+const ROUTE_PROBE_V6: SocketAddr = SocketAddr::new(
+    IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1)),
+    9,
+);
 
 /// The source address the kernel would use for outbound traffic.
 fn outbound_address(probe: SocketAddr) -> Option<IpAddr> {
@@ -78,9 +81,12 @@ pub const GET_IP_6: Command = Command {
         };
         let found = resolver::lookup(Some(&host), Some("0"), hints)?;
         let first = found.first().ok_or_else(|| {
-            CommandError::os_error("no IPv6 address found").explain("This machine has no IPv6 route and its name has no IPv6 address.")
+            CommandError::os_error("no IPv6 address found")
+                .explain("This machine has no IPv6 route and its name has no IPv6 address.")
         })?;
-        Ok(Output::plain(Value::Str(resolver::numeric_host(&first.sockaddr))))
+        Ok(Output::plain(Value::Str(resolver::numeric_host(
+            &first.sockaddr,
+        ))))
     },
 };
 
@@ -98,7 +104,8 @@ pub const INTERFACES: Command = Command {
         output: "[..]{'name': 'lo', 'address': '127.0.0.1', 'prefix': 8, [..]",
     }],
     run: |_| {
-        let list = if_addrs::get_if_addrs().map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(0)))?;
+        let list = if_addrs::get_if_addrs()
+            .map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(0)))?;
         let mut rows = Vec::new();
         let mut values = Vec::new();
         for iface in list {
@@ -134,8 +141,14 @@ pub const INTERFACES: Command = Command {
 /// `10.1.2.3` with prefix 8 is on `10.0.0.0/8`.
 fn network_of(ip: IpAddr, prefix: u8) -> String {
     match ip {
-        IpAddr::V4(v4) => format!("{}/{prefix}", Ipv4Addr::from(u32::from(v4) & prefix_mask_v4(prefix))),
-        IpAddr::V6(v6) => format!("{}/{prefix}", Ipv6Addr::from(u128::from(v6) & prefix_mask_v6(prefix))),
+        IpAddr::V4(v4) => format!(
+            "{}/{prefix}",
+            Ipv4Addr::from(u32::from(v4) & prefix_mask_v4(prefix))
+        ),
+        IpAddr::V6(v6) => format!(
+            "{}/{prefix}",
+            Ipv6Addr::from(u128::from(v6) & prefix_mask_v6(prefix))
+        ),
     }
 }
 
@@ -175,31 +188,58 @@ fn ipinfo(args: &Args) -> CommandResult<Output> {
     let prefix = match prefix_text {
         None => None,
         Some(p) => Some(p.parse::<u8>().ok().filter(|p| *p <= bits).ok_or_else(|| {
-            CommandError::value_error(format!("{} is not a valid netmask", crate::value::str_repr(p)))
-                .explain(format!("A prefix length is a number from 0 to {bits}."))
+            CommandError::value_error(format!(
+                "{} is not a valid netmask",
+                crate::value::str_repr(p)
+            ))
+            .explain(format!("A prefix length is a number from 0 to {bits}."))
         })?),
     };
     let (kind, block) = addressing::classify(ip);
     let (integer, packed, binary) = match ip {
         IpAddr::V4(v4) => {
             let octets = v4.octets();
-            let binary = octets.iter().map(|o| format!("{o:08b}")).collect::<Vec<_>>().join(".");
+            let binary = octets
+                .iter()
+                .map(|o| format!("{o:08b}"))
+                .collect::<Vec<_>>()
+                .join(".");
             (u128::from(u32::from(v4)), octets.to_vec(), binary)
         }
         IpAddr::V6(v6) => {
-            let binary = v6.segments().iter().map(|s| format!("{s:016b}")).collect::<Vec<_>>().join(":");
+            let binary = v6
+                .segments()
+                .iter()
+                .map(|s| format!("{s:016b}"))
+                .collect::<Vec<_>>()
+                .join(":");
             (u128::from(v6), v6.octets().to_vec(), binary)
         }
     };
     let mut fields: Vec<(String, Value)> = vec![
         ("address".into(), Value::Str(ip.to_string())),
-        ("version".into(), Value::Int(if ip.is_ipv4() { 4 } else { 6 })),
+        (
+            "version".into(),
+            Value::Int(if ip.is_ipv4() { 4 } else { 6 }),
+        ),
         ("bits".into(), Value::Int(i128::from(bits))),
         ("kind".into(), Value::str(kind.name())),
-        ("block".into(), block.map_or(Value::None, |(net, p)| Value::Str(format!("{net}/{p}")))),
+        (
+            "block".into(),
+            block.map_or(Value::None, |(net, p)| Value::Str(format!("{net}/{p}"))),
+        ),
         ("meaning".into(), Value::str(kind.explanation())),
         ("integer".into(), Value::Int(integer as i128)),
-        ("hex".into(), Value::Str(format!("0x{}", packed.iter().map(|b| format!("{b:02x}")).collect::<String>()))),
+        (
+            "hex".into(),
+            Value::Str(format!(
+                "0x{}",
+                packed
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            )),
+        ),
         ("binary".into(), Value::Str(binary)),
         ("packed".into(), Value::Bytes(packed)),
     ];
@@ -241,8 +281,17 @@ fn network_fields(ip: IpAddr, prefix: u8) -> Vec<(String, Value)> {
         IpAddr::V6(v6) => {
             let mask = prefix_mask_v6(prefix);
             let net = u128::from(v6) & mask;
-            let total = if prefix == 0 { u128::MAX } else { 1u128 << (128 - u32::from(prefix)) };
-            (IpAddr::V6(net.into()), IpAddr::V6((net | !mask).into()), total, Ipv6Addr::from(mask).to_string())
+            let total = if prefix == 0 {
+                u128::MAX
+            } else {
+                1u128 << (128 - u32::from(prefix))
+            };
+            (
+                IpAddr::V6(net.into()),
+                IpAddr::V6((net | !mask).into()),
+                total,
+                Ipv6Addr::from(mask).to_string(),
+            )
         }
     };
     vec![

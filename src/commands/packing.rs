@@ -46,8 +46,9 @@ fn inet_aton(args: &Args) -> CommandResult<Output> {
     let text = convert::text(arg(args, 0), "inet_aton", 1)?;
     let c_text = ffi::c_string(text.as_bytes()).unwrap_or_default();
     let bytes = ffi::parse_inet_aton(&c_text).ok_or_else(|| {
-        CommandError::os_error("illegal IP address string passed to inet_aton")
-            .explain("IPv4 addresses are four numbers from 0 to 255 separated by dots, like 192.168.1.1.")
+        CommandError::os_error("illegal IP address string passed to inet_aton").explain(
+            "IPv4 addresses are four numbers from 0 to 255 separated by dots, like 192.168.1.1.",
+        )
     })?;
     Ok(packed(bytes.to_vec()))
 }
@@ -81,7 +82,9 @@ fn inet_ntoa(args: &Args) -> CommandResult<Output> {
     let octets: [u8; 4] = bytes
         .try_into()
         .map_err(|_| CommandError::os_error("packed IP wrong length for inet_ntoa"))?;
-    Ok(Output::plain(Value::Str(std::net::Ipv4Addr::from(octets).to_string())))
+    Ok(Output::plain(Value::Str(
+        std::net::Ipv4Addr::from(octets).to_string(),
+    )))
 }
 
 pub const INET_PTON: Command = Command {
@@ -150,11 +153,21 @@ fn inet_ntop(args: &Args) -> CommandResult<Output> {
     let expected = match family {
         libc::AF_INET => 4,
         libc::AF_INET6 => 16,
-        other => return Err(CommandError::value_error(format!("unknown address family {other}"))),
+        other => {
+            return Err(CommandError::value_error(format!(
+                "unknown address family {other}"
+            )));
+        }
     };
     if bytes.len() != expected {
-        return Err(CommandError::value_error("invalid length of packed IP address string")
-            .explain(format!("That family needs exactly {expected} bytes; these are {}.", bytes.len())));
+        return Err(
+            CommandError::value_error("invalid length of packed IP address string").explain(
+                format!(
+                    "That family needs exactly {expected} bytes; these are {}.",
+                    bytes.len()
+                ),
+            ),
+        );
     }
     let text = ffi::format_inet_ntop(family, bytes).map_err(CommandError::from_errno)?;
     Ok(Output::plain(Value::Str(text)))
@@ -189,10 +202,14 @@ fn swap32(args: &Args) -> CommandResult<Output> {
         }
     };
     if x < 0 {
-        return Err(CommandError::overflow("can't convert negative value to unsigned int"));
+        return Err(CommandError::overflow(
+            "can't convert negative value to unsigned int",
+        ));
     }
     if x > i128::from(u64::MAX) {
-        return Err(CommandError::overflow("Python int too large to convert to C unsigned long"));
+        return Err(CommandError::overflow(
+            "Python int too large to convert to C unsigned long",
+        ));
     }
     let x = u32::try_from(x).map_err(|_| CommandError::overflow("int larger than 32 bits"))?;
     Ok(Output::plain(Value::Int(i128::from(x.to_be()))))

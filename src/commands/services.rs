@@ -16,7 +16,9 @@ const PROTOCOLS_FILE: &str = "/etc/protocols";
 /// A failed look-up, explained; a missing database is the usual cause in containers.
 fn not_found(message: &str, database: &str, what: &str) -> CommandError {
     let explanation = if Path::new(database).exists() {
-        format!("{database} has no entry for that {what}. Check the spelling; `ports` lists the well-known ones.")
+        format!(
+            "{database} has no entry for that {what}. Check the spelling; `ports` lists the well-known ones."
+        )
     } else {
         format!(
             "This system has no {database}, so no {what} can be found by name (minimal containers often lack it; on Debian install the netbase package)."

@@ -44,7 +44,12 @@ fn word_start(line: &str, pos: usize) -> usize {
 impl Completer for LineHelper {
     type Candidate = Pair;
 
-    fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let mut start = word_start(line, pos);
         let mut word = &line[start..pos];
         // `socket.AF_` completes the part after the module name.
@@ -159,7 +164,10 @@ fn colour_line(line: &str) -> String {
             }
             i = j;
         } else if c.is_ascii_digit() {
-            let j = run_end(&|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == ':', i);
+            let j = run_end(
+                &|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == ':',
+                i,
+            );
             let end = chars.get(j).map_or(line.len(), |(n, _)| *n);
             out.push_str(&format!("\x1b[35m{}\x1b[0m", &line[at..end]));
             i = j;

@@ -106,7 +106,11 @@ pub fn run_interactive(session: &mut Session, style: Style) -> i32 {
         env!("CARGO_PKG_VERSION")
     );
     let prompt = ">>> ";
-    let styled_prompt = if style.colour { "\x1b[1;32m>>>\x1b[0m " } else { prompt };
+    let styled_prompt = if style.colour {
+        "\x1b[1;32m>>>\x1b[0m "
+    } else {
+        prompt
+    };
     let mut status = 0;
     loop {
         match editor.readline(&(prompt, styled_prompt)) {
@@ -149,7 +153,11 @@ fn save_history(editor: &mut Editor<LineHelper, DefaultHistory>, path: &PathBuf)
         }
     }
     // Create it 0600 before rustyline writes, so it is never readable by others.
-    let _ = OpenOptions::new().create(true).append(true).mode(0o600).open(path);
+    let _ = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path);
     if let Err(e) = editor.save_history(path) {
         eprintln!("netrepl: could not save history to {}: {e}", path.display());
     }

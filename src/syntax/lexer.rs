@@ -118,7 +118,11 @@ fn scan_number(src: &str, start: usize) -> CommandResult<(Token, usize)> {
                 !(c.is_ascii_alphanumeric()
                     || c == '_'
                     || c == '.'
-                    || ((c == '+' || c == '-') && n > 0 && matches!(rest.as_bytes()[n - 1], b'e' | b'E') && !rest.starts_with("0x") && !rest.starts_with("0X")))
+                    || ((c == '+' || c == '-')
+                        && n > 0
+                        && matches!(rest.as_bytes()[n - 1], b'e' | b'E')
+                        && !rest.starts_with("0x")
+                        && !rest.starts_with("0X")))
             })
             .map_or(rest.len(), |(n, _)| n);
     let text = src[start..end].replace('_', "");
@@ -239,10 +243,7 @@ fn decode_bytes(body: &str, raw: bool) -> CommandResult<Vec<u8>> {
             b'x' => {
                 let hex = body.get(i..i + 2).unwrap_or("");
                 let value = u8::from_str_radix(hex, 16).map_err(|_| {
-                    CommandError::value_error(format!(
-                        "invalid \\x escape at position {}",
-                        i - 2
-                    ))
+                    CommandError::value_error(format!("invalid \\x escape at position {}", i - 2))
                 })?;
                 out.push(value);
                 i += 2;
@@ -294,7 +295,11 @@ mod tests {
     use super::*;
 
     fn tokens(src: &str) -> Vec<Token> {
-        tokenize(src).unwrap().into_iter().map(|t| t.token).collect()
+        tokenize(src)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.token)
+            .collect()
     }
 
     #[test]

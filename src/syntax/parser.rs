@@ -65,14 +65,19 @@ pub fn parse_line(line: &str, is_command: &dyn Fn(&str) -> bool) -> CommandResul
         return Ok(Statement::Help(topic));
     }
     if let Some((name, rest)) = split_assignment(text) {
-        return Ok(Statement::Assign(name.to_string(), parse_expression_line(rest, is_command)?));
+        return Ok(Statement::Assign(
+            name.to_string(),
+            parse_expression_line(rest, is_command)?,
+        ));
     }
     Ok(Statement::Eval(parse_expression_line(text, is_command)?))
 }
 
 fn help_request(text: &str) -> Option<Option<String>> {
     let strip = |name: &str| {
-        let name = name.trim().trim_matches(|c| c == '(' || c == ')' || c == '"' || c == '\'');
+        let name = name
+            .trim()
+            .trim_matches(|c| c == '(' || c == ')' || c == '"' || c == '\'');
         let name = name.strip_prefix("socket.").unwrap_or(name);
         (!name.is_empty()).then(|| name.to_string())
     };
@@ -87,7 +92,8 @@ fn help_request(text: &str) -> Option<Option<String>> {
     let name = text.strip_suffix('?').or_else(|| text.strip_prefix('?'))?;
     let name = name.trim();
     let bare = name.strip_prefix("socket.").unwrap_or(name);
-    (!bare.is_empty() && bare.chars().all(|c| c.is_alphanumeric() || c == '_')).then(|| Some(bare.to_string()))
+    (!bare.is_empty() && bare.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then(|| Some(bare.to_string()))
 }
 
 fn split_assignment(text: &str) -> Option<(&str, &str)> {
@@ -132,7 +138,10 @@ fn call(name: &str, args: Vec<Arg>) -> Expr {
 }
 
 /// The command a line starts with, and the byte offset just after its name.
-fn leading_command<'a>(text: &'a str, is_command: &dyn Fn(&str) -> bool) -> Option<(&'a str, usize)> {
+fn leading_command<'a>(
+    text: &'a str,
+    is_command: &dyn Fn(&str) -> bool,
+) -> Option<(&'a str, usize)> {
     let end = text
         .char_indices()
         .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.'))
@@ -180,7 +189,9 @@ fn parse_command_value(text: &str, at: usize) -> CommandResult<(Expr, usize)> {
     let rest = &text[at..];
     let starts_expression = rest.starts_with(['(', '[']) || string_start(rest).is_some();
     if !starts_expression {
-        let end = rest.find(char::is_whitespace).map_or(text.len(), |n| at + n);
+        let end = rest
+            .find(char::is_whitespace)
+            .map_or(text.len(), |n| at + n);
         return Ok((Expr::Word(text[at..end].to_string()), end));
     }
     let end = balanced_end(text, at)?;
@@ -250,7 +261,9 @@ impl Parser {
         } else if self.peek().is_none() {
             Err(CommandError::syntax(format!("'{opener}' was never closed")))
         } else {
-            Err(CommandError::syntax("invalid syntax. Perhaps you forgot a comma?"))
+            Err(CommandError::syntax(
+                "invalid syntax. Perhaps you forgot a comma?",
+            ))
         }
     }
 
@@ -292,7 +305,10 @@ impl Parser {
                 };
                 self.pos += 1;
                 expr = match expr {
-                    Expr::Name { name, qualified: false } if name == MODULE => Expr::Name {
+                    Expr::Name {
+                        name,
+                        qualified: false,
+                    } if name == MODULE => Expr::Name {
                         name: attr,
                         qualified: true,
                     },
@@ -414,7 +430,10 @@ mod tests {
     use super::*;
 
     fn is_cmd(name: &str) -> bool {
-        matches!(name, "inet_aton" | "getaddrinfo" | "gethostname" | "gethostbyaddr" | "gethostbyname")
+        matches!(
+            name,
+            "inet_aton" | "getaddrinfo" | "gethostname" | "gethostbyaddr" | "gethostbyname"
+        )
     }
 
     fn parse(line: &str) -> Statement {
@@ -426,8 +445,13 @@ mod tests {
         let Statement::Eval(Expr::Call { args, .. }) = parse("inet_aton 192.168.1.1") else {
             panic!("not a call")
         };
-        assert_eq!(args, vec![Arg::Positional(Expr::Word("192.168.1.1".into()))]);
-        let Statement::Eval(Expr::Call { callee, args }) = parse("socket.inet_aton(\"192.168.1.1\")") else {
+        assert_eq!(
+            args,
+            vec![Arg::Positional(Expr::Word("192.168.1.1".into()))]
+        );
+        let Statement::Eval(Expr::Call { callee, args }) =
+            parse("socket.inet_aton(\"192.168.1.1\")")
+        else {
             panic!("not a call")
         };
         assert_eq!(
@@ -445,21 +469,40 @@ mod tests {
 
     #[test]
     fn command_style_takes_keywords_and_literals() {
-        let Statement::Eval(Expr::Call { args, .. }) = parse("getaddrinfo 'my host' 80 family=AF_INET") else {
+        let Statement::Eval(Expr::Call { args, .. }) =
+            parse("getaddrinfo 'my host' 80 family=AF_INET")
+        else {
             panic!("not a call")
         };
         assert_eq!(args.len(), 3);
-        assert_eq!(args[0], Arg::Positional(Expr::Literal(Value::str("my host"))));
-        assert_eq!(args[2], Arg::Keyword("family".into(), Expr::Word("AF_INET".into())));
+        assert_eq!(
+            args[0],
+            Arg::Positional(Expr::Literal(Value::str("my host")))
+        );
+        assert_eq!(
+            args[2],
+            Arg::Keyword("family".into(), Expr::Word("AF_INET".into()))
+        );
     }
 
     #[test]
     fn assignment_help_and_comments() {
-        assert!(matches!(parse("ip = gethostbyname localhost"), Statement::Assign(n, _) if n == "ip"));
-        assert_eq!(parse("getaddrinfo?"), Statement::Help(Some("getaddrinfo".into())));
-        assert_eq!(parse("help socket.inet_aton"), Statement::Help(Some("inet_aton".into())));
+        assert!(
+            matches!(parse("ip = gethostbyname localhost"), Statement::Assign(n, _) if n == "ip")
+        );
+        assert_eq!(
+            parse("getaddrinfo?"),
+            Statement::Help(Some("getaddrinfo".into()))
+        );
+        assert_eq!(
+            parse("help socket.inet_aton"),
+            Statement::Help(Some("inet_aton".into()))
+        );
         assert_eq!(parse("# just a note"), Statement::Empty);
-        assert!(matches!(parse("x == 1"), Statement::Eval(_)) || parse_line("x == 1", &is_cmd).is_err());
+        assert!(
+            parse_line("x == 1", &is_cmd).is_err(),
+            "comparison is not an assignment"
+        );
     }
 
     #[test]
