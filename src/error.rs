@@ -17,6 +17,7 @@ pub enum PyException {
     SyntaxError,
     IndexError,
     KeyError,
+    PermissionError,
     UnicodeError,
     KeyboardInterrupt,
 }
@@ -35,6 +36,7 @@ impl PyException {
             PyException::SyntaxError => "SyntaxError",
             PyException::IndexError => "IndexError",
             PyException::KeyError => "KeyError",
+            PyException::PermissionError => "PermissionError",
             PyException::UnicodeError => "UnicodeError",
             PyException::KeyboardInterrupt => "KeyboardInterrupt",
         }

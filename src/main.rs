@@ -36,6 +36,7 @@ fn main() -> ExitCode {
     let format = Format::parse(&cli.format).unwrap_or(Format::Pretty);
     let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none() && stdout().is_terminal();
     let style = Style { colour };
+    netrepl::live::set_colour(colour);
     let mut session = Session::new(format);
     let status = if let Some(line) = &cli.command {
         match repl::run_and_show(&mut session, line, style) {

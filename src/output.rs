@@ -23,6 +23,9 @@ pub enum View {
     Table(Table),
     /// Text for people only (help); the value is `None`.
     Text(String),
+    /// In `pretty`, this text (a report whose details were already streamed);
+    /// `python` shows the value, `json` the `json` value if given, else the value.
+    Report { text: String, json: Option<Value> },
 }
 
 #[derive(Clone, Debug, PartialEq)]

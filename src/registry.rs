@@ -14,16 +14,18 @@ pub enum Topic {
     Services,
     Packing,
     ThisMachine,
+    Probing,
     Constants,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 6] = [
+    pub const ALL: [Topic; 7] = [
         Topic::HostNames,
         Topic::AddressInfo,
         Topic::Services,
         Topic::Packing,
         Topic::ThisMachine,
+        Topic::Probing,
         Topic::Constants,
     ];
 
@@ -34,6 +36,7 @@ impl Topic {
             Topic::Services => "Ports, services and protocols",
             Topic::Packing => "Packing addresses and byte order",
             Topic::ThisMachine => "This machine and its addresses",
+            Topic::Probing => "Is it up? ping and network sweeps",
             Topic::Constants => "Constants",
         }
     }

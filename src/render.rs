@@ -68,7 +68,7 @@ fn pretty(output: &Output, style: Style) -> Option<String> {
         View::HostEntry => Some(host_entry(value, style)),
         View::Packed => Some(packed(value, style)),
         View::Table(table) => Some(table_text(table, style)),
-        View::Text(text) => Some(text.clone()),
+        View::Text(text) | View::Report { text, .. } => Some(text.clone()),
         View::Plain => plain(value),
     }
 }
@@ -249,6 +249,12 @@ pub fn to_json(output: &Output) -> Json {
             "aliases": value_json(&parts[1]),
             "addresses": value_json(&parts[2]),
         }),
+        (
+            View::Report {
+                json: Some(detail), ..
+            },
+            _,
+        ) => value_json(detail),
         (_, value) => value_json(value),
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::constants;
 use crate::error::{CommandError, CommandResult, PyException};
 use crate::help;
+use crate::live;
 use crate::output::Output;
 use crate::registry::{self, ArgKind};
 use crate::syntax::{Arg, Expr, Statement, parse_line};
@@ -69,6 +70,8 @@ impl Session {
     }
 
     pub fn run_line(&mut self, line: &str) -> Outcome {
+        live::set_format(self.format);
+        live::clear_interrupt();
         if matches!(line.trim(), "exit" | "quit" | "exit()" | "quit()") {
             return Outcome::Quit;
         }

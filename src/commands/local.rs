@@ -13,14 +13,15 @@ use crate::value::{Value, bytes_repr};
 
 /// Documentation addresses (RFC 5737, RFC 3849): connecting a UDP socket to
 /// them only asks the kernel for a route; no packet is sent anywhere.
-const ROUTE_PROBE_V4: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(203, 0, 113, 1)), 9);
+pub(crate) const ROUTE_PROBE_V4: SocketAddr =
+    SocketAddr::new(IpAddr::V4(Ipv4Addr::new(203, 0, 113, 1)), 9);
 const ROUTE_PROBE_V6: SocketAddr = SocketAddr::new(
     IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1)),
     9,
 );
 
 /// The source address the kernel would use for outbound traffic.
-fn outbound_address(probe: SocketAddr) -> Option<IpAddr> {
+pub(crate) fn outbound_address(probe: SocketAddr) -> Option<IpAddr> {
     let bind: SocketAddr = match probe {
         SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
         SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),

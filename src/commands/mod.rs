@@ -5,6 +5,7 @@ mod constants;
 mod hostnames;
 mod local;
 mod packing;
+mod probing;
 mod services;
 
 pub use addrinfo::socket_address;
@@ -35,5 +36,8 @@ pub static COMMANDS: &[Command] = &[
     local::GET_IP_6,
     local::INTERFACES,
     local::IPINFO,
+    probing::PING,
+    probing::PINGER,
+    probing::MAP_NETWORK,
     constants::CONSTANTS,
 ];

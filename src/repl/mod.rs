@@ -26,6 +26,9 @@ pub fn data_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("netrepl"))
 }
 
+/// The shell's status for a program ended by SIGINT.
+pub const INTERRUPTED_STATUS: i32 = 130;
+
 /// Whether the loop should go on after a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {
@@ -73,6 +76,10 @@ pub fn run_lines(session: &mut Session, input: impl BufRead, style: Style) -> i3
             Flow::Continue { ok: false } => status = 1,
             Flow::Continue { ok: true } => {}
         }
+        // Ctrl-C, once a command has taken it over, still ends a script.
+        if crate::live::interrupted() {
+            return INTERRUPTED_STATUS;
+        }
     }
     status
 }
@@ -101,6 +108,7 @@ pub fn run_interactive(session: &mut Session, style: Style) -> i32 {
     if let Some(path) = &history {
         let _ = editor.load_history(path);
     }
+    crate::live::set_interactive(true);
     println!(
         "netrepl {} — networking at the prompt. Type help for commands, Ctrl-D to leave.",
         env!("CARGO_PKG_VERSION")
@@ -126,6 +134,7 @@ pub fn run_interactive(session: &mut Session, style: Style) -> i32 {
                     helper.variables = session.variable_names().map(str::to_string).collect();
                 }
             }
+            // Ctrl-C at the prompt clears the line, as in a shell.
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
             Err(e) => {
