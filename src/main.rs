@@ -27,12 +27,22 @@ struct Cli {
     #[arg(long)]
     no_color: bool,
 
+    /// Run inside the teaching lab's scanner namespace, building the lab if
+    /// needed (needs root; see `help lab`)
+    #[arg(long)]
+    lab: bool,
+
     /// A script to run, one line at a time
     script: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.lab
+        && let Some(status) = netrepl::lab::enter_from_command_line()
+    {
+        return ExitCode::from(status);
+    }
     let format = Format::parse(&cli.format).unwrap_or(Format::Pretty);
     let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none() && stdout().is_terminal();
     let style = Style { colour };

@@ -3,6 +3,7 @@
 mod addrinfo;
 mod constants;
 mod hostnames;
+mod lab;
 mod local;
 mod packing;
 mod probing;
@@ -39,5 +40,6 @@ pub static COMMANDS: &[Command] = &[
     probing::PING,
     probing::PINGER,
     probing::MAP_NETWORK,
+    lab::LAB,
     constants::CONSTANTS,
 ];
