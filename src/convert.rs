@@ -77,7 +77,10 @@ pub fn host_name(value: &Value, function: &str, position: usize) -> CommandResul
         }
     };
     if encoded.contains(&0) {
-        return Err(CommandError::value_error("embedded null byte"));
+        return Err(CommandError::type_error(format!(
+            "{function}() argument {position} must be encoded string without null bytes, not {}",
+            value.type_name()
+        )));
     }
     Ok(encoded)
 }

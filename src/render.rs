@@ -53,10 +53,10 @@ pub fn render_output(output: &Output, format: Format, style: Style) -> Option<St
 /// The error as Python's last traceback line, with a plain-words line under it in `pretty`.
 pub fn render_error(error: &CommandError, format: Format, style: Style) -> String {
     let mut out = style.red(&error.python_line());
-    if format == Format::Pretty {
-        if let Some(explanation) = &error.explanation {
-            let _ = write!(out, "\n{}", style.dim(&format!("  ↳ {explanation}")));
-        }
+    if format == Format::Pretty
+        && let Some(explanation) = &error.explanation
+    {
+        let _ = write!(out, "\n{}", style.dim(&format!("  ↳ {explanation}")));
     }
     out
 }

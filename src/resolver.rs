@@ -12,7 +12,11 @@ use crate::ffi;
 /// Turns a `getaddrinfo`/`getnameinfo` failure into `socket.gaierror`, or an
 /// `OSError` from errno for `EAI_SYSTEM`, as CPython's `set_gaierror` does.
 pub fn gai_error(err: &LookupError) -> CommandError {
-    let code = err.error_num();
+    gai_error_code(err.error_num())
+}
+
+/// `socket.gaierror` for a `getaddrinfo` error code.
+pub fn gai_error_code(code: i32) -> CommandError {
     if code == libc::EAI_SYSTEM {
         let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
         return CommandError::from_errno(errno);
@@ -57,12 +61,15 @@ pub fn host_error(code: ffi::HErrno) -> CommandError {
         .explain(explanation)
 }
 
-/// The numeric text CPython shows for an address (`getnameinfo` with
-/// `NI_NUMERICHOST`, so link-local IPv6 keeps its `%interface`).
+/// The numeric text CPython shows for an address: `inet_ntop(3)`, so a
+/// link-local IPv6 address has no `%interface` (its scope id is the tuple's
+/// fourth item) and `::1.2.3.4` keeps its dotted tail.
 pub fn numeric_host(addr: &SocketAddr) -> String {
-    dns_lookup::getnameinfo(addr, libc::NI_NUMERICHOST)
-        .map(|(host, _)| host)
-        .unwrap_or_else(|_| addr.ip().to_string())
+    let text = match addr.ip() {
+        IpAddr::V4(v4) => ffi::format_inet_ntop(libc::AF_INET, &v4.octets()),
+        IpAddr::V6(v6) => ffi::format_inet_ntop(libc::AF_INET6, &v6.octets()),
+    };
+    text.unwrap_or_else(|_| addr.ip().to_string())
 }
 
 pub fn lookup(
@@ -70,6 +77,11 @@ pub fn lookup(
     service: Option<&str>,
     hints: AddrInfoHints,
 ) -> CommandResult<Vec<dns_lookup::AddrInfo>> {
+    // glibc answers EAI_NONAME when both are missing; dns_lookup would refuse
+    // the call with an error that has no code.
+    if host.is_none() && service.is_none() {
+        return Err(gai_error_code(libc::EAI_NONAME));
+    }
     let results = dns_lookup::getaddrinfo(host, service, Some(hints)).map_err(|e| gai_error(&e))?;
     let mut out = Vec::new();
     for item in results {
@@ -107,15 +119,16 @@ pub fn resolve_one(name: &[u8], family: i32) -> CommandResult<IpAddr> {
         return Ok(IpAddr::V4(Ipv4Addr::BROADCAST));
     }
     if let Some(c_text) = ffi::c_string(name) {
-        if family == libc::AF_INET || family == libc::AF_UNSPEC {
-            if let Ok(packed) = ffi::parse_inet_pton(libc::AF_INET, &c_text) {
-                return Ok(ip_from_packed(&packed));
-            }
+        if (family == libc::AF_INET || family == libc::AF_UNSPEC)
+            && let Ok(packed) = ffi::parse_inet_pton(libc::AF_INET, &c_text)
+        {
+            return Ok(ip_from_packed(&packed));
         }
-        if (family == libc::AF_INET6 || family == libc::AF_UNSPEC) && !text.contains('%') {
-            if let Ok(packed) = ffi::parse_inet_pton(libc::AF_INET6, &c_text) {
-                return Ok(ip_from_packed(&packed));
-            }
+        if (family == libc::AF_INET6 || family == libc::AF_UNSPEC)
+            && !text.contains('%')
+            && let Ok(packed) = ffi::parse_inet_pton(libc::AF_INET6, &c_text)
+        {
+            return Ok(ip_from_packed(&packed));
         }
     }
     let hints = AddrInfoHints {

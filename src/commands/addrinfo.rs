@@ -43,6 +43,14 @@ pub const GETADDRINFO: Command = Command {
 };
 
 fn getaddrinfo(args: &Args) -> CommandResult<Output> {
+    // CPython parses the integer arguments first, then the host, then the port.
+    let int_or_zero = |i: usize| args.get(i).map_or(Ok(0), convert::c_int);
+    let hints = AddrInfoHints {
+        address: int_or_zero(2)?,
+        socktype: int_or_zero(3)?,
+        protocol: int_or_zero(4)?,
+        flags: int_or_zero(5)?,
+    };
     let host = match args.get(0).unwrap_or(&Value::None) {
         Value::None => None,
         Value::Str(s) => Some(convert::idna_encode(s)?),
@@ -55,27 +63,20 @@ fn getaddrinfo(args: &Args) -> CommandResult<Output> {
     };
     let port = match args.get(1).unwrap_or(&Value::None) {
         Value::None => None,
-        Value::Int(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(i32::from(*b).to_string()),
-        Value::Enum(m) => Some(m.value.to_string()),
-        Value::Str(s) => Some(s.clone()),
-        Value::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+        // Only an exact int: bools and enum members are refused below.
+        Value::Int(n) => Some(
+            i64::try_from(*n)
+                .map_err(|_| CommandError::overflow("Python int too large to convert to C long"))?
+                .to_string()
+                .into_bytes(),
+        ),
+        Value::Str(s) => Some(s.clone().into_bytes()),
+        Value::Bytes(b) => Some(b.clone()),
         _ => return Err(CommandError::os_error("Int or String expected")),
     };
-    let int_or_zero = |i: usize| args.get(i).map_or(Ok(0), convert::c_int);
-    let hints = AddrInfoHints {
-        address: int_or_zero(2)?,
-        socktype: int_or_zero(3)?,
-        protocol: int_or_zero(4)?,
-        flags: int_or_zero(5)?,
-    };
-    let host_text = host.map(|h| String::from_utf8_lossy(&h).into_owned());
-    if host_text.as_deref().is_some_and(|h| h.contains('\0'))
-        || port.as_deref().is_some_and(|p| p.contains('\0'))
-    {
-        return Err(CommandError::value_error("embedded null character"));
-    }
-    let results = resolver::lookup(host_text.as_deref(), port.as_deref(), hints)?;
+    let host_text = host.as_deref().map(c_string_text);
+    let port_text = port.as_deref().map(c_string_text);
+    let results = resolver::lookup(host_text.as_deref(), port_text.as_deref(), hints)?;
     let entries = results
         .iter()
         .map(|r| {
@@ -89,6 +90,13 @@ fn getaddrinfo(args: &Args) -> CommandResult<Output> {
         })
         .collect();
     Ok(Output::with_view(Value::List(entries), View::AddressInfo))
+}
+
+/// What C sees of a Python string: CPython hands `getaddrinfo` a `char *`,
+/// so the text ends at the first NUL.
+fn c_string_text(bytes: &[u8]) -> String {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
 }
 
 /// A socket address as Python shows it: `(host, port)` for IPv4 and
@@ -146,6 +154,9 @@ fn getnameinfo(args: &Args) -> CommandResult<Output> {
     let Value::Str(host) = &items[0] else {
         return Err(illegal());
     };
+    if host.contains('\0') {
+        return Err(CommandError::value_error("embedded null character"));
+    }
     let port = convert::c_int(&items[1])?;
     let unsigned = |i: usize| -> CommandResult<u32> {
         match items.get(i) {

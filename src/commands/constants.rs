@@ -18,7 +18,7 @@ pub const CONSTANTS: Command = Command {
     network: false,
     examples: &[Example {
         input: "constants SOCK_S",
-        output: "{'SOCK_STREAM': <SocketKind.SOCK_STREAM: 1>, 'SOCK_SEQPACKET': <SocketKind.SOCK_SEQPACKET: 5>}",
+        output: "{'SOCK_SEQPACKET': <SocketKind.SOCK_SEQPACKET: 5>, 'SOCK_STREAM': <SocketKind.SOCK_STREAM: 1>}",
     }],
     run: list_constants,
 };
@@ -42,6 +42,9 @@ fn list_constants(args: &Args) -> CommandResult<Output> {
         ]);
         entries.push((c.name.to_string(), constant_value(c)));
     }
+    // The value is keyed in `dir(socket)` order, as Python's comprehension
+    // builds it; the table keeps the curated order, related constants together.
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
     let table = Table {
         headers: vec!["name", "value", "meaning"],
         rows,

@@ -2,7 +2,7 @@
 //! system resolver (`/etc/hosts`, then DNS, as `/etc/nsswitch.conf` says).
 
 use crate::convert;
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult, PyException};
 use crate::ffi;
 use crate::output::{Output, View};
 use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
@@ -26,8 +26,8 @@ pub const GETHOSTNAME: Command = Command {
 };
 
 fn gethostname(_: &Args) -> CommandResult<Output> {
-    let name = ffi::host_name()
-        .map_err(|e| crate::error::CommandError::from_errno(e.raw_os_error().unwrap_or(0)))?;
+    let name =
+        ffi::host_name().map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(0)))?;
     Ok(Output::plain(Value::Str(name)))
 }
 
@@ -137,29 +137,65 @@ pub const GETFQDN: Command = Command {
 
 fn getfqdn(args: &Args) -> CommandResult<Output> {
     let name = match args.get(0) {
-        None => String::new(),
-        Some(Value::Str(s)) => s.clone(),
+        None => Value::str(""),
+        Some(Value::Str(s)) => Value::str(s.trim_matches(is_python_space)),
+        Some(Value::Bytes(b)) => Value::Bytes(trim_ascii_space(b).to_vec()),
         Some(other) => {
-            return Err(crate::error::CommandError::new(
-                crate::error::PyException::AttributeError,
+            return Err(CommandError::new(
+                PyException::AttributeError,
                 format!("'{}' object has no attribute 'strip'", other.type_name()),
             ));
         }
     };
-    let mut name = name.trim().to_string();
-    if name.is_empty() || name == "0.0.0.0" || name == "::" {
-        name = ffi::host_name().unwrap_or_default();
-    }
-    let encoded = convert::idna_encode(&name)?;
+    // Python compares with str literals, so bytes only fall back when empty.
+    let wildcard = match &name {
+        Value::Str(s) => s.is_empty() || s == "0.0.0.0" || s == "::",
+        Value::Bytes(b) => b.is_empty(),
+        _ => false,
+    };
+    let name = if wildcard {
+        Value::Str(ffi::host_name().unwrap_or_default())
+    } else {
+        name
+    };
+    let encoded = convert::host_name(&name, "gethostbyaddr", 1)?;
     let entry = resolver::resolve_one(&encoded, libc::AF_UNSPEC)
-        .ok()
-        .and_then(|ip| ffi::host_by_addr(ip).ok());
-    if let Some(entry) = entry {
-        let dotted = std::iter::once(&entry.name)
-            .chain(&entry.aliases)
-            .find(|n| n.contains('.'))
-            .cloned();
-        name = dotted.unwrap_or(entry.name);
+        .and_then(|ip| ffi::host_by_addr(ip).map_err(resolver::host_error));
+    match entry {
+        Ok(entry) => {
+            let dotted = std::iter::once(&entry.name)
+                .chain(&entry.aliases)
+                .find(|n| n.contains('.'))
+                .cloned();
+            Ok(Output::plain(Value::Str(dotted.unwrap_or(entry.name))))
+        }
+        // `except error: pass`: a failed look-up returns the name as given.
+        Err(e) if is_socket_error(&e) => Ok(Output::plain(name)),
+        Err(e) => Err(e),
     }
-    Ok(Output::plain(Value::Str(name)))
+}
+
+/// `socket.error` is `OSError`, whose subclasses include herror and gaierror.
+fn is_socket_error(error: &CommandError) -> bool {
+    matches!(
+        error.exception,
+        PyException::OsError | PyException::HError | PyException::GaiError
+    )
+}
+
+/// `str.strip()` removes what `str.isspace()` accepts, which also covers the
+/// information separators U+001C to U+001F.
+fn is_python_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// `bytes.strip()` removes ASCII whitespace, vertical tab included.
+fn trim_ascii_space(bytes: &[u8]) -> &[u8] {
+    let space = |b: &u8| b" \t\n\r\x0b\x0c".contains(b);
+    let start = bytes.iter().position(|b| !space(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !space(b))
+        .map_or(start, |e| e + 1);
+    &bytes[start..end]
 }

@@ -84,10 +84,10 @@ fn help_request(text: &str) -> Option<Option<String>> {
     if text == "help" || text == "help()" {
         return Some(None);
     }
-    if let Some(rest) = text.strip_prefix("help") {
-        if rest.starts_with([' ', '(']) {
-            return Some(strip(rest));
-        }
+    if let Some(rest) = text.strip_prefix("help")
+        && rest.starts_with([' ', '('])
+    {
+        return Some(strip(rest));
     }
     let name = text.strip_suffix('?').or_else(|| text.strip_prefix('?'))?;
     let name = name.trim();
@@ -187,16 +187,33 @@ fn keyword_prefix(text: &str) -> Option<&str> {
 
 fn parse_command_value(text: &str, at: usize) -> CommandResult<(Expr, usize)> {
     let rest = &text[at..];
+    let end = rest
+        .find(char::is_whitespace)
+        .map_or(text.len(), |n| at + n);
+    let word = &text[at..end];
     let starts_expression = rest.starts_with(['(', '[']) || string_start(rest).is_some();
-    if !starts_expression {
-        let end = rest
-            .find(char::is_whitespace)
-            .map_or(text.len(), |n| at + n);
-        return Ok((Expr::Word(text[at..end].to_string()), end));
+    if !starts_expression || is_bracketed_socket_address(word) {
+        return Ok((Expr::Word(word.to_string()), end));
     }
     let end = balanced_end(text, at)?;
     let expr = parse_python(&text[at..end])?;
     Ok((expr, end))
+}
+
+/// `[::1]:22`, an IPv6 socket address written as in URLs, is a word and not
+/// a list.
+fn is_bracketed_socket_address(word: &str) -> bool {
+    let Some((host, port)) = word
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once("]:"))
+    else {
+        return false;
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".:%_-".contains(c));
+    host_ok && !port.is_empty() && port.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Where the bracketed expression or literal starting at `at` ends.
@@ -438,6 +455,18 @@ mod tests {
 
     fn parse(line: &str) -> Statement {
         parse_line(line, &is_cmd).unwrap()
+    }
+
+    #[test]
+    fn bracketed_ipv6_socket_address_is_a_word_not_a_list() {
+        let Statement::Eval(Expr::Call { args, .. }) = parse("gethostbyaddr [::1]:22 0") else {
+            panic!("not a call")
+        };
+        assert_eq!(args[0], Arg::Positional(Expr::Word("[::1]:22".into())));
+        let Statement::Eval(Expr::Call { args, .. }) = parse("gethostbyaddr [1, 2]") else {
+            panic!("not a call")
+        };
+        assert!(matches!(args[0], Arg::Positional(Expr::List(_))));
     }
 
     #[test]

@@ -1,0 +1,621 @@
+//! Differential test against CPython: every call below runs through one netrepl
+//! process (`--format python`) and one python3 process, and each answer (a
+//! `repr()` or the last traceback line) must be the same.
+//!
+//! Network rule: only names in /etc/hosts (localhost, vm) and numeric
+//! addresses are resolved, and reverse look-ups only ask for 127.0.0.1, so no
+//! call here ever reaches DNS. Failures that need "no such name" use
+//! AI_NUMERICHOST, which fails inside the C library.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+
+/// One call: the line typed into netrepl and the Python expression it means.
+struct Case {
+    line: String,
+    python: String,
+}
+
+/// A line already written in Python: netrepl and CPython get the same text.
+fn py(line: &str) -> Case {
+    Case {
+        line: line.to_string(),
+        python: line.to_string(),
+    }
+}
+
+/// A command-style line and its Python translation.
+fn cmd(line: &str, python: &str) -> Case {
+    Case {
+        line: line.to_string(),
+        python: python.to_string(),
+    }
+}
+
+const TWO_POW_40: &str = "1099511627776";
+const TWO_POW_64: &str = "18446744073709551616";
+const TWO_POW_70: &str = "1180591620717411303424";
+
+fn host_name_cases() -> Vec<Case> {
+    let long_label = "a".repeat(64);
+    vec![
+        cmd("gethostname", "socket.gethostname()"),
+        py("socket.gethostname()"),
+        py("socket.gethostname(1)"),
+        cmd(
+            "gethostbyname localhost",
+            "socket.gethostbyname('localhost')",
+        ),
+        cmd("gethostbyname vm", "socket.gethostbyname('vm')"),
+        cmd(
+            "gethostbyname LOCALHOST",
+            "socket.gethostbyname('LOCALHOST')",
+        ),
+        cmd("gethostbyname 127.1", "socket.gethostbyname('127.1')"),
+        cmd("gethostbyname 0x7f.1", "socket.gethostbyname('0x7f.1')"),
+        py("socket.gethostbyname('127.0.0.1')"),
+        py("socket.gethostbyname('')"),
+        py("socket.gethostbyname('<broadcast>')"),
+        py("socket.gethostbyname('255.255.255.255')"),
+        py("socket.gethostbyname('::1')"),
+        py("socket.gethostbyname(b'localhost')"),
+        py("socket.gethostbyname(None)"),
+        py("socket.gethostbyname(127)"),
+        py("socket.gethostbyname()"),
+        py("socket.gethostbyname('localhost', 'vm')"),
+        py("socket.gethostbyname(hostname='localhost')"),
+        py("socket.gethostbyname('local\\x00host')"),
+        py("socket.gethostbyname(b'local\\x00host')"),
+        py(&format!("socket.gethostbyname('{long_label}')")),
+        py("socket.gethostbyname('a..b')"),
+        cmd("gethostbyname", "socket.gethostbyname()"),
+        cmd(
+            "gethostbyname localhost vm",
+            "socket.gethostbyname('localhost', 'vm')",
+        ),
+        cmd(
+            "gethostbyname hostname=localhost",
+            "socket.gethostbyname(hostname='localhost')",
+        ),
+        cmd(
+            "gethostbyname_ex localhost",
+            "socket.gethostbyname_ex('localhost')",
+        ),
+        py("socket.gethostbyname_ex('vm')"),
+        py("socket.gethostbyname_ex('127.0.0.1')"),
+        py("socket.gethostbyname_ex('127.1')"),
+        py("socket.gethostbyname_ex(b'localhost')"),
+        py("socket.gethostbyname_ex(None)"),
+        py("socket.gethostbyname_ex('localhost', 1)"),
+        py("socket.gethostbyname_ex('::1')"),
+        cmd(
+            "gethostbyaddr 127.0.0.1",
+            "socket.gethostbyaddr('127.0.0.1')",
+        ),
+        py("socket.gethostbyaddr('localhost')"),
+        py("socket.gethostbyaddr('127.1')"),
+        py("socket.gethostbyaddr(b'127.0.0.1')"),
+        py("socket.gethostbyaddr(2130706433)"),
+        py("socket.gethostbyaddr()"),
+        py("socket.gethostbyaddr(ip_address='127.0.0.1')"),
+        py("gethostbyaddr(gethostbyname('localhost'))"),
+        cmd("getfqdn", "socket.getfqdn()"),
+        cmd("getfqdn localhost", "socket.getfqdn('localhost')"),
+        py("socket.getfqdn('127.0.0.1')"),
+        py("socket.getfqdn('  localhost  ')"),
+        py("socket.getfqdn('0.0.0.0')"),
+        py("socket.getfqdn(b'localhost')"),
+        py("socket.getfqdn(1)"),
+        py("socket.getfqdn(None)"),
+        py("socket.getfqdn('localhost', 'vm')"),
+        py("socket.getfqdn(name='localhost')"),
+        py("socket.getfqdn(nome='localhost')"),
+        py(&format!("socket.getfqdn('{long_label}')")),
+        py("socket.getfqdn(b' localhost\\x0b')"),
+        py("socket.getfqdn(b'')"),
+        py("socket.getfqdn(b'127.0.0.1')"),
+        py("socket.getfqdn('local\\x00host')"),
+        py("socket.getfqdn(b'local\\x00host')"),
+    ]
+}
+
+fn address_info_cases() -> Vec<Case> {
+    vec![
+        cmd(
+            "getaddrinfo localhost 80",
+            "socket.getaddrinfo('localhost', 80)",
+        ),
+        cmd(
+            "getaddrinfo 127.0.0.1 http family=AF_INET type=SOCK_STREAM",
+            "socket.getaddrinfo('127.0.0.1', 'http', family=socket.AF_INET, type=socket.SOCK_STREAM)",
+        ),
+        cmd(
+            "getaddrinfo ::1 http type=SOCK_STREAM",
+            "socket.getaddrinfo('::1', 'http', type=socket.SOCK_STREAM)",
+        ),
+        cmd(
+            "getaddrinfo None 80 flags=AI_PASSIVE type=SOCK_STREAM",
+            "socket.getaddrinfo(None, 80, flags=socket.AI_PASSIVE, type=socket.SOCK_STREAM)",
+        ),
+        cmd(
+            "getaddrinfo localhost 80 flags=AI_NUMERICHOST",
+            "socket.getaddrinfo('localhost', 80, flags=socket.AI_NUMERICHOST)",
+        ),
+        cmd(
+            "getaddrinfo localhost 80 AF_INET SOCK_DGRAM",
+            "socket.getaddrinfo('localhost', 80, socket.AF_INET, socket.SOCK_DGRAM)",
+        ),
+        py(
+            "socket.getaddrinfo('localhost', 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_CANONNAME)",
+        ),
+        py("socket.getaddrinfo('vm', 22, family=socket.AF_INET, proto=socket.IPPROTO_UDP)"),
+        py("socket.getaddrinfo(None, 80, flags=socket.AI_PASSIVE)"),
+        py("socket.getaddrinfo(None, 'ssh', socket.AF_INET6, socket.SOCK_STREAM)"),
+        py("socket.getaddrinfo(None, None)"),
+        py("socket.getaddrinfo(host='127.0.0.1', port=80, type=socket.SOCK_STREAM)"),
+        py("socket.getaddrinfo(b'127.0.0.1', b'80', socket.AF_INET, socket.SOCK_STREAM)"),
+        py(
+            "socket.getaddrinfo('fe80::1%lo', 80, socket.AF_INET6, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST)",
+        ),
+        py("socket.getaddrinfo('::ffff:127.0.0.1', 80, socket.AF_INET6, socket.SOCK_STREAM)"),
+        py(
+            "socket.getaddrinfo('127.0.0.1', 80, socket.AF_INET6, socket.SOCK_STREAM, 0, socket.AI_V4MAPPED)",
+        ),
+        py("socket.getaddrinfo('127.0.0.1', 'nosuchservice')"),
+        py(
+            "socket.getaddrinfo('127.0.0.1', 'http', socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_NUMERICSERV)",
+        ),
+        py("socket.getaddrinfo('127.0.0.1', 80, 999)"),
+        py("socket.getaddrinfo('127.0.0.1', 80, 0, 999)"),
+        py("socket.getaddrinfo('127.0.0.1', 80, 0, 0, 0, 999999)"),
+        py("socket.getaddrinfo('::1', 80, socket.AF_INET, 0, 0, socket.AI_NUMERICHOST)"),
+        py("socket.getaddrinfo('127.0.0.1', -1, socket.AF_INET, socket.SOCK_STREAM)"),
+        py("socket.getaddrinfo('127.0.0.1', 65536, socket.AF_INET, socket.SOCK_STREAM)"),
+        py("socket.getaddrinfo('127.0.0.1', True)"),
+        py("socket.getaddrinfo('127.0.0.1', socket.AF_INET)"),
+        py("socket.getaddrinfo('127.0.0.1', 1.5)"),
+        py(&format!("socket.getaddrinfo('127.0.0.1', {TWO_POW_70})")),
+        py("socket.getaddrinfo(1, 80)"),
+        py("socket.getaddrinfo(1, 80, 'x')"),
+        py("socket.getaddrinfo('127.0.0.1', 1.5, 'x')"),
+        py(
+            "socket.getaddrinfo('127.0.0.1', 9223372036854775807, socket.AF_INET, socket.SOCK_STREAM)",
+        ),
+        py("socket.getaddrinfo('127.0.0.1', 9223372036854775808)"),
+        py("socket.getaddrinfo('127.0.0.1', -9223372036854775809)"),
+        py(
+            "socket.getaddrinfo('::1.2.3.4', 80, socket.AF_INET6, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST)",
+        ),
+        py("socket.getaddrinfo('127.0.0.1', 80, 'x')"),
+        py(&format!(
+            "socket.getaddrinfo('127.0.0.1', 80, {TWO_POW_40})"
+        )),
+        py("socket.getaddrinfo('127.0.0.1', 80, 0, 1.5)"),
+        py("socket.getaddrinfo('localhost\\x00junk', 80, socket.AF_INET, socket.SOCK_STREAM)"),
+        py("socket.getaddrinfo('127.0.0.1', '8\\x000', socket.AF_INET, socket.SOCK_STREAM)"),
+        py(&format!("socket.getaddrinfo('{}', 80)", "a".repeat(64))),
+        py("socket.getaddrinfo('localhost')"),
+        py("socket.getaddrinfo()"),
+        py("socket.getaddrinfo('localhost', 80, 0, 0, 0, 0, 0)"),
+        py("socket.getaddrinfo('localhost', 80, famly=2)"),
+        py("socket.getaddrinfo('localhost', 80, 2, family=2)"),
+        py("socket.getaddrinfo('127.0.0.1', 80, socket.AF_INET, socket.SOCK_STREAM)[0][4]"),
+        cmd(
+            "getnameinfo 127.0.0.1:22 NI_NUMERICHOST|NI_NUMERICSERV",
+            "socket.getnameinfo(('127.0.0.1', 22), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV)",
+        ),
+        cmd(
+            "getnameinfo [::1]:22 NI_NUMERICHOST|NI_NUMERICSERV",
+            "socket.getnameinfo(('::1', 22), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV)",
+        ),
+        cmd(
+            "getnameinfo 127.0.0.1:80 0",
+            "socket.getnameinfo(('127.0.0.1', 80), 0)",
+        ),
+        py("socket.getnameinfo(('127.0.0.1', 53), socket.NI_DGRAM | socket.NI_NUMERICHOST)"),
+        py("socket.getnameinfo(('127.0.0.1', 80), socket.NI_NAMEREQD)"),
+        py("socket.getnameinfo(('127.0.0.1', 80, 0, 0), 0)"),
+        py("socket.getnameinfo(('::1', 80, 0), socket.NI_NUMERICHOST)"),
+        py("socket.getnameinfo(('::1', 80, 5, 7), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV)"),
+        py("socket.getnameinfo(('::1', 80, 1048576, 0), socket.NI_NUMERICHOST)"),
+        py("socket.getnameinfo(('::1', 80, -1, 0), socket.NI_NUMERICHOST)"),
+        py("socket.getnameinfo(('fe80::1%lo', 80, 0, 0), socket.NI_NUMERICHOST)"),
+        py(
+            "socket.getnameinfo(('::1.2.3.4', 80, 0, 0), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV)",
+        ),
+        py("socket.getnameinfo(('localhost', 80), 0)"),
+        py("socket.getnameinfo(('127.0.0.1',), 0)"),
+        py("socket.getnameinfo(('127.0.0.1', 80, 0, 0, 0), 0)"),
+        py("socket.getnameinfo((127, 80), 0)"),
+        py("socket.getnameinfo((b'127.0.0.1', 80), 0)"),
+        py("socket.getnameinfo(('127.0.0.1', 'http'), 0)"),
+        py("socket.getnameinfo(('::1', 80, 'x'), 0)"),
+        py("socket.getnameinfo(('127\\x00.0.0.1', 80), 0)"),
+        py("socket.getnameinfo(['127.0.0.1', 80], 0)"),
+        py("socket.getnameinfo('127.0.0.1', 0)"),
+        py("socket.getnameinfo(('127.0.0.1', 80), 'x')"),
+        py("socket.getnameinfo(('127.0.0.1', 80))"),
+        py("socket.getnameinfo(sockaddr=('127.0.0.1', 80), flags=0)"),
+    ]
+}
+
+fn service_cases() -> Vec<Case> {
+    vec![
+        cmd("getservbyname https", "socket.getservbyname('https')"),
+        cmd(
+            "getservbyname ssh tcp",
+            "socket.getservbyname('ssh', 'tcp')",
+        ),
+        cmd(
+            "getservbyname domain udp",
+            "socket.getservbyname('domain', 'udp')",
+        ),
+        cmd(
+            "getservbyname nosuchservice",
+            "socket.getservbyname('nosuchservice')",
+        ),
+        py("socket.getservbyname('http', 'xyz')"),
+        py("socket.getservbyname(80)"),
+        py("socket.getservbyname(None)"),
+        py("socket.getservbyname('http', 6)"),
+        py("socket.getservbyname()"),
+        py("socket.getservbyname('a', 'b', 'c')"),
+        py("socket.getservbyname(servicename='http')"),
+        py("socket.getservbyname('ht\\x00tp')"),
+        cmd("getservbyport 443", "socket.getservbyport(443)"),
+        cmd("getservbyport 53 udp", "socket.getservbyport(53, 'udp')"),
+        cmd("getservbyport 70000", "socket.getservbyport(70000)"),
+        cmd("getservbyport -1", "socket.getservbyport(-1)"),
+        cmd("getservbyport http", "socket.getservbyport('http')"),
+        cmd("getservbyport 0", "socket.getservbyport(0)"),
+        py("socket.getservbyport(80, 'xyz')"),
+        py("socket.getservbyport(80, None)"),
+        py("socket.getservbyport(70000, 5)"),
+        py(&format!("socket.getservbyport({TWO_POW_40})")),
+        py("socket.getservbyport(80.0)"),
+        py("socket.getservbyport(True)"),
+        py("socket.getservbyport(socket.IPPROTO_TCP)"),
+        py("socket.getservbyport()"),
+        py("socket.getservbyport(port=80)"),
+        cmd("getprotobyname udp", "socket.getprotobyname('udp')"),
+        cmd("getprotobyname TCP", "socket.getprotobyname('TCP')"),
+        py("socket.getprotobyname('icmp')"),
+        py("socket.getprotobyname('nosuchprotocol')"),
+        py("socket.getprotobyname(6)"),
+        py("socket.getprotobyname('tcp', 'udp')"),
+    ]
+}
+
+fn packing_cases() -> Vec<Case> {
+    vec![
+        cmd("inet_aton 127.1", "socket.inet_aton('127.1')"),
+        cmd("inet_aton 192.168.1.1", "socket.inet_aton('192.168.1.1')"),
+        cmd("inet_aton 10", "socket.inet_aton('10')"),
+        cmd("inet_aton 0x7f.1", "socket.inet_aton('0x7f.1')"),
+        cmd("inet_aton 010.0.0.1", "socket.inet_aton('010.0.0.1')"),
+        cmd("inet_aton 1.2.3.256", "socket.inet_aton('1.2.3.256')"),
+        cmd("inet_aton 4294967295", "socket.inet_aton('4294967295')"),
+        cmd("inet_aton 4294967296", "socket.inet_aton('4294967296')"),
+        py("socket.inet_aton('127.1')"),
+        py("socket.inet_aton('')"),
+        py("socket.inet_aton('1.2.3.4 junk')"),
+        py("socket.inet_aton('1.2.3.4\\x00')"),
+        py("socket.inet_aton(b'1.2.3.4')"),
+        py("socket.inet_aton(None)"),
+        py("socket.inet_aton()"),
+        py("socket.inet_aton('1.2.3.4', 'x')"),
+        py("socket.inet_aton(ip_string='1.2.3.4')"),
+        cmd(
+            "inet_ntoa b'\\x7f\\x00\\x00\\x01'",
+            "socket.inet_ntoa(b'\\x7f\\x00\\x00\\x01')",
+        ),
+        cmd("inet_ntoa 1.2.3.4", "socket.inet_ntoa('1.2.3.4')"),
+        py("socket.inet_ntoa(b'abc')"),
+        py("socket.inet_ntoa(b'abcde')"),
+        py("socket.inet_ntoa(None)"),
+        py("socket.inet_ntoa(3)"),
+        py("socket.inet_ntoa(inet_aton('10.1'))"),
+        py("socket.inet_ntoa()"),
+        cmd(
+            "inet_pton AF_INET6 2001:db8::1",
+            "socket.inet_pton(socket.AF_INET6, '2001:db8::1')",
+        ),
+        cmd("inet_pton 10 ::1", "socket.inet_pton(10, '::1')"),
+        cmd(
+            "inet_pton AF_INET 127.1",
+            "socket.inet_pton(socket.AF_INET, '127.1')",
+        ),
+        py("socket.inet_pton(socket.AF_INET, '1.2.3.4')"),
+        py("socket.inet_pton(socket.AF_INET, '01.2.3.4')"),
+        py("socket.inet_pton(socket.AF_INET6, '::ffff:1.2.3.4')"),
+        py("socket.inet_pton(socket.AF_INET6, '1::2::3')"),
+        py("socket.inet_pton(socket.AF_INET6, 'fe80::1%lo')"),
+        py("socket.inet_pton(99, '1.2.3.4')"),
+        py("socket.inet_pton('2', '1.2.3.4')"),
+        py("socket.inet_pton(socket.AF_INET, b'1.2.3.4')"),
+        py("socket.inet_pton(socket.AF_INET, '1.2.3.4\\x00')"),
+        py("socket.inet_pton(socket.AF_INET)"),
+        py(&format!("socket.inet_pton({TWO_POW_40}, '1.2.3.4')")),
+        cmd(
+            "inet_ntop AF_INET b'\\x7f\\x00\\x00\\x01'",
+            "socket.inet_ntop(socket.AF_INET, b'\\x7f\\x00\\x00\\x01')",
+        ),
+        py(&format!(
+            "socket.inet_ntop(socket.AF_INET6, b'{}')",
+            "\\x00".repeat(16)
+        )),
+        py(
+            "socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, '2001:0db8:0000:0000:0000:0000:0000:0001'))",
+        ),
+        py(
+            "socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, '::ffff:1.2.3.4'))",
+        ),
+        py("socket.inet_ntop(socket.AF_INET, b'abc')"),
+        py("socket.inet_ntop(socket.AF_INET6, b'abcd')"),
+        py("socket.inet_ntop(99, b'abcd')"),
+        py("socket.inet_ntop(socket.AF_INET, '1.2.3.4')"),
+        py("socket.inet_ntop('x', b'abcd')"),
+        py("socket.inet_ntop(socket.AF_INET)"),
+    ]
+}
+
+fn byte_order_cases() -> Vec<Case> {
+    vec![
+        cmd("htons 80", "socket.htons(80)"),
+        cmd("htons 0", "socket.htons(0)"),
+        cmd("htons 65535", "socket.htons(65535)"),
+        cmd("htons 65536", "socket.htons(65536)"),
+        cmd("htons -1", "socket.htons(-1)"),
+        cmd("htons x", "socket.htons('x')"),
+        cmd("htons x=1", "socket.htons(x=1)"),
+        cmd("htons 0x1234", "socket.htons(0x1234)"),
+        py(&format!("socket.htons({TWO_POW_40})")),
+        py("socket.htons(1.0)"),
+        py("socket.htons(True)"),
+        py("socket.htons(socket.AF_INET6)"),
+        py("socket.htons()"),
+        py("socket.htons(1, 2)"),
+        cmd("ntohs 20480", "socket.ntohs(20480)"),
+        py("socket.ntohs(-5)"),
+        cmd("htonl 1", "socket.htonl(1)"),
+        cmd("htonl 0x01020304", "socket.htonl(0x01020304)"),
+        cmd("ntohl 16777216", "socket.ntohl(16777216)"),
+        py("socket.htonl(4294967295)"),
+        py("socket.htonl(4294967296)"),
+        py(&format!("socket.htonl({TWO_POW_64})")),
+        py("socket.htonl(-1)"),
+        py("socket.htonl(True)"),
+        py("socket.htonl(socket.AF_INET)"),
+        py("socket.htonl(1.0)"),
+        py("socket.htonl('1')"),
+        py("socket.htonl(None)"),
+        py("socket.htonl()"),
+        py("socket.htonl(1, 2)"),
+        py("socket.htonl(x=1)"),
+        py("socket.ntohl(-1)"),
+    ]
+}
+
+/// Flag arithmetic and enum reprs, which Python's `enum` module decides.
+fn operator_cases() -> Vec<Case> {
+    vec![
+        py("socket.AI_PASSIVE | socket.AI_CANONNAME"),
+        py("AI_CANONNAME | AI_PASSIVE"),
+        py("socket.AI_PASSIVE | 4096"),
+        py("socket.NI_NUMERICHOST | socket.NI_NUMERICSERV"),
+        py("socket.AF_INET | socket.AF_INET6"),
+        py("socket.MSG_PEEK | socket.MSG_DONTWAIT"),
+        py("socket.SOCK_STREAM | socket.SOCK_NONBLOCK"),
+        py("-socket.AF_INET"),
+        py("socket.gethostbynam"),
+        py("socket.inet_aton('1.2.3.4')[0]"),
+        py("socket.gethostbyname_ex('localhost')[2]"),
+    ]
+}
+
+/// `constants PREFIX` mirrors a comprehension over `dir(socket)`; these
+/// prefixes name families netrepl lists in full.
+fn constants_command_cases() -> Vec<Case> {
+    ["SOCK_S", "AI_", "NI_", "SHUT_", "EAI_"]
+        .iter()
+        .map(|prefix| {
+            cmd(
+                &format!("constants {prefix}"),
+                &format!(
+                    "{{n: getattr(socket, n) for n in dir(socket) if n.startswith('{prefix}')}}"
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Constants that CPython defines only when built with optional headers
+/// (AF_BLUETOOTH needs BlueZ's), so a given python3 may lack them.
+const BUILD_DEPENDENT_CONSTANTS: &[&str] = &["AF_BLUETOOTH"];
+
+/// Every constant netrepl knows, read both bare and as `socket.NAME`.
+fn constant_cases() -> Vec<Case> {
+    netrepl::constants::CONSTANTS
+        .iter()
+        .filter(|c| !BUILD_DEPENDENT_CONSTANTS.contains(&c.name))
+        .flat_map(|c| [py(c.name), py(&format!("socket.{}", c.name))])
+        .collect()
+}
+
+/// Differences whose fix belongs to files this suite's authors do not own
+/// (src/registry.rs, src/session.rs). Run with `cargo test -- --ignored`.
+fn cases_awaiting_fixes() -> Vec<Case> {
+    vec![
+        // registry::bind checks arity before keywords for CNoArgs.
+        py("socket.gethostname(x=1)"),
+        // session::subscript labels bytes "index", giving "index index out of range".
+        py("socket.inet_aton('1.2.3.4')[4]"),
+    ]
+}
+
+fn all_cases() -> Vec<Case> {
+    [
+        host_name_cases(),
+        address_info_cases(),
+        service_cases(),
+        packing_cases(),
+        byte_order_cases(),
+        operator_cases(),
+        constants_command_cases(),
+        constant_cases(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Evaluates one expression a line, printing what the REPL would: the repr of
+/// a result (nothing for None) or the last line of the traceback as the
+/// interpreter's own hook prints it (with "Did you mean" hints, which 3.11's
+/// `traceback` module leaves out).
+const PYTHON_EVALUATOR: &str = r#"
+import io, socket as module, sys
+names = {k: getattr(module, k) for k in dir(module) if not k.startswith('_')}
+names['socket'] = module
+
+def last_traceback_line(e):
+    saved, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        sys.__excepthook__(type(e), e, e.__traceback__)
+        return sys.stderr.getvalue().strip().splitlines()[-1]
+    finally:
+        sys.stderr = saved
+
+for line in sys.stdin.read().splitlines():
+    try:
+        result = eval(line, names)
+        if result is not None:
+            print(repr(result))
+    except Exception as e:
+        print(last_traceback_line(e))
+"#;
+
+/// A marker between calls, so that one call's extra or missing line cannot
+/// shift every answer after it. Both sides print it as `'@@ N'`.
+fn marker(n: usize) -> String {
+    format!("'@@ {n}'")
+}
+
+/// Splits output at the markers: `chunks[n]` is what call `n` printed.
+fn split_at_markers(output: &str, count: usize) -> Vec<Vec<String>> {
+    let mut chunks = vec![Vec::new(); count];
+    let mut current: Option<usize> = None;
+    for line in output.lines() {
+        if let Some(n) = line
+            .strip_prefix("'@@ ")
+            .and_then(|rest| rest.strip_suffix('\''))
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            current = Some(n);
+        } else if let Some(n) = current.filter(|n| *n < count) {
+            chunks[n].push(line.to_string());
+        }
+    }
+    chunks
+}
+
+/// Runs a program with `input` on stdin and stdout+stderr in one pipe, so
+/// the order of results and errors is kept.
+fn run_merged(mut command: Command, input: String) -> String {
+    let (mut reader, writer) = std::io::pipe().expect("pipe");
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(writer.try_clone().expect("clone pipe"))
+        .stderr(writer)
+        .spawn()
+        .expect("start process");
+    drop(command);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let mut output = String::new();
+    reader.read_to_string(&mut output).expect("read output");
+    feeder.join().expect("feeder").expect("write input");
+    child.wait().expect("wait");
+    output
+}
+
+fn interleave(cases: &[Case], line_of: impl Fn(&Case) -> &str) -> String {
+    let mut input = String::new();
+    for (n, case) in cases.iter().enumerate() {
+        input.push_str(&marker(n));
+        input.push('\n');
+        input.push_str(line_of(case));
+        input.push('\n');
+    }
+    input
+}
+
+fn python_available() -> bool {
+    Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs the cases through both interpreters; one report per differing call.
+fn differences_from_cpython(cases: &[Case]) -> Vec<String> {
+    let mut netrepl = Command::new(env!("CARGO_BIN_EXE_netrepl"));
+    netrepl.args(["--format", "python", "--no-color"]);
+    let ours = run_merged(netrepl, interleave(cases, |c| &c.line));
+
+    let mut python = Command::new("python3");
+    python.args(["-c", PYTHON_EVALUATOR]);
+    let theirs = run_merged(python, interleave(cases, |c| &c.python));
+
+    let ours = split_at_markers(&ours, cases.len());
+    let theirs = split_at_markers(&theirs, cases.len());
+    cases
+        .iter()
+        .zip(ours.iter().zip(&theirs))
+        .filter(|(_, (actual, expected))| actual != expected)
+        .map(|(case, (actual, expected))| {
+            format!(
+                "call:     {}\npython:   {}\nexpected: {}\nactual:   {}\n",
+                case.line,
+                case.python,
+                expected.join("\n          "),
+                actual.join("\n          ")
+            )
+        })
+        .collect()
+}
+
+fn assert_same_as_cpython(test: &str, cases: &[Case]) {
+    if !python_available() {
+        println!(
+            "SKIPPED {test}: python3 is not installed, so there is no CPython to compare with"
+        );
+        return;
+    }
+    let differences = differences_from_cpython(cases);
+    assert!(
+        differences.is_empty(),
+        "{} of {} calls differ from CPython:\n\n{}",
+        differences.len(),
+        cases.len(),
+        differences.join("\n")
+    );
+}
+
+#[test]
+fn netrepl_answers_like_cpython() {
+    let cases = all_cases();
+    assert!(cases.len() >= 120, "the oracle should cover many calls");
+    assert_same_as_cpython("netrepl_answers_like_cpython", &cases);
+}
+
+#[test]
+#[ignore = "needs fixes in src/registry.rs and src/session.rs"]
+fn netrepl_answers_like_cpython_where_fixes_are_pending() {
+    assert_same_as_cpython(
+        "netrepl_answers_like_cpython_where_fixes_are_pending",
+        &cases_awaiting_fixes(),
+    );
+}
