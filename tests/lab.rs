@@ -287,3 +287,75 @@ fn programs_can_run_in_the_scanner_as_an_unprivileged_user() {
     assert!(ok, "{stderr}");
     assert_eq!(stdout.trim(), "65534");
 }
+
+/// The sweep as JSON: (address, name) for every host that answered.
+fn swept_hosts(stdout: &str) -> Vec<(String, String)> {
+    let found: serde_json::Value = serde_json::from_str(stdout.trim()).expect("JSON list");
+    let mut hosts: Vec<(String, String)> = found
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|h| {
+            let field = |key: &str| h[key].as_str().unwrap_or_default().to_string();
+            (field("address"), field("name"))
+        })
+        .collect();
+    hosts.sort();
+    hosts
+}
+
+fn expected_sweep(status: &LabStatus) -> Vec<(String, String)> {
+    let mut hosts: Vec<(String, String)> = std::iter::once(&status.scanner)
+        .chain(status.live_hosts())
+        .map(|h| (h.address.to_string(), h.name.clone()))
+        .collect();
+    hosts.sort();
+    hosts
+}
+
+#[test]
+fn map_network_in_the_lab_finds_exactly_the_live_hosts_with_their_names() {
+    let Some(guard) = lab_for_test("nrt8") else {
+        return;
+    };
+    let lab = &guard.0;
+    let status = lab.up(7).expect("lab up");
+    let mut command = lab.scanner_command(env!("CARGO_BIN_EXE_netrepl"));
+    command.args(["--format", "json", "-c", "map_network 10.77.0.0/24"]);
+    let (ok, stdout, stderr) = run_bounded(command);
+    assert!(ok, "{stderr}");
+    let found = swept_hosts(&stdout);
+    assert_eq!(found, expected_sweep(&status));
+    for dead in status.dead_hosts() {
+        assert!(
+            !found
+                .iter()
+                .any(|(address, _)| *address == dead.address.to_string()),
+            "{} is down but was reported",
+            dead.name
+        );
+    }
+}
+
+#[test]
+fn an_unprivileged_user_can_sweep_the_lab_only_while_ping_group_range_allows_it() {
+    let Some(guard) = lab_for_test("nrt9") else {
+        return;
+    };
+    let lab = &guard.0;
+    let status = lab.up(4).expect("lab up");
+    let as_nobody = |format: &str, line: &str| {
+        let mut command = lab.scanner_command_as_user(65534, 65534, env!("CARGO_BIN_EXE_netrepl"));
+        command.args(["--format", format, "-c", line]);
+        run_bounded(command)
+    };
+    let (ok, stdout, stderr) = as_nobody("json", "map_network 10.77.0.0/24");
+    assert!(ok, "{stderr}");
+    assert_eq!(swept_hosts(&stdout), expected_sweep(&status));
+
+    lab.set_unprivileged_icmp(false).unwrap();
+    let (ok, stdout, stderr) = as_nobody("pretty", "map_network 10.77.0.0/24");
+    assert!(!ok, "swept without ICMP: {stdout}");
+    assert!(stderr.contains("PermissionError"), "{stderr}");
+    assert!(stderr.contains("ping_group_range"), "says why: {stderr}");
+}
