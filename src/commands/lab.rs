@@ -3,7 +3,7 @@
 
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
-use crate::lab::{DEFAULT_HOSTS, Lab, LabError, LabHost, LabStatus, SUBNET};
+use crate::lab::{DEFAULT_HOSTS, Lab, LabError, LabHost, LabStatus, MAX_HOSTS, PREFIX_ENV, SUBNET};
 use crate::output::{Output, Table, View};
 use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
 use crate::value::Value;
@@ -51,7 +51,18 @@ fn run_lab(args: &Args) -> CommandResult<Output> {
 fn up(lab: &Lab, args: &Args) -> CommandResult<Output> {
     let hosts = match args.get(1) {
         None => DEFAULT_HOSTS,
-        Some(value) => usize::try_from(convert::index(value)?).unwrap_or(0),
+        Some(value) => {
+            let count = convert::index(value)?;
+            usize::try_from(count)
+                .ok()
+                .filter(|n| (1..=MAX_HOSTS).contains(n))
+                .ok_or_else(|| {
+                    CommandError::value_error(format!(
+                        "hosts must be between 1 and {MAX_HOSTS}, not {count}"
+                    ))
+                    .explain("Hosts are named after the NATO alphabet, alpha to zulu.")
+                })?
+        }
     };
     let status = lab.up(hosts).map_err(lab_error)?;
     Ok(status_output(&status))
@@ -99,6 +110,14 @@ fn shell(lab: &Lab) -> CommandResult<Output> {
             "You are already inside the lab; Ctrl-D leaves it.".into(),
         ));
     }
+    if lab.try_status().map_err(lab_error)?.is_none() {
+        return Err(lab_error(LabError::NotUp(lab.prefix().to_string())));
+    }
+    // Said before the child takes the terminal, so the change of place shows.
+    eprintln!(
+        "Entering the lab '{}' as scanner.lab (10.77.0.1); Ctrl-D brings you back.",
+        lab.prefix()
+    );
     let exit = lab
         .run_netrepl_inside(std::iter::empty())
         .map_err(lab_error)?;
@@ -164,9 +183,14 @@ fn lab_error(error: LabError) -> CommandError {
             libc::ENOENT,
             "No such file or directory: 'ip'",
         ),
-        LabError::InvalidPrefix(_) | LabError::InvalidHostCount(_) => {
-            return CommandError::value_error(explanation);
-        }
+        LabError::InvalidPrefix(prefix) => CommandError::value_error(format!(
+            "invalid lab prefix {} (from ${PREFIX_ENV})",
+            crate::value::str_repr(prefix)
+        )),
+        LabError::InvalidHostCount(count) => CommandError::value_error(format!(
+            "hosts must be between 1 and {MAX_HOSTS}, not {count}"
+        )),
+        LabError::NotUp(prefix) => CommandError::os_error(format!("no lab '{prefix}' is up")),
         LabError::TimedOut { .. } => CommandError::from_errno(libc::ETIMEDOUT),
         _ => CommandError::os_error(format!("the lab on {SUBNET} could not be built or changed")),
     };
@@ -197,5 +221,15 @@ mod tests {
     #[test]
     fn lab_is_in_the_registry() {
         assert!(crate::registry::find("lab").is_some());
+    }
+
+    #[test]
+    fn the_status_example_holds_whether_or_not_a_lab_is_up() {
+        let pattern = LAB.examples[0].output;
+        assert!(crate::transcript::line_matches(pattern, "[]"));
+        assert!(crate::transcript::line_matches(
+            pattern,
+            "[{'name': 'scanner.lab', 'address': '10.77.0.1'}]"
+        ));
     }
 }

@@ -28,7 +28,7 @@
 //!   lab (`netrepl --lab`, `lab shell`). Its default route points at the lab
 //!   link, so its primary address is 10.77.0.1; the switch has no uplink, so
 //!   nothing sent from the scanner can leave the lab. Its `/etc/hosts`,
-//!   `resolv.conf` and `nsswitch.conf` are its own (see [`files`]), so lab
+//!   `resolv.conf` and `nsswitch.conf` are its own (see `files.rs`), so lab
 //!   names resolve without DNS and no query escapes. `net.ipv4.ping_group_range`
 //!   there is `0 2147483647`, so unprivileged ICMP (`SOCK_DGRAM`) works.
 //!
@@ -40,6 +40,17 @@
 //! directory, and does nothing when there is nothing to remove. Both are
 //! bounded in time. [`Lab::status`] reads the real state back from the kernel.
 //! Two `up`s of the same prefix at the same moment are not supported.
+//!
+//! # Entering
+//!
+//! [`Lab::scanner_command`] builds `ip netns exec SCANNER PROGRAM` for any
+//! program; [`Lab::scanner_command_as_user`] adds `setpriv` to drop to an
+//! unprivileged user. `netrepl --lab` ([`enter_from_command_line`]) re-runs the
+//! binary that way with the same arguments, building the lab first if it is not
+//! up; `lab shell` does the same as a child and returns to the prompt, but
+//! only enters a lab that is already up. The REPL's `lab` command works on the
+//! lab named by `$NETREPL_LAB_PREFIX` (default `nrlab`), and a process started
+//! inside a lab gets that variable set to its lab's prefix.
 
 mod files;
 mod ip;
