@@ -7,7 +7,8 @@
 //! call here ever reaches DNS. Failures that need "no such name" use
 //! AI_NUMERICHOST, which fails inside the C library.
 
-use std::io::{Read, Write};
+mod support;
+
 use std::process::{Command, Stdio};
 
 /// One call: the line typed into netrepl and the Python expression it means.
@@ -531,26 +532,6 @@ fn split_at_markers(output: &str, count: usize) -> Vec<Vec<String>> {
     chunks
 }
 
-/// Runs a program with `input` on stdin and stdout+stderr in one pipe, so
-/// the order of results and errors is kept.
-fn run_merged(mut command: Command, input: String) -> String {
-    let (mut reader, writer) = std::io::pipe().expect("pipe");
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(writer.try_clone().expect("clone pipe"))
-        .stderr(writer)
-        .spawn()
-        .expect("start process");
-    drop(command);
-    let mut stdin = child.stdin.take().expect("stdin");
-    let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let mut output = String::new();
-    reader.read_to_string(&mut output).expect("read output");
-    feeder.join().expect("feeder").expect("write input");
-    child.wait().expect("wait");
-    output
-}
-
 fn interleave(cases: &[Case], line_of: impl Fn(&Case) -> &str) -> String {
     let mut input = String::new();
     for (n, case) in cases.iter().enumerate() {
@@ -573,13 +554,11 @@ fn python_available() -> bool {
 
 /// Runs the cases through both interpreters; one report per differing call.
 fn differences_from_cpython(cases: &[Case]) -> Vec<String> {
-    let mut netrepl = Command::new(env!("CARGO_BIN_EXE_netrepl"));
-    netrepl.args(["--format", "python", "--no-color"]);
-    let ours = run_merged(netrepl, interleave(cases, |c| &c.line));
+    let ours = support::run_merged(support::netrepl("python"), &interleave(cases, |c| &c.line));
 
     let mut python = Command::new("python3");
     python.args(["-c", PYTHON_EVALUATOR]);
-    let theirs = run_merged(python, interleave(cases, |c| &c.python));
+    let theirs = support::run_merged(python, &interleave(cases, |c| &c.python));
 
     let ours = split_at_markers(&ours, cases.len());
     let theirs = split_at_markers(&theirs, cases.len());

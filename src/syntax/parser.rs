@@ -191,6 +191,10 @@ fn parse_command_value(text: &str, at: usize) -> CommandResult<(Expr, usize)> {
         .find(char::is_whitespace)
         .map_or(text.len(), |n| at + n);
     let word = &text[at..end];
+    if let Some(name_len) = call_name_len(rest) {
+        let end = balanced_end(text, at + name_len)?;
+        return Ok((parse_python(&text[at..end])?, end));
+    }
     let starts_expression = rest.starts_with(['(', '[']) || string_start(rest).is_some();
     if !starts_expression || is_bracketed_socket_address(word) {
         return Ok((Expr::Word(word.to_string()), end));
@@ -198,6 +202,16 @@ fn parse_command_value(text: &str, at: usize) -> CommandResult<(Expr, usize)> {
     let end = balanced_end(text, at)?;
     let expr = parse_python(&text[at..end])?;
     Ok((expr, end))
+}
+
+/// The length of `NAME` when an argument starts with a call, `NAME(...)`, as
+/// in `inet_ntoa inet_aton("10.0.0.1")`.
+fn call_name_len(text: &str) -> Option<usize> {
+    let len = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or(text.len());
+    let is_name = len > 0 && !text.starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    (is_name && text[len..].starts_with('(')).then_some(len)
 }
 
 /// `[::1]:22`, an IPv6 socket address written as in URLs, is a word and not
@@ -455,6 +469,17 @@ mod tests {
 
     fn parse(line: &str) -> Statement {
         parse_line(line, &is_cmd).unwrap()
+    }
+
+    #[test]
+    fn a_call_can_be_a_command_style_argument() {
+        let Statement::Eval(Expr::Call { args, .. }) =
+            parse("inet_aton gethostbyname(\"local host\")")
+        else {
+            panic!("not a call")
+        };
+        assert_eq!(args.len(), 1);
+        assert!(matches!(&args[0], Arg::Positional(Expr::Call { .. })));
     }
 
     #[test]

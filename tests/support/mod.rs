@@ -1,0 +1,73 @@
+//! Running the real netrepl binary the way a user's terminal would see it,
+//! shared by the integration tests (each uses part of it, hence the allow).
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+
+use netrepl::transcript::{Block, extract_blocks, match_lines};
+
+/// The built binary with colour off, in the given output format.
+pub fn netrepl(format: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_netrepl"));
+    command.args(["--no-color", "--format", format]);
+    command
+}
+
+/// Runs a program with `input` on stdin and stdout and stderr in one pipe,
+/// so results and errors keep their order (netrepl flushes stdout before it
+/// writes an error).
+pub fn run_merged(mut command: Command, input: &str) -> String {
+    let (mut reader, writer) = std::io::pipe().expect("create a pipe");
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(writer.try_clone().expect("clone the pipe"))
+        .stderr(writer)
+        .spawn()
+        .expect("start the program");
+    // The pipe ends only when every writer is closed, ours included.
+    drop(command);
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = input.to_string();
+    let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let mut output = String::new();
+    reader.read_to_string(&mut output).expect("read the output");
+    feeder
+        .join()
+        .expect("input thread")
+        .expect("write the input");
+    child.wait().expect("wait for the program");
+    output
+}
+
+/// Runs one block in a fresh process; `Err` says what differed.
+pub fn run_block(block: &Block) -> Result<(), String> {
+    let format = block.format.as_deref().unwrap_or("pretty");
+    let input: String = block.inputs().map(|line| format!("{line}\n")).collect();
+    let output = run_merged(netrepl(format), &input);
+    let actual: Vec<&str> = output.lines().collect();
+    match_lines(&block.expected(), &actual)
+}
+
+/// Runs every runnable block of a Markdown text and returns one report per
+/// failing block, each naming `origin` and the block's line.
+pub fn failing_blocks(origin: &str, markdown: &str) -> Vec<String> {
+    let blocks = match extract_blocks(markdown) {
+        Ok(blocks) => blocks,
+        Err(e) => return vec![format!("{origin}: {e}")],
+    };
+    if blocks.is_empty() {
+        return vec![format!("{origin}: no ```netrepl blocks")];
+    }
+    let mut failures = Vec::new();
+    for block in &blocks {
+        if let Some(needs) = &block.needs {
+            println!("skipping {origin}:{}: the block needs {needs}", block.line);
+            continue;
+        }
+        if let Err(report) = run_block(block) {
+            failures.push(format!("{origin}:{}: {report}", block.line));
+        }
+    }
+    failures
+}
