@@ -1,0 +1,44 @@
+//! Every example in the command registry, the ones `help NAME` shows, runs
+//! through the real binary and must print what it promises. No command can
+//! opt out: the loop reads the registry itself.
+
+mod support;
+
+use netrepl::registry;
+use netrepl::transcript::match_lines;
+
+/// Runs one example in a fresh `--format python` process.
+fn example_failure(command: &str, input: &str, expected: &str) -> Option<String> {
+    let output = support::run_merged(support::netrepl("python"), &format!("{input}\n"));
+    let actual: Vec<&str> = output.lines().collect();
+    let expected: Vec<&str> = expected.lines().collect();
+    match_lines(&expected, &actual)
+        .err()
+        .map(|report| format!("{command}: >>> {input}\n{report}"))
+}
+
+#[test]
+fn every_registry_example_prints_what_it_promises() {
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for command in registry::all() {
+        for example in command.examples {
+            count += 1;
+            failures.extend(example_failure(command.name, example.input, example.output));
+        }
+    }
+    assert!(count >= registry::all().len(), "every command has examples");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} examples failed:\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_wrong_example_would_be_caught() {
+    // Guards the harness: a promise the binary does not keep must fail.
+    assert!(example_failure("htons", "htons 80", "80").is_some());
+    assert!(example_failure("htons", "htons 80", "20480").is_none());
+}
