@@ -110,10 +110,10 @@ impl CommandError {
 
     /// The class name shown, which for an `OSError` depends on its errno, as in CPython.
     pub fn class_name(&self) -> &'static str {
-        if self.exception == PyException::OsError {
-            if let Some(errno) = self.errno {
-                return os_error_subclass(errno);
-            }
+        if self.exception == PyException::OsError
+            && let Some(errno) = self.errno
+        {
+            return os_error_subclass(errno);
         }
         self.exception.python_name()
     }

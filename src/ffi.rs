@@ -393,6 +393,29 @@ pub fn c_string(bytes: &[u8]) -> Option<CString> {
     CString::new(bytes).ok()
 }
 
+/// Grows a socket's receive buffer (past the sysctl limit when privileged), so
+/// a burst of replies to a sweep is not dropped before it is read.
+pub fn grow_receive_buffer(fd: std::os::fd::RawFd, bytes: usize) {
+    let size = c_int::try_from(bytes).unwrap_or(c_int::MAX);
+    let len = std::mem::size_of::<c_int>() as libc::socklen_t;
+    for option in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
+        // SAFETY: `size` outlives the call and `len` is its size; a bad fd only makes
+        // the call fail.
+        let rc = unsafe {
+            libc::setsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                option,
+                &size as *const c_int as *const c_void,
+                len,
+            )
+        };
+        if rc == 0 {
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,10 @@ pub struct EchoClient {
     pub kind: SocketKind,
 }
 
+/// Room for the replies (and, on a raw socket, the echoed requests) of a
+/// whole sweep arriving at once.
+const RECEIVE_BUFFER: usize = 8 << 20;
+
 /// Opens one ICMP socket for the family of `target`; every probe shares it.
 pub fn open(target: IpAddr, ttl: Option<u32>) -> CommandResult<EchoClient> {
     let family = if target.is_ipv4() { ICMP::V4 } else { ICMP::V6 };
@@ -41,6 +45,7 @@ pub fn open(target: IpAddr, ttl: Option<u32>) -> CommandResult<EchoClient> {
     }
     match Client::new(&builder.build()) {
         Ok(client) => {
+            crate::ffi::grow_receive_buffer(client.get_socket().get_native_sock(), RECEIVE_BUFFER);
             let kind = if client.get_socket().get_type() == socket2::Type::RAW {
                 SocketKind::Raw
             } else {

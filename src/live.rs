@@ -26,8 +26,9 @@ static COLOUR: AtomicBool = AtomicBool::new(false);
 /// sets a flag and wakes waiting commands instead of ending the process.
 pub fn runtime() -> CommandResult<&'static Runtime> {
     let built = RUNTIME.get_or_init(|| {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+        // One thread: the waits are on sockets and timers, not on computing, and
+        // it keeps start-up and memory small. Blocking look-ups use tokio's pool.
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;

@@ -227,10 +227,8 @@ impl Session {
         if name == "_" && !qualified {
             return Ok(self.last.clone());
         }
-        if !qualified {
-            if let Some(v) = self.variables.get(name) {
-                return Ok(v.clone());
-            }
+        if !qualified && let Some(v) = self.variables.get(name) {
+            return Ok(v.clone());
         }
         if let Some(c) = constants::find(name) {
             return Ok(constants::constant_value(c));
@@ -289,18 +287,17 @@ impl Session {
         if kind == ArgKind::Text || kind == ArgKind::Packed {
             return Ok(Value::str(word));
         }
-        if kind == ArgKind::SocketAddress {
-            if let Some(tuple) = socket_address_word(word) {
-                return Ok(tuple);
-            }
+        if kind == ArgKind::SocketAddress
+            && let Some(tuple) = socket_address_word(word)
+        {
+            return Ok(tuple);
         }
         // Numbers, constants and flags joined with `|` (AI_PASSIVE|AI_CANONNAME).
-        if let Ok(expr) = crate::syntax::parse_python(word) {
-            if is_numeric_expression(&expr) {
-                if let Ok(v) = self.eval(&expr, None) {
-                    return Ok(v);
-                }
-            }
+        if let Ok(expr) = crate::syntax::parse_python(word)
+            && is_numeric_expression(&expr)
+            && let Ok(v) = self.eval(&expr, None)
+        {
+            return Ok(v);
         }
         Ok(Value::str(word))
     }

@@ -26,7 +26,10 @@ fn icmp_available() -> bool {
     let out = netrepl(&["-c", "pinger 127.0.0.1"]);
     let ok = out.status.success();
     if !ok {
-        eprintln!("skipping: this process may not send ICMP ({})", stderr(&out).trim());
+        eprintln!(
+            "skipping: this process may not send ICMP ({})",
+            stderr(&out).trim()
+        );
     }
     ok
 }
@@ -45,9 +48,15 @@ fn ping_loopback_reports_every_reply_in_json() {
     if !icmp_available() {
         return;
     }
-    let out = netrepl(&["--format", "json", "-c", "ping 127.0.0.1 count=3 interval=0.05"]);
+    let out = netrepl(&[
+        "--format",
+        "json",
+        "-c",
+        "ping 127.0.0.1 count=3 interval=0.05",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("one JSON value");
+    let report: serde_json::Value =
+        serde_json::from_str(stdout(&out).trim()).expect("one JSON value");
     assert_eq!(report["address"], "127.0.0.1");
     assert_eq!(report["transmitted"], 3);
     assert_eq!(report["received"], 3);
@@ -61,11 +70,20 @@ fn ping_streams_lines_like_ping8_and_summarises() {
     }
     let out = netrepl(&["-c", "ping localhost count=2 interval=0.05"]);
     let text = stdout(&out);
-    assert!(text.starts_with("PING localhost (127.0.0.1) 56(84) bytes of data"), "{text}");
-    assert!(text.contains("64 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time="), "{text}");
+    assert!(
+        text.starts_with("PING localhost (127.0.0.1) 56(84) bytes of data"),
+        "{text}"
+    );
+    assert!(
+        text.contains("64 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time="),
+        "{text}"
+    );
     assert!(text.contains("icmp_seq=2"), "{text}");
     assert!(text.contains("--- localhost ping statistics ---"), "{text}");
-    assert!(text.contains("2 packets transmitted, 2 received, 0% packet loss"), "{text}");
+    assert!(
+        text.contains("2 packets transmitted, 2 received, 0% packet loss"),
+        "{text}"
+    );
     assert!(text.contains("rtt min/avg/max/mdev = "), "{text}");
 }
 
@@ -76,7 +94,11 @@ fn ping_ipv6_loopback() {
     }
     let out = netrepl(&["--format", "python", "-c", "ping ::1 count=1"]);
     let text = stdout(&out);
-    assert!(text.contains("'address': '::1'") && text.contains("'received': 1"), "{text} {}", stderr(&out));
+    assert!(
+        text.contains("'address': '::1'") && text.contains("'received': 1"),
+        "{text} {}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -93,7 +115,12 @@ fn map_network_finds_every_loopback_address_of_a_slash_24() {
     if !icmp_available() {
         return;
     }
-    let out = netrepl(&["--format", "python", "-c", "map_network 127.0.0.0/24 resolve=False"]);
+    let out = netrepl(&[
+        "--format",
+        "python",
+        "-c",
+        "map_network 127.0.0.0/24 resolve=False",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let expected: Vec<String> = (1..=254).map(|i| format!("'127.0.0.{i}'")).collect();
     assert_eq!(stdout(&out).trim(), format!("[{}]", expected.join(", ")));
@@ -104,7 +131,12 @@ fn map_network_json_has_address_rtt_and_name() {
     if !icmp_available() {
         return;
     }
-    let out = netrepl(&["--format", "json", "-c", "map_network 127.0.0.1-2 resolve=False"]);
+    let out = netrepl(&[
+        "--format",
+        "json",
+        "-c",
+        "map_network 127.0.0.1-2 resolve=False",
+    ]);
     let hosts: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("JSON");
     let hosts = hosts.as_array().expect("a list");
     assert_eq!(hosts.len(), 2);
@@ -121,23 +153,45 @@ fn map_network_pretty_ends_with_a_summary_line() {
     let out = netrepl(&["-c", "map_network 127.0.0.10-14 resolve=False"]);
     let text = stdout(&out);
     let last = text.lines().last().unwrap_or_default();
-    assert!(last.starts_with("5 hosts up out of 5 scanned in "), "{text}");
+    assert!(
+        last.starts_with("5 hosts up out of 5 scanned in "),
+        "{text}"
+    );
     assert!(text.starts_with("address"), "{text}");
 }
 
 #[test]
 fn map_network_by_tcp_counts_a_refused_connection_as_up() {
     // Port 1 is closed on loopback: the kernel answers with a reset, so the host is there.
-    let out = netrepl(&["--format", "python", "-c", "map_network 127.0.0.1-3 tcp=1 resolve=False"]);
-    assert_eq!(stdout(&out).trim(), "['127.0.0.1', '127.0.0.2', '127.0.0.3']", "{}", stderr(&out));
+    let out = netrepl(&[
+        "--format",
+        "python",
+        "-c",
+        "map_network 127.0.0.1-3 tcp=1 resolve=False",
+    ]);
+    assert_eq!(
+        stdout(&out).trim(),
+        "['127.0.0.1', '127.0.0.2', '127.0.0.3']",
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn map_network_refuses_bad_large_and_public_targets() {
     let cases = [
-        ("map_network banana", "ValueError: 'banana' is not a network, range or address"),
-        ("map_network 10.0.0.0/15", "ValueError: 131072 addresses is more than the 65536 a sweep may scan"),
-        ("map_network 10.0.0.9-10.0.0.1", "ValueError: the range ends before it starts"),
+        (
+            "map_network banana",
+            "ValueError: 'banana' is not a network, range or address",
+        ),
+        (
+            "map_network 10.0.0.0/15",
+            "ValueError: 131072 addresses is more than the 65536 a sweep may scan",
+        ),
+        (
+            "map_network 10.0.0.9-10.0.0.1",
+            "ValueError: the range ends before it starts",
+        ),
         (
             "map_network 8.8.8.0/30",
             "PermissionError: 8.8.8.1 is a public (globally routed) address; refusing to scan it",
@@ -158,7 +212,10 @@ fn map_network_refuses_bad_large_and_public_targets() {
 #[test]
 fn ping_rejects_out_of_range_options() {
     let out = netrepl(&["-c", "ping 127.0.0.1 count=0"]);
-    assert_eq!(stderr(&out).lines().next(), Some("ValueError: count must be between 1 and 100000"));
+    assert_eq!(
+        stderr(&out).lines().next(),
+        Some("ValueError: count must be between 1 and 100000")
+    );
     let out = netrepl(&["-c", "ping 127.0.0.1 interval=x"]);
     assert_eq!(
         stderr(&out).lines().next(),
@@ -172,9 +229,15 @@ struct Namespace(String);
 impl Namespace {
     fn new(name: &str) -> Option<Namespace> {
         let _ = Command::new("ip").args(["netns", "del", name]).output();
-        let made = Command::new("ip").args(["netns", "add", name]).output().ok()?;
+        let made = Command::new("ip")
+            .args(["netns", "add", name])
+            .output()
+            .ok()?;
         if !made.status.success() {
-            eprintln!("skipping: ip netns add failed: {}", String::from_utf8_lossy(&made.stderr));
+            eprintln!(
+                "skipping: ip netns add failed: {}",
+                String::from_utf8_lossy(&made.stderr)
+            );
             return None;
         }
         let ns = Namespace(name.to_string());
@@ -191,8 +254,16 @@ impl Namespace {
     }
 
     fn set_ping_group_range(&self, range: &str) {
-        let out = self.run(&["sysctl", "-w", &format!("net.ipv4.ping_group_range={range}")]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = self.run(&[
+            "sysctl",
+            "-w",
+            &format!("net.ipv4.ping_group_range={range}"),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// Runs netrepl inside the namespace as the unprivileged user `nobody`.
@@ -258,7 +329,16 @@ fn no_icmp_at_all_gives_an_error_that_says_how_to_fix_it() {
     let out = ns.netrepl_as_nobody("ping 127.0.0.1 count=1");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.starts_with("PermissionError: [Errno 1] Operation not permitted"), "{err}");
-    assert!(err.contains("ping_group_range") && err.contains("setcap cap_net_raw+ep"), "{err}");
-    assert!(err.contains("tcp="), "the error points to TCP probing: {err}");
+    assert!(
+        err.starts_with("PermissionError: [Errno 1] Operation not permitted"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ping_group_range") && err.contains("setcap cap_net_raw+ep"),
+        "{err}"
+    );
+    assert!(
+        err.contains("tcp="),
+        "the error points to TCP probing: {err}"
+    );
 }

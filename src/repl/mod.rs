@@ -156,10 +156,10 @@ fn history_file() -> Option<PathBuf> {
 
 /// Saves history readable by the user alone (mode 0600): it may hold host names.
 fn save_history(editor: &mut Editor<LineHelper, DefaultHistory>, path: &PathBuf) {
-    if let Some(dir) = path.parent() {
-        if fs::create_dir_all(dir).is_err() {
-            return;
-        }
+    if let Some(dir) = path.parent()
+        && fs::create_dir_all(dir).is_err()
+    {
+        return;
     }
     // Create it 0600 before rustyline writes, so it is never readable by others.
     let _ = OpenOptions::new()

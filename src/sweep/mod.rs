@@ -69,6 +69,8 @@ impl SweepReport {
 /// Reverse look-ups get this long in all, however many hosts answered.
 const NAME_DEADLINE: Duration = Duration::from_secs(2);
 const NAME_LOOKUPS_AT_ONCE: usize = 64;
+/// The echo payload, as ping(8) sends by default.
+const PAYLOAD: [u8; 56] = [0; 56];
 
 pub fn sweep(targets: Vec<IpAddr>, options: SweepOptions) -> CommandResult<SweepReport> {
     let runtime = live::runtime()?;
@@ -186,24 +188,18 @@ async fn probe_icmp(
     Ok(gather(targets, options, progress, move |address| {
         let client = client.clone();
         async move {
-            // Probe k leaves at k * spacing and waits out the rest of the timeout,
-            // so a silent address costs one timeout however many retries there are.
-            let mut attempts = JoinSet::new();
+            // Probe k goes out once probe k-1 has waited `spacing` in vain; the
+            // last waits out the rest, so a silent address costs one timeout.
             for k in 0..probes {
-                let client = client.clone();
-                attempts.spawn(async move {
-                    tokio::time::sleep(spacing * k).await;
-                    let wait = timeout.saturating_sub(spacing * k);
-                    match icmp::echo(&client, address, ident, k as u16, &[0u8; 56], wait).await {
-                        Ok(EchoOutcome::Reply(echo)) => Some(echo.rtt),
-                        _ => None,
-                    }
-                });
-            }
-            while let Some(result) = attempts.join_next().await {
-                if let Ok(Some(rtt)) = result {
-                    attempts.abort_all();
-                    return Some(rtt);
+                let wait = if k + 1 == probes {
+                    timeout.saturating_sub(spacing * k)
+                } else {
+                    spacing
+                };
+                if let Ok(EchoOutcome::Reply(echo)) =
+                    icmp::echo(&client, address, ident, k as u16, &PAYLOAD, wait).await
+                {
+                    return Some(echo.rtt);
                 }
             }
             None
