@@ -26,7 +26,7 @@ echo "== lab 10.77.0.0/24 (5 hosts, some down), timeout 1 s"
 export NETREPL_LAB_PREFIX=nrbench
 trap '"$bin" -c "lab down" >/dev/null 2>&1 || true' EXIT
 "$bin" -c "lab up hosts=5" >/dev/null
-scanner=$("$bin" --format json -c "lab status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["scanner"])')
+scanner="$NETREPL_LAB_PREFIX-scanner"
 hyperfine -N --runs 5 \
   -n "netrepl lab /24" "ip netns exec $scanner $bin -c 'map_network 10.77.0.0/24 timeout=1'"
 ip netns exec "$scanner" "$bin" -c "map_network 10.77.0.0/24 timeout=1"

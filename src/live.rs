@@ -92,6 +92,15 @@ pub fn colour() -> bool {
     COLOUR.load(Ordering::SeqCst)
 }
 
+/// The output format of the line being run.
+pub fn format() -> Format {
+    match FORMAT.load(Ordering::SeqCst) {
+        x if x == Format::Python as u8 => Format::Python,
+        x if x == Format::Json as u8 => Format::Json,
+        _ => Format::Pretty,
+    }
+}
+
 /// Lines stream only in `pretty`: the other formats print one value at the end.
 pub fn streaming() -> bool {
     FORMAT.load(Ordering::SeqCst) == Format::Pretty as u8

@@ -9,8 +9,9 @@ use crate::error::{CommandError, CommandResult};
 use crate::output::{Output, Table, View};
 use crate::ping::{PingOptions, ping};
 use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::session::Format;
 use crate::sweep::targets::{self, CONFIRM_ABOVE};
-use crate::sweep::{Method, SweepOptions, sweep};
+use crate::sweep::{Method, SweepOptions, SweepReport, sweep};
 use crate::value::Value;
 use crate::{convert, icmp, live, resolver};
 
@@ -235,6 +236,26 @@ fn run_map_network(args: &Args) -> CommandResult<Output> {
         method,
     };
     let report = sweep(targets, options)?;
+    let value = Value::List(
+        report
+            .hosts
+            .iter()
+            .map(|h| Value::Str(h.address.to_string()))
+            .collect(),
+    );
+    // Only the shape the format shows is built: a /16 sweep can find 65,534 hosts.
+    let (text, json) = match live::format() {
+        Format::Pretty => (sweep_table(&report), None),
+        Format::Json => (String::new(), Some(sweep_json(&report))),
+        Format::Python => (String::new(), None),
+    };
+    Ok(Output::with_view(value, View::Report { text, json }))
+}
+
+fn sweep_table(report: &SweepReport) -> String {
+    if report.hosts.is_empty() {
+        return report.summary();
+    }
     let rows = report
         .hosts
         .iter()
@@ -246,51 +267,41 @@ fn run_map_network(args: &Args) -> CommandResult<Output> {
             ]
         })
         .collect();
-    let table = crate::render::table_text(
-        &Table {
-            headers: vec!["address", "rtt", "name"],
-            rows,
-        },
-        crate::render::Style {
-            colour: live::colour(),
-        },
-    );
-    let value = Value::List(
+    let table = Table {
+        headers: vec!["address", "rtt", "name"],
+        rows,
+    };
+    let style = crate::render::Style {
+        colour: live::colour(),
+    };
+    format!(
+        "{}
+{}",
+        crate::render::table_text(&table, style),
+        report.summary()
+    )
+}
+
+fn sweep_json(report: &SweepReport) -> Value {
+    Value::List(
         report
             .hosts
             .iter()
-            .map(|h| Value::Str(h.address.to_string()))
+            .map(|h| {
+                Value::Dict(vec![
+                    ("address".into(), Value::Str(h.address.to_string())),
+                    (
+                        "rtt_ms".into(),
+                        Value::Float((h.rtt.as_secs_f64() * 1e6).round() / 1e3),
+                    ),
+                    (
+                        "name".into(),
+                        h.name.clone().map_or(Value::None, Value::Str),
+                    ),
+                ])
+            })
             .collect(),
-    );
-    let json_like = report
-        .hosts
-        .iter()
-        .map(|h| {
-            Value::Dict(vec![
-                ("address".into(), Value::Str(h.address.to_string())),
-                (
-                    "rtt_ms".into(),
-                    Value::Float((h.rtt.as_secs_f64() * 1e6).round() / 1e3),
-                ),
-                (
-                    "name".into(),
-                    h.name.clone().map_or(Value::None, Value::Str),
-                ),
-            ])
-        })
-        .collect();
-    let shown = if report.hosts.is_empty() {
-        report.summary()
-    } else {
-        format!("{table}\n{}", report.summary())
-    };
-    Ok(Output::with_view(
-        value,
-        View::Report {
-            text: shown,
-            json: Some(Value::List(json_like)),
-        },
-    ))
+    )
 }
 
 /// `22,80,443` (or a list of ints) as ports.

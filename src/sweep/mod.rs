@@ -69,6 +69,9 @@ impl SweepReport {
 /// Reverse look-ups get this long in all, however many hosts answered.
 const NAME_DEADLINE: Duration = Duration::from_secs(2);
 const NAME_LOOKUPS_AT_ONCE: usize = 64;
+/// Probes awaiting an answer at once, whatever the rate: bounds memory and the
+/// burst of replies the socket must hold (a /16 is 65,534 probes).
+const MAX_IN_FLIGHT: usize = 1024;
 /// The echo payload, as ping(8) sends by default.
 const PAYLOAD: [u8; 56] = [0; 56];
 
@@ -152,8 +155,11 @@ where
             tokio::select! {
                 biased;
                 _ = live::wait_for_interrupt() => return (found, true),
-                _ = pace(started, index, options.rate) => break,
-                Some(Ok(done)) = running.join_next(), if !running.is_empty() => record(done, &mut found),
+                _ = pace(started, index, options.rate), if running.len() < MAX_IN_FLIGHT => break,
+                Some(result) = running.join_next(), if !running.is_empty() => match result {
+                    Ok(done) => record(done, &mut found),
+                    Err(_) => progress.inc(1),
+                },
             }
         }
         let fut = probe(address);
