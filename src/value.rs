@@ -135,7 +135,8 @@ fn write_items(out: &mut String, items: &[Value]) {
     }
 }
 
-/// Python's float repr: shortest round-trip digits, always with a decimal point.
+/// Python's float repr: the shortest digits that round-trip, positional for
+/// exponents from -4 to 15 and scientific (`1e+16`, `1.5e-07`) outside.
 fn float_repr(f: f64) -> String {
     if f.is_nan() {
         return "nan".into();
@@ -143,12 +144,15 @@ fn float_repr(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { "inf" } else { "-inf" }.into();
     }
-    let s = format!("{f}");
-    if s.contains('.') || s.contains('e') {
-        s
-    } else {
-        format!("{s}.0")
+    let scientific = format!("{f:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if f != 0.0 && !(-4..16).contains(&exponent) {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exponent.abs());
     }
+    let s = format!("{f}");
+    if s.contains('.') { s } else { format!("{s}.0") }
 }
 
 /// Python picks single quotes unless the text holds a single quote and no double quote.
@@ -193,9 +197,34 @@ fn is_printable(c: char) -> bool {
     if c.is_control() || c.is_whitespace() {
         return false;
     }
-    let code = c as u32;
-    // Unassigned, private use, surrogates, format characters Python escapes.
-    !matches!(code, 0xad | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0xfeff | 0xe000..=0xf8ff | 0xfff0..=0xfffb)
+    // Format characters (Cf), private use (Co) and noncharacters, which
+    // Python escapes; other unassigned code points would need Unicode's tables.
+    !matches!(
+        c as u32,
+        0xad | 0x600..=0x605
+            | 0x61c
+            | 0x6dd
+            | 0x70f
+            | 0x890..=0x891
+            | 0x8e2
+            | 0x180e
+            | 0x200b..=0x200f
+            | 0x2028..=0x202e
+            | 0x2060..=0x206f
+            | 0xfeff
+            | 0xfdd0..=0xfdef
+            | 0xe000..=0xf8ff
+            | 0xfff0..=0xfffb
+            | 0xfffe..=0xffff
+            | 0x110bd
+            | 0x110cd
+            | 0x13430..=0x1343f
+            | 0x1bca0..=0x1bca3
+            | 0x1d173..=0x1d17a
+            | 0xe0001
+            | 0xe0020..=0xe007f
+            | 0xf0000..=0x10ffff
+    )
 }
 
 pub fn bytes_repr(b: &[u8]) -> String {
@@ -226,6 +255,25 @@ pub fn bytes_repr(b: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floats_repr_like_python() {
+        let cases = [
+            (1.5, "1.5"),
+            (5.0, "5.0"),
+            (-0.0, "-0.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.5e-7, "1.5e-07"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (1e300, "1e+300"),
+        ];
+        for (value, repr) in cases {
+            assert_eq!(Value::Float(value).repr(), repr);
+        }
+    }
 
     #[test]
     fn str_repr_chooses_quotes_like_python() {

@@ -125,34 +125,90 @@ fn scan_number(src: &str, start: usize) -> CommandResult<(Token, usize)> {
                         && !rest.starts_with("0X")))
             })
             .map_or(rest.len(), |(n, _)| n);
-    let text = src[start..end].replace('_', "");
+    Ok((number_token(&src[start..end])?, end))
+}
+
+/// A numeric literal, checked as Python's tokenizer checks it.
+fn number_token(text: &str) -> CommandResult<Token> {
     let lower = text.to_ascii_lowercase();
-    let radix = match lower.get(..2) {
-        Some("0x") => Some(16),
-        Some("0o") => Some(8),
-        Some("0b") => Some(2),
-        _ => None,
+    let based = [
+        ("0x", 16, "hexadecimal"),
+        ("0o", 8, "octal"),
+        ("0b", 2, "binary"),
+    ]
+    .into_iter()
+    .find(|(prefix, _, _)| lower.starts_with(prefix));
+    if let Some((_, radix, name)) = based {
+        return based_integer(&lower[2..], radix, name);
+    }
+    let invalid = || CommandError::syntax("invalid decimal literal");
+    let (mantissa, exponent) = match lower.split_once('e') {
+        Some((m, e)) => (m, Some(e)),
+        None => (lower.as_str(), None),
     };
-    let token = if let Some(radix) = radix {
-        i128::from_str_radix(&lower[2..], radix)
-            .map(Token::Int)
-            .map_err(|_| CommandError::syntax(format!("invalid number literal '{text}'")))?
-    } else if lower.contains(['.', 'e']) {
-        lower
+    let (whole, fraction) = match mantissa.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (mantissa, None),
+    };
+    let whole_ok = digit_groups(whole) || (whole.is_empty() && fraction.is_some());
+    let fraction_ok = fraction.is_none_or(|f| f.is_empty() || digit_groups(f));
+    let exponent_ok =
+        exponent.is_none_or(|e| digit_groups(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    let has_digits = whole
+        .chars()
+        .chain(fraction.unwrap_or("").chars())
+        .any(|c| c.is_ascii_digit());
+    if !(whole_ok && fraction_ok && exponent_ok && has_digits) {
+        return Err(invalid());
+    }
+    let clean = lower.replace('_', "");
+    if fraction.is_some() || exponent.is_some() {
+        return clean
             .parse::<f64>()
             .map(Token::Float)
-            .map_err(|_| CommandError::syntax("invalid decimal literal"))?
-    } else if lower.len() > 1 && lower.starts_with('0') && lower.bytes().any(|b| b != b'0') {
+            .map_err(|_| invalid());
+    }
+    if clean.len() > 1 && clean.starts_with('0') && clean.bytes().any(|b| b != b'0') {
         return Err(CommandError::syntax(
             "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
         ));
-    } else {
-        lower
-            .parse::<i128>()
-            .map(Token::Int)
-            .map_err(|_| CommandError::syntax(format!("invalid decimal literal '{text}'")))?
-    };
-    Ok((token, end))
+    }
+    clean
+        .parse::<i128>()
+        .map(Token::Int)
+        .map_err(|_| too_large())
+}
+
+/// Digits in groups joined by single underscores: `1_000`, not `1__0` or `1_`.
+fn digit_groups(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .split('_')
+            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The digits after `0x`, `0o` or `0b`; one underscore may follow the prefix.
+fn based_integer(digits: &str, radix: u32, name: &str) -> CommandResult<Token> {
+    let invalid = || CommandError::syntax(format!("invalid {name} literal"));
+    let body = digits.strip_prefix('_').unwrap_or(digits);
+    if body.is_empty() || body.split('_').any(str::is_empty) {
+        return Err(invalid());
+    }
+    if let Some(bad) = body.chars().find(|&c| c != '_' && !c.is_digit(radix)) {
+        return Err(if radix < 10 && bad.is_ascii_digit() {
+            CommandError::syntax(format!("invalid digit '{bad}' in {name} literal"))
+        } else {
+            invalid()
+        });
+    }
+    i128::from_str_radix(&body.replace('_', ""), radix)
+        .map(Token::Int)
+        .map_err(|_| too_large())
+}
+
+/// netrepl's ints are 128-bit; Python's are unbounded, so say so plainly.
+fn too_large() -> CommandError {
+    CommandError::overflow("int too large: netrepl's integers hold up to 2**127 - 1")
 }
 
 fn decode_str(body: &str, raw: bool) -> CommandResult<String> {
@@ -161,7 +217,12 @@ fn decode_str(body: &str, raw: bool) -> CommandResult<String> {
     }
     let mut out = String::with_capacity(body.len());
     let mut chars = body.chars().peekable();
+    // CPython reports positions after turning each non-ASCII character into
+    // a 10-byte `\UXXXXXXXX` escape, so count them that way.
+    let mut position = 0;
     while let Some(c) = chars.next() {
+        let at = position;
+        position += if c.is_ascii() { 1 } else { 10 };
         if c != '\\' {
             out.push(c);
             continue;
@@ -170,6 +231,7 @@ fn decode_str(body: &str, raw: bool) -> CommandResult<String> {
             out.push('\\');
             break;
         };
+        position += if e.is_ascii() { 1 } else { 10 };
         match e {
             'x' | 'u' | 'U' => {
                 let width = match e {
@@ -177,18 +239,44 @@ fn decode_str(body: &str, raw: bool) -> CommandResult<String> {
                     'u' => 4,
                     _ => 8,
                 };
-                let hex: String = (0..width).filter_map(|_| chars.next()).collect();
-                let code = u32::from_str_radix(&hex, 16)
-                    .ok()
-                    .filter(|_| hex.len() == width)
-                    .and_then(char::from_u32)
-                    .ok_or_else(|| {
-                        CommandError::syntax(format!(
-                            "(unicode error) 'unicodeescape' codec can't decode bytes: truncated \\{e}{} escape",
-                            "X".repeat(width)
-                        ))
-                    })?;
-                out.push(code);
+                let mut code = 0u32;
+                let mut digits = 0;
+                while digits < width {
+                    let Some(d) = chars.peek().and_then(|d| d.to_digit(16)) else {
+                        break;
+                    };
+                    code = code * 16 + d;
+                    digits += 1;
+                    chars.next();
+                }
+                position += digits;
+                if digits < width {
+                    let reason = format!("truncated \\{e}{} escape", "X".repeat(width));
+                    return Err(unicode_error(at, position - 1, &reason));
+                }
+                match char::from_u32(code) {
+                    Some(ch) => out.push(ch),
+                    None if code > 0x10ffff => {
+                        return Err(unicode_error(at, position - 1, "illegal Unicode character"));
+                    }
+                    None => {
+                        return Err(CommandError::syntax(format!(
+                            "lone surrogates such as '\\u{code:04x}' cannot be held in netrepl's strings"
+                        )));
+                    }
+                }
+            }
+            'N' => {
+                // Character names need Unicode's name table, which netrepl does not carry.
+                let braced = chars.peek() == Some(&'{') && chars.clone().any(|c| c == '}');
+                let reason = if braced {
+                    let name_len = chars.by_ref().take_while(|&c| c != '}').count();
+                    position += name_len + 1;
+                    "unknown Unicode character name"
+                } else {
+                    "malformed \\N character escape"
+                };
+                return Err(unicode_error(at, position - 1, reason));
             }
             '0'..='7' => {
                 let mut code = e.to_digit(8).unwrap_or(0);
@@ -197,6 +285,7 @@ fn decode_str(body: &str, raw: bool) -> CommandResult<String> {
                         Some(d) => {
                             code = code * 8 + d;
                             chars.next();
+                            position += 1;
                         }
                         None => break,
                     }
@@ -213,6 +302,12 @@ fn decode_str(body: &str, raw: bool) -> CommandResult<String> {
         }
     }
     Ok(out)
+}
+
+fn unicode_error(start: usize, end: usize, reason: &str) -> CommandError {
+    CommandError::syntax(format!(
+        "(unicode error) 'unicodeescape' codec can't decode bytes in position {start}-{end}: {reason}"
+    ))
 }
 
 fn decode_bytes(body: &str, raw: bool) -> CommandResult<Vec<u8>> {
@@ -241,10 +336,17 @@ fn decode_bytes(body: &str, raw: bool) -> CommandResult<Vec<u8>> {
         i += 1;
         match e {
             b'x' => {
-                let hex = body.get(i..i + 2).unwrap_or("");
-                let value = u8::from_str_radix(hex, 16).map_err(|_| {
-                    CommandError::value_error(format!("invalid \\x escape at position {}", i - 2))
-                })?;
+                let hex = src
+                    .get(i..i + 2)
+                    .filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+                let value = hex
+                    .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok())
+                    .ok_or_else(|| {
+                        CommandError::syntax(format!(
+                            "(value error) invalid \\x escape at position {}",
+                            i - 2
+                        ))
+                    })?;
                 out.push(value);
                 i += 2;
             }
