@@ -127,6 +127,10 @@ pub fn set_interactive(interactive: bool) {
     INTERACTIVE.store(interactive, Ordering::SeqCst);
 }
 
+pub fn is_interactive() -> bool {
+    INTERACTIVE.load(Ordering::SeqCst)
+}
+
 /// Asks a yes/no question at the terminal; `None` when nobody can answer.
 pub fn confirm(question: &str) -> Option<bool> {
     if !INTERACTIVE.load(Ordering::SeqCst) {

@@ -113,6 +113,11 @@ fn shell(lab: &Lab) -> CommandResult<Output> {
     if lab.try_status().map_err(lab_error)?.is_none() {
         return Err(lab_error(LabError::NotUp(lab.prefix().to_string())));
     }
+    // A script's later lines would be read by this process, outside the lab.
+    if !crate::live::is_interactive() {
+        return Err(CommandError::os_error("lab shell needs a person at a terminal")
+            .explain("To run a script inside the lab, use: netrepl --lab SCRIPT (or netrepl --lab -c LINE)."));
+    }
     // Said before the child takes the terminal, so the change of place shows.
     eprintln!(
         "Entering the lab '{}' as scanner.lab (10.77.0.1); Ctrl-D brings you back.",
