@@ -359,3 +359,46 @@ fn an_unprivileged_user_can_sweep_the_lab_only_while_ping_group_range_allows_it(
     assert!(stderr.contains("PermissionError"), "{stderr}");
     assert!(stderr.contains("ping_group_range"), "says why: {stderr}");
 }
+
+/// The sweep's own figure from its summary line: `... scanned in T s`.
+fn sweep_seconds(stdout: &str) -> f64 {
+    let summary = stdout
+        .lines()
+        .find(|l| l.contains(" scanned in "))
+        .expect("a summary line");
+    let after = summary.split(" scanned in ").nth(1).unwrap_or_default();
+    after
+        .trim_end_matches(" s")
+        .trim()
+        .parse()
+        .expect("seconds")
+}
+
+#[test]
+fn a_sweep_with_dead_hosts_takes_its_timeout_plus_pacing_not_more() {
+    let Some(guard) = lab_for_test("nrt10") else {
+        return;
+    };
+    let lab = &guard.0;
+    lab.up(5).expect("lab up");
+    let mut command = lab.scanner_command(env!("CARGO_BIN_EXE_netrepl"));
+    command.args([
+        "--no-color",
+        "-c",
+        "map_network 10.77.0.0/24 timeout=0.5 resolve=False",
+    ]);
+    let (ok, stdout, stderr) = run_bounded(command);
+    assert!(ok, "{stderr}");
+    let seconds = sweep_seconds(&stdout);
+    // 254 probes at the default 2000 a second take 0.127 s to send; every dead
+    // address then waits its 0.5 s. Retries fall inside that timeout.
+    let pacing = 254.0 / 2000.0;
+    assert!(
+        seconds >= 0.5,
+        "dead hosts must get their whole timeout: {seconds} s"
+    );
+    assert!(
+        seconds < 0.5 + pacing + 0.5,
+        "a sweep must end at its timeout plus pacing: {seconds} s"
+    );
+}
