@@ -6,7 +6,7 @@ use crate::value::Value;
 
 /// The `i` code: a C int, from anything Python treats as an integer.
 pub fn c_int(value: &Value) -> CommandResult<i32> {
-    let n = index(value)?;
+    let n = c_long(value)?;
     if n > i128::from(i32::MAX) {
         return Err(CommandError::overflow(
             "signed integer is greater than maximum",
@@ -20,14 +20,42 @@ pub fn c_int(value: &Value) -> CommandResult<i32> {
     Ok(n as i32)
 }
 
+/// `PyLong_AsLong`: an integer that fits a C long (64 bits).
+fn c_long(value: &Value) -> CommandResult<i128> {
+    let n = index(value)?;
+    if i64::try_from(n).is_err() {
+        return Err(too_large_for_long());
+    }
+    Ok(n)
+}
+
+fn too_large_for_long() -> CommandError {
+    CommandError::overflow("Python int too large to convert to C long")
+}
+
 /// `operator.index()`: ints, bools and int enums; anything else is a `TypeError`.
 pub fn index(value: &Value) -> CommandResult<i128> {
+    if let Value::LargeInt(_) = value {
+        return Err(too_large_for_long());
+    }
     value.as_int().ok_or_else(|| {
         CommandError::type_error(format!(
             "'{}' object cannot be interpreted as an integer",
             value.type_name()
         ))
     })
+}
+
+/// The `I` code: any int, keeping its low 32 bits as C's cast does.
+pub fn unsigned_int_mask(value: &Value) -> CommandResult<u32> {
+    if let Value::LargeInt(digits) = value {
+        let low = digits
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .fold(0u64, |low, d| (low * 10 + u64::from(d - b'0')) % (1 << 32));
+        return Ok(low as u32);
+    }
+    Ok(index(value)? as u32)
 }
 
 /// The `s` code: a str without NUL characters.
@@ -122,6 +150,11 @@ mod tests {
         assert_eq!(
             err.python_line(),
             "OverflowError: signed integer is greater than maximum"
+        );
+        let err = c_int(&Value::Int(1 << 70)).unwrap_err();
+        assert_eq!(
+            err.python_line(),
+            "OverflowError: Python int too large to convert to C long"
         );
         let err = c_int(&Value::str("x")).unwrap_err();
         assert_eq!(

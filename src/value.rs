@@ -17,6 +17,10 @@ pub enum Value {
     None,
     Bool(bool),
     Int(i128),
+    /// An int beyond `i128`, kept as its decimal digits. Only commands make
+    /// these (fe80::1 as a number, the 2**128 addresses of ::/0); arithmetic
+    /// and C conversions refuse them as too large.
+    LargeInt(String),
     Float(f64),
     Str(String),
     Bytes(Vec<u8>),
@@ -36,12 +40,17 @@ impl Value {
         Value::Int(n.into())
     }
 
+    /// A non-negative int of any size up to 2**128 - 1.
+    pub fn unsigned(n: u128) -> Value {
+        i128::try_from(n).map_or_else(|_| Value::LargeInt(n.to_string()), Value::Int)
+    }
+
     /// Python's name for the value's type, as used in `TypeError` messages.
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::None => "NoneType",
             Value::Bool(_) => "bool",
-            Value::Int(_) => "int",
+            Value::Int(_) | Value::LargeInt(_) => "int",
             Value::Float(_) => "float",
             Value::Str(_) => "str",
             Value::Bytes(_) => "bytes",
@@ -91,6 +100,7 @@ impl Value {
             Value::Int(n) => {
                 let _ = write!(out, "{n}");
             }
+            Value::LargeInt(digits) => out.push_str(digits),
             Value::Float(f) => out.push_str(&float_repr(*f)),
             Value::Str(s) => out.push_str(&str_repr(s)),
             Value::Bytes(b) => out.push_str(&bytes_repr(b)),

@@ -70,6 +70,11 @@ fn getaddrinfo(args: &Args) -> CommandResult<Output> {
                 .to_string()
                 .into_bytes(),
         ),
+        Value::LargeInt(_) => {
+            return Err(CommandError::overflow(
+                "Python int too large to convert to C long",
+            ));
+        }
         Value::Str(s) => Some(s.clone().into_bytes()),
         Value::Bytes(b) => Some(b.clone()),
         _ => return Err(CommandError::os_error("Int or String expected")),
@@ -161,7 +166,7 @@ fn getnameinfo(args: &Args) -> CommandResult<Output> {
     let unsigned = |i: usize| -> CommandResult<u32> {
         match items.get(i) {
             None => Ok(0),
-            Some(v) => Ok(convert::index(v)? as u32),
+            Some(v) => convert::unsigned_int_mask(v),
         }
     };
     let flowinfo = unsigned(2)?;

@@ -230,7 +230,7 @@ fn ipinfo(args: &Args) -> CommandResult<Output> {
             block.map_or(Value::None, |(net, p)| Value::Str(format!("{net}/{p}"))),
         ),
         ("meaning".into(), Value::str(kind.explanation())),
-        ("integer".into(), Value::Int(integer as i128)),
+        ("integer".into(), Value::unsigned(integer)),
         (
             "hex".into(),
             Value::Str(format!(
@@ -266,7 +266,11 @@ fn ipinfo(args: &Args) -> CommandResult<Output> {
     Ok(Output::with_view(Value::Dict(fields), View::Table(table)))
 }
 
+/// 2**128, the size of ::/0.
+const ALL_IPV6_ADDRESSES: &str = "340282366920938463463374607431768211456";
+
 fn network_fields(ip: IpAddr, prefix: u8) -> Vec<(String, Value)> {
+    // `total` is None for ::/0, whose 2**128 addresses overflow even u128.
     let (first, last, total, mask) = match ip {
         IpAddr::V4(v4) => {
             let mask = prefix_mask_v4(prefix);
@@ -275,18 +279,14 @@ fn network_fields(ip: IpAddr, prefix: u8) -> Vec<(String, Value)> {
             (
                 IpAddr::V4(net.into()),
                 IpAddr::V4(last.into()),
-                1u128 << (32 - u32::from(prefix)),
+                Some(1u128 << (32 - u32::from(prefix))),
                 Ipv4Addr::from(mask).to_string(),
             )
         }
         IpAddr::V6(v6) => {
             let mask = prefix_mask_v6(prefix);
             let net = u128::from(v6) & mask;
-            let total = if prefix == 0 {
-                u128::MAX
-            } else {
-                1u128 << (128 - u32::from(prefix))
-            };
+            let total = 1u128.checked_shl(128 - u32::from(prefix));
             (
                 IpAddr::V6(net.into()),
                 IpAddr::V6((net | !mask).into()),
@@ -300,6 +300,12 @@ fn network_fields(ip: IpAddr, prefix: u8) -> Vec<(String, Value)> {
         ("netmask".into(), Value::Str(mask)),
         ("first".into(), Value::Str(first.to_string())),
         ("last".into(), Value::Str(last.to_string())),
-        ("addresses".into(), Value::Int(total as i128)),
+        (
+            "addresses".into(),
+            total.map_or_else(
+                || Value::LargeInt(ALL_IPV6_ADDRESSES.into()),
+                Value::unsigned,
+            ),
+        ),
     ]
 }

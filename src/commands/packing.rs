@@ -194,6 +194,8 @@ fn swap32(args: &Args) -> CommandResult<Output> {
     let value = arg(args, 0);
     let x = match value {
         Value::Int(_) | Value::Bool(_) | Value::Enum(_) => value.as_int().unwrap_or(0),
+        // Beyond i128 is beyond u64: the "too large" branch below.
+        Value::LargeInt(_) => i128::MAX,
         other => {
             return Err(CommandError::type_error(format!(
                 "expected int, {} found",
