@@ -58,6 +58,7 @@ fn host_name_cases() -> Vec<Case> {
             "socket.gethostbyname('localhost')",
         ),
         cmd("gethostbyname ''", "socket.gethostbyname('')"),
+        cmd("gethostbyname 10", "socket.gethostbyname('10')"),
         cmd("gethostbyname 0x7f.1", "socket.gethostbyname('0x7f.1')"),
         py("socket.gethostbyname('127.0.0.1')"),
         py("socket.gethostbyname('')"),
@@ -278,6 +279,10 @@ fn service_cases() -> Vec<Case> {
         cmd("getservbyport -1", "socket.getservbyport(-1)"),
         cmd("getservbyport http", "socket.getservbyport('http')"),
         cmd("getservbyport 0", "socket.getservbyport(0)"),
+        cmd(
+            "getservbyport 22 tcp udp",
+            "socket.getservbyport(22, 'tcp', 'udp')",
+        ),
         py("socket.getservbyport(80, 'xyz')"),
         py("socket.getservbyport(80, None)"),
         py("socket.getservbyport(70000, 5)"),
@@ -332,6 +337,11 @@ fn packing_cases() -> Vec<Case> {
             "socket.inet_pton(socket.AF_INET6, '2001:db8::1')",
         ),
         cmd("inet_pton 10 ::1", "socket.inet_pton(10, '::1')"),
+        cmd(
+            "inet_pton AF_INET6 ::ffff:1.2.3.4",
+            "socket.inet_pton(socket.AF_INET6, '::ffff:1.2.3.4')",
+        ),
+        cmd("inet_pton AF_INET", "socket.inet_pton(socket.AF_INET)"),
         cmd(
             "inet_pton AF_INET 127.1",
             "socket.inet_pton(socket.AF_INET, '127.1')",
@@ -393,6 +403,9 @@ fn byte_order_cases() -> Vec<Case> {
         py("socket.htons()"),
         py("socket.htons(1, 2)"),
         cmd("ntohs 20480", "socket.ntohs(20480)"),
+        cmd("ntohs True", "socket.ntohs(True)"),
+        cmd("ntohl 0xffffffff", "socket.ntohl(0xffffffff)"),
+        cmd("ntohl AF_INET6|1", "socket.ntohl(socket.AF_INET6 | 1)"),
         py("socket.ntohs(-5)"),
         cmd("htonl 1", "socket.htonl(1)"),
         cmd("htonl 0x01020304", "socket.htonl(0x01020304)"),
@@ -699,5 +712,33 @@ fn netrepl_answers_like_cpython_where_fixes_are_pending() {
     assert_same_as_cpython(
         "netrepl_answers_like_cpython_where_fixes_are_pending",
         &cases_awaiting_fixes(),
+    );
+}
+
+#[test]
+fn every_command_that_mirrors_python_is_in_the_oracle() {
+    let cases = all_cases();
+    let missing: Vec<String> = netrepl::registry::all()
+        .iter()
+        .filter_map(|command| Some((command.name, command.python?)))
+        .flat_map(|(name, python)| {
+            let command_style = cases
+                .iter()
+                .any(|c| c.line == name || c.line.starts_with(&format!("{name} ")));
+            let python_style = !python.starts_with("socket.")
+                || cases
+                    .iter()
+                    .any(|c| c.line.starts_with(&format!("socket.{name}(")));
+            [
+                (!command_style).then(|| format!("{name}: no command-style case")),
+                (!python_style).then(|| format!("{name}: no Python-style case")),
+            ]
+        })
+        .flatten()
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add oracle cases:\n{}",
+        missing.join("\n")
     );
 }
