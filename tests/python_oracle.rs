@@ -660,7 +660,7 @@ fn differences_from_cpython(cases: &[Case]) -> Vec<String> {
     let ours = support::run_merged(support::netrepl("python"), &interleave(cases, |c| &c.line));
 
     let mut python = Command::new("python3");
-    // Newer Pythons warn on stderr about escapes such as "\\q"; only answers count.
+    // Newer Pythons warn on stderr about escapes such as \q; only answers count.
     python.args(["-W", "ignore", "-c", PYTHON_EVALUATOR]);
     let theirs = support::run_merged(python, &interleave(cases, |c| &c.python));
 
