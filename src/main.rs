@@ -16,7 +16,7 @@ use netrepl::session::{Format, Session};
 #[command(version, about)]
 struct Cli {
     /// Run one line and exit (status 1 if it fails)
-    #[arg(short = 'c', value_name = "LINE")]
+    #[arg(short = 'c', value_name = "LINE", allow_hyphen_values = true)]
     command: Option<String>,
 
     /// Output format: pretty (for people), python (CPython's repr) or json

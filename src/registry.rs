@@ -209,6 +209,11 @@ pub fn bind(
     let max = command.params.len();
     let min = command.required_count();
     match command.style {
+        CallStyle::CNoArgs if !keywords.is_empty() => {
+            return Err(CommandError::type_error(format!(
+                "_socket.{name}() takes no keyword arguments"
+            )));
+        }
         CallStyle::CNoArgs if given > 0 => {
             return Err(CommandError::type_error(format!(
                 "_socket.{name}() takes no arguments ({given} given)"

@@ -197,6 +197,10 @@ impl Session {
             }
             Expr::Negate(inner) => match self.eval(inner, None)? {
                 Value::Float(f) => Ok(Value::Float(-f)),
+                Value::LargeInt(digits) => Ok(Value::LargeInt(match digits.strip_prefix('-') {
+                    Some(positive) => positive.to_string(),
+                    None => format!("-{digits}"),
+                })),
                 v => v.as_int().map(|n| Value::Int(-n)).ok_or_else(|| {
                     CommandError::type_error(format!(
                         "bad operand type for unary -: '{}'",
@@ -376,11 +380,17 @@ fn subscript(target: &Value, index: &Value) -> CommandResult<Value> {
             .map(|(_, v)| v.clone())
             .ok_or_else(|| CommandError::new(PyException::KeyError, crate::value::str_repr(key)));
     }
-    let (len, what) = match target {
-        Value::Tuple(v) => (v.len(), "tuple"),
-        Value::List(v) => (v.len(), "list"),
-        Value::Bytes(b) => (b.len(), "index"),
-        Value::Str(s) => (s.chars().count(), "string"),
+    // Python names the sequence in its messages: "tuple index out of range",
+    // but bytes say "byte indices must be ..." and "index out of range".
+    let (len, indices, range) = match target {
+        Value::Tuple(v) => (v.len(), "tuple indices", "tuple index out of range"),
+        Value::List(v) => (v.len(), "list indices", "list index out of range"),
+        Value::Bytes(b) => (b.len(), "byte indices", "index out of range"),
+        Value::Str(s) => (
+            s.chars().count(),
+            "string indices",
+            "string index out of range",
+        ),
         other => {
             return Err(CommandError::type_error(format!(
                 "'{}' object is not subscriptable",
@@ -390,16 +400,13 @@ fn subscript(target: &Value, index: &Value) -> CommandResult<Value> {
     };
     let Some(i) = index.as_int() else {
         return Err(CommandError::type_error(format!(
-            "{what} indices must be integers or slices, not {}",
+            "{indices} must be integers or slices, not {}",
             index.type_name()
         )));
     };
     let position = if i < 0 { i + len as i128 } else { i };
     if position < 0 || position >= len as i128 {
-        return Err(CommandError::new(
-            PyException::IndexError,
-            format!("{what} index out of range"),
-        ));
+        return Err(CommandError::new(PyException::IndexError, range));
     }
     let at = position as usize;
     Ok(match target {

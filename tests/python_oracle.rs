@@ -557,14 +557,13 @@ fn constant_cases() -> Vec<Case> {
         .collect()
 }
 
-/// Differences whose fix belongs to files this suite's authors do not own
-/// (src/registry.rs, src/session.rs). Run with `cargo test -- --ignored`.
-fn cases_awaiting_fixes() -> Vec<Case> {
+/// Keyword misuse on a function of no arguments, and indexing past the end of bytes.
+fn keyword_and_subscript_cases() -> Vec<Case> {
     vec![
-        // registry::bind checks arity before keywords for CNoArgs.
         py("socket.gethostname(x=1)"),
-        // session::subscript labels bytes "index", giving "index index out of range".
         py("socket.inet_aton('1.2.3.4')[4]"),
+        py("socket.inet_aton('1.2.3.4')['x']"),
+        py("-socket.htonl(1)"),
     ]
 }
 
@@ -578,6 +577,7 @@ fn all_cases() -> Vec<Case> {
         operator_cases(),
         literal_cases(),
         constants_command_cases(),
+        keyword_and_subscript_cases(),
         constant_cases(),
     ]
     .into_iter()
@@ -705,15 +705,6 @@ fn netrepl_answers_like_cpython() {
     let cases = all_cases();
     assert!(cases.len() >= 120, "the oracle should cover many calls");
     assert_same_as_cpython("netrepl_answers_like_cpython", &cases);
-}
-
-#[test]
-#[ignore = "needs fixes in src/registry.rs and src/session.rs"]
-fn netrepl_answers_like_cpython_where_fixes_are_pending() {
-    assert_same_as_cpython(
-        "netrepl_answers_like_cpython_where_fixes_are_pending",
-        &cases_awaiting_fixes(),
-    );
 }
 
 #[test]
