@@ -18,6 +18,7 @@ pub enum PyException {
     IndexError,
     KeyError,
     PermissionError,
+    TimeoutError,
     UnicodeError,
     KeyboardInterrupt,
 }
@@ -37,6 +38,7 @@ impl PyException {
             PyException::IndexError => "IndexError",
             PyException::KeyError => "KeyError",
             PyException::PermissionError => "PermissionError",
+            PyException::TimeoutError => "TimeoutError",
             PyException::UnicodeError => "UnicodeError",
             PyException::KeyboardInterrupt => "KeyboardInterrupt",
         }

@@ -1,6 +1,7 @@
 //! The only module with `unsafe`: thin wrappers over the C library calls that no
 //! crate covers (the netdb look-ups behind `gethostbyname_ex`, `gethostbyaddr`, the
-//! services and protocols databases, and the classic address converters).
+//! services and protocols databases, the classic address converters, socket
+//! options), and the registration of a socket with tokio's reactor.
 //!
 //! Every wrapper calls the reentrant (`_r`) form where one exists, so look-ups may
 //! run on several threads at once, and copies the result out before returning.
@@ -414,6 +415,82 @@ pub fn grow_receive_buffer(fd: std::os::fd::RawFd, bytes: usize) {
             return;
         }
     }
+}
+
+/// Views an initialised byte buffer as the uninitialised kind socket2 reads into.
+fn as_uninit(buf: &mut [u8]) -> &mut [std::mem::MaybeUninit<u8>] {
+    // SAFETY: `MaybeUninit<u8>` has the layout of `u8`, and the reads only ever
+    // write initialised bytes into it, so the buffer stays initialised.
+    unsafe { &mut *(buf as *mut [u8] as *mut [std::mem::MaybeUninit<u8>]) }
+}
+
+/// `recv(2)` into a plain byte buffer.
+pub fn receive(socket: &socket2::Socket, buf: &mut [u8], flags: c_int) -> std::io::Result<usize> {
+    socket.recv_with_flags(as_uninit(buf), flags)
+}
+
+/// `recvfrom(2)` into a plain byte buffer.
+pub fn receive_from(
+    socket: &socket2::Socket,
+    buf: &mut [u8],
+    flags: c_int,
+) -> std::io::Result<(usize, socket2::SockAddr)> {
+    socket.recv_from_with_flags(as_uninit(buf), flags)
+}
+
+/// `setsockopt(2)` with the option's bytes, as Python passes an int or a buffer.
+pub fn set_socket_option(
+    fd: std::os::fd::RawFd,
+    level: c_int,
+    name: c_int,
+    value: &[u8],
+) -> std::io::Result<()> {
+    // SAFETY: `value` is valid for `value.len()` bytes during the call.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            value.as_ptr() as *const c_void,
+            value.len() as libc::socklen_t,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// `getsockopt(2)` into `length` bytes; returns the bytes the kernel wrote.
+pub fn get_socket_option(
+    fd: std::os::fd::RawFd,
+    level: c_int,
+    name: c_int,
+    length: usize,
+) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; length];
+    let mut len = length as libc::socklen_t;
+    // SAFETY: `buf` is writable for `len` bytes and `len` is updated by the kernel.
+    let rc =
+        unsafe { libc::getsockopt(fd, level, name, buf.as_mut_ptr() as *mut c_void, &mut len) };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    buf.truncate(len as usize);
+    Ok(buf)
+}
+
+/// Registers a socket with the running tokio reactor, to wait until it is
+/// readable or writable.
+pub fn watch_socket(
+    socket: std::sync::Arc<socket2::Socket>,
+    interest: tokio::io::Interest,
+) -> std::io::Result<tokio::io::unix::AsyncFd<std::sync::Arc<socket2::Socket>>> {
+    // SAFETY: the `Arc` keeps the socket, and so its descriptor, open for as
+    // long as the `AsyncFd` holds it, and a socket's descriptor never changes.
+    unsafe { tokio::io::unix::AsyncFd::register_with_interest(socket, interest) }
+        .map_err(|e| e.into_parts().1)
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod render;
 pub mod repl;
 pub mod resolver;
 pub mod session;
+pub mod sockets;
 pub mod sweep;
 pub mod syntax;
 pub mod transcript;

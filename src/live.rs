@@ -7,7 +7,7 @@
 //! through every call.
 
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use tokio::runtime::Runtime;
@@ -21,6 +21,8 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static INTERRUPT: OnceLock<Arc<Notify>> = OnceLock::new();
 static FORMAT: AtomicU8 = AtomicU8::new(Format::Pretty as u8);
 static COLOUR: AtomicBool = AtomicBool::new(false);
+/// How long a blocking socket call may wait when its socket has no timeout.
+static BLOCKING_LIMIT_MS: AtomicU64 = AtomicU64::new(10_000);
 
 /// The runtime network waits run on, built on first use. From then on Ctrl-C
 /// sets a flag and wakes waiting commands instead of ending the process.
@@ -78,6 +80,17 @@ pub async fn wait_for_interrupt() {
         }
         notified.await;
     }
+}
+
+pub fn blocking_limit() -> std::time::Duration {
+    std::time::Duration::from_millis(BLOCKING_LIMIT_MS.load(Ordering::SeqCst))
+}
+
+pub fn set_blocking_limit(limit: std::time::Duration) {
+    BLOCKING_LIMIT_MS.store(
+        limit.as_millis().min(u128::from(u64::MAX)) as u64,
+        Ordering::SeqCst,
+    );
 }
 
 pub fn set_format(format: Format) {

@@ -66,5 +66,8 @@ fn main() -> ExitCode {
     } else {
         repl::run_lines(&mut session, stdin().lock(), style)
     };
+    // Sockets close with the process anyway; the Unix socket files would not.
+    netrepl::sockets::close_all();
+    netrepl::sockets::servers::stop_all();
     ExitCode::from(u8::try_from(status).unwrap_or(1))
 }

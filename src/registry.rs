@@ -15,17 +15,19 @@ pub enum Topic {
     Packing,
     ThisMachine,
     Probing,
+    Sockets,
     Constants,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 7] = [
+    pub const ALL: [Topic; 8] = [
         Topic::HostNames,
         Topic::AddressInfo,
         Topic::Services,
         Topic::Packing,
         Topic::ThisMachine,
         Topic::Probing,
+        Topic::Sockets,
         Topic::Constants,
     ];
 
@@ -37,6 +39,7 @@ impl Topic {
             Topic::Packing => "Packing addresses and byte order",
             Topic::ThisMachine => "This machine and its addresses",
             Topic::Probing => "Is it up? ping and network sweeps",
+            Topic::Sockets => "Live sockets: clients, servers and practice servers",
             Topic::Constants => "Constants",
         }
     }
@@ -55,6 +58,8 @@ pub enum ArgKind {
     Packed,
     /// A socket address: `host:port` or `[v6]:port` become a tuple.
     SocketAddress,
+    /// Bytes to send: bare words are sent as their UTF-8 bytes.
+    Data,
 }
 
 #[derive(Clone, Copy, Debug)]

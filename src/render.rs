@@ -78,7 +78,6 @@ fn plain(value: &Value) -> Option<String> {
         Value::None => return None,
         Value::Str(s) => s.clone(),
         Value::Enum(m) => format!("{} ({}, value {})", m.names.join("|"), m.class, m.value),
-        Value::Bytes(_) => return packed_text(value, Style { colour: false }),
         other => other.repr(),
     })
 }
@@ -301,6 +300,7 @@ pub fn value_json(value: &Value) -> Json {
                 .collect(),
         ),
         Value::Enum(m) => json!(m.names.join("|")),
+        Value::Socket(_) => json!(value.repr()),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::help;
 use crate::live;
 use crate::output::Output;
 use crate::registry::{self, ArgKind};
+use crate::sockets::methods;
 use crate::syntax::{Arg, Expr, Statement, parse_line};
 use crate::value::Value;
 
@@ -31,6 +32,9 @@ impl Format {
         }
     }
 }
+
+/// A call's evaluated arguments: positional values, then keyword pairs.
+type CallArgs = (Vec<Value>, Vec<(String, Value)>);
 
 /// What running one line produced.
 #[derive(Debug, PartialEq)]
@@ -78,13 +82,28 @@ impl Session {
         if let Some(err) = self.unknown_leading_command(line) {
             return Outcome::Failed(err);
         }
-        let statement = match parse_line(line, &|name| registry::find(name).is_some()) {
+        let statement = match parse_line(line, &|name| self.is_callable_word(name)) {
             Ok(s) => s,
             Err(e) => return Outcome::Failed(e),
         };
         match self.run_statement(statement) {
             Ok(outcome) => outcome,
             Err(e) => Outcome::Failed(e),
+        }
+    }
+
+    /// A command, or `var.method` where `var` holds a socket: the words that
+    /// may start a command-style line.
+    fn is_callable_word(&self, name: &str) -> bool {
+        if registry::find(name).is_some() {
+            return true;
+        }
+        match name.split_once('.') {
+            Some((var, method)) => {
+                matches!(self.variables.get(var), Some(Value::Socket(_)))
+                    && methods::find(method).is_some()
+            }
+            None => false,
         }
     }
 
@@ -120,6 +139,14 @@ impl Session {
             Statement::Empty => Outcome::Nothing,
             Statement::Help(topic) => Outcome::Shown(help::help(topic.as_deref())?),
             Statement::Meta(name, args) => self.run_meta(&name, &args)?,
+            Statement::Unpack(names, expr) => {
+                let value = self.eval_output(&expr)?.value;
+                let items = unpack(&value, names.len())?;
+                for (name, item) in names.into_iter().zip(items) {
+                    self.variables.insert(name, item);
+                }
+                Outcome::Nothing
+            }
             Statement::Assign(name, expr) => {
                 let output = self.eval_output(&expr)?;
                 self.variables.insert(name, output.value);
@@ -162,6 +189,25 @@ impl Session {
                 }))
             }
             ("quit" | "q" | "exit", []) => Ok(Outcome::Quit),
+            ("timeout", []) => Ok(Outcome::Notice(format!(
+                "blocking socket calls give up after {} s",
+                live::blocking_limit().as_secs_f64()
+            ))),
+            ("timeout", [seconds]) => {
+                let limit = seconds
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| (0.1..=86_400.0).contains(s))
+                    .ok_or_else(|| {
+                        CommandError::value_error(format!(
+                            "'{seconds}' is not a number of seconds from 0.1 to 86400"
+                        ))
+                    })?;
+                live::set_blocking_limit(std::time::Duration::from_secs_f64(limit));
+                Ok(Outcome::Notice(format!(
+                    "blocking socket calls give up after {limit} s"
+                )))
+            }
             _ => Err(
                 CommandError::value_error(format!("unknown setting ':{name}'"))
                     .explain("Settings are :format [pretty|python|json], :vars and :quit."),
@@ -185,6 +231,10 @@ impl Session {
             Expr::Tuple(items) => Ok(Value::Tuple(self.eval_all(items)?)),
             Expr::List(items) => Ok(Value::List(self.eval_all(items)?)),
             Expr::Call { callee, args } => Ok(self.call(callee, args)?.value),
+            Expr::Add(a, b) => {
+                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
+                add(&a, &b)
+            }
             Expr::BitOr(a, b) => {
                 let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
                 constants::bit_or(&a, &b).ok_or_else(|| {
@@ -288,6 +338,9 @@ impl Session {
             _ => {}
         }
         let kind = kind.unwrap_or(ArgKind::NumberOrText);
+        if kind == ArgKind::Data {
+            return Ok(Value::Bytes(word.as_bytes().to_vec()));
+        }
         if kind == ArgKind::Text || kind == ArgKind::Packed {
             return Ok(Value::str(word));
         }
@@ -307,6 +360,9 @@ impl Session {
     }
 
     fn call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Output> {
+        if let Expr::Attribute(target, method) = callee {
+            return self.call_method(target, method, args);
+        }
         let Expr::Name { name, qualified } = callee else {
             let value = self.eval(callee, None)?;
             return Err(CommandError::type_error(format!(
@@ -322,27 +378,130 @@ impl Session {
                 Err(e) => e,
             });
         };
+        let (positional, keywords) = self.eval_args(args, command.params)?;
+        let bound = registry::bind(command, positional, keywords)?;
+        (command.run)(&bound)
+    }
+
+    /// `s.bind(...)`: a method of a socket.
+    fn call_method(&mut self, target: &Expr, name: &str, args: &[Arg]) -> CommandResult<Output> {
+        let value = self.eval(target, None)?;
+        let no_attribute = |type_name: &str| {
+            CommandError::new(
+                PyException::AttributeError,
+                format!("'{type_name}' object has no attribute '{name}'"),
+            )
+        };
+        let Value::Socket(id) = value else {
+            return Err(no_attribute(value.type_name()));
+        };
+        let method = methods::find(name).ok_or_else(|| {
+            let suggestion = registry::suggestions(name, methods::METHODS.iter().map(|m| m.name))
+                .first()
+                .map(|s| s.to_string());
+            let error = no_attribute("socket");
+            match suggestion {
+                Some(s) => CommandError {
+                    message: format!("{}. Did you mean: '{s}'?", error.message),
+                    ..error
+                },
+                None => error,
+            }
+        })?;
+        let (positional, keywords) = self.eval_args(args, method.params)?;
+        methods::call(id, method, positional, keywords)
+    }
+
+    /// Evaluates call arguments, typing bare words by the parameter they fill.
+    fn eval_args(&mut self, args: &[Arg], params: &[registry::Param]) -> CommandResult<CallArgs> {
         let mut positional = Vec::new();
         let mut keywords = Vec::new();
         for arg in args {
             match arg {
                 Arg::Positional(e) => {
-                    let kind = command.params.get(positional.len()).map(|p| p.kind);
+                    let kind = params.get(positional.len()).map(|p| p.kind);
                     positional.push(self.eval(e, kind)?);
                 }
                 Arg::Keyword(key, e) => {
-                    let kind = command
-                        .params
-                        .iter()
-                        .find(|p| p.name == key)
-                        .map(|p| p.kind);
+                    let kind = params.iter().find(|p| p.name == key).map(|p| p.kind);
                     keywords.push((key.clone(), self.eval(e, kind)?));
                 }
             }
         }
-        let bound = registry::bind(command, positional, keywords)?;
-        (command.run)(&bound)
+        Ok((positional, keywords))
     }
+}
+
+/// `a, b = value`, with Python's errors for the wrong number of items.
+fn unpack(value: &Value, expected: usize) -> CommandResult<Vec<Value>> {
+    let items = match value {
+        Value::Tuple(v) | Value::List(v) => v.clone(),
+        Value::Bytes(b) => b.iter().map(|&x| Value::Int(i128::from(x))).collect(),
+        Value::Str(s) => s.chars().map(|c| Value::Str(c.to_string())).collect(),
+        other => {
+            return Err(CommandError::type_error(format!(
+                "cannot unpack non-iterable {} object",
+                other.type_name()
+            )));
+        }
+    };
+    if items.len() > expected {
+        return Err(CommandError::value_error(format!(
+            "too many values to unpack (expected {expected})"
+        )));
+    }
+    if items.len() < expected {
+        return Err(CommandError::value_error(format!(
+            "not enough values to unpack (expected {expected}, got {})",
+            items.len()
+        )));
+    }
+    Ok(items)
+}
+
+/// `a + b` for the types Python adds: numbers, and joining text, bytes and sequences.
+fn add(a: &Value, b: &Value) -> CommandResult<Value> {
+    Ok(match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Value::Str(format!("{x}{y}")),
+        (Value::Bytes(x), Value::Bytes(y)) => Value::Bytes([x.as_slice(), y.as_slice()].concat()),
+        (Value::Tuple(x), Value::Tuple(y)) => Value::Tuple([x.as_slice(), y.as_slice()].concat()),
+        (Value::List(x), Value::List(y)) => Value::List([x.as_slice(), y.as_slice()].concat()),
+        (Value::Float(x), y) | (y, Value::Float(x))
+            if y.as_int().is_some() || matches!(y, Value::Float(_)) =>
+        {
+            let other = match y {
+                Value::Float(f) => *f,
+                v => v.as_int().unwrap_or(0) as f64,
+            };
+            Value::Float(x + other)
+        }
+        (x, y) if x.as_int().is_some() && y.as_int().is_some() => {
+            let (x, y) = (x.as_int().unwrap_or(0), y.as_int().unwrap_or(0));
+            x.checked_add(y).map_or_else(
+                || Value::LargeInt((x as f64 + y as f64).to_string()),
+                Value::Int,
+            )
+        }
+        (Value::Str(_), other) => {
+            return Err(CommandError::type_error(format!(
+                "can only concatenate str (not \"{}\") to str",
+                other.type_name()
+            )));
+        }
+        (Value::Bytes(_), other) => {
+            return Err(CommandError::type_error(format!(
+                "can't concat {} to bytes",
+                other.type_name()
+            )));
+        }
+        (x, y) => {
+            return Err(CommandError::type_error(format!(
+                "unsupported operand type(s) for +: '{}' and '{}'",
+                x.type_name(),
+                y.type_name()
+            )));
+        }
+    })
 }
 
 /// Whether a word is a number, a constant or a `|` of those (not text like a host).

@@ -29,6 +29,8 @@ pub enum Value {
     /// A dict with string keys, in insertion order.
     Dict(Vec<(String, Value)>),
     Enum(EnumMember),
+    /// A live socket, by its number in the session's socket table.
+    Socket(u32),
 }
 
 impl Value {
@@ -58,6 +60,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Dict(_) => "dict",
             Value::Enum(m) => m.class,
+            Value::Socket(_) => "socket",
         }
     }
 
@@ -101,6 +104,7 @@ impl Value {
                 let _ = write!(out, "{n}");
             }
             Value::LargeInt(digits) => out.push_str(digits),
+            Value::Socket(id) => out.push_str(&crate::sockets::repr(*id)),
             Value::Float(f) => out.push_str(&float_repr(*f)),
             Value::Str(s) => out.push_str(&str_repr(s)),
             Value::Bytes(b) => out.push_str(&bytes_repr(b)),

@@ -557,6 +557,48 @@ fn constant_cases() -> Vec<Case> {
         .collect()
 }
 
+/// Live sockets: only calls whose answers do not depend on file descriptor
+/// numbers or ports the OS picks.
+fn socket_cases() -> Vec<Case> {
+    vec![
+        py("socket.socket(99)"),
+        py("socket.socket(socket.AF_INET, 99)"),
+        cmd("socket 99", "socket.socket(99)"),
+        py("socket.socket().bind(1)"),
+        py("socket.socket().bind(('127.0.0.1',))"),
+        py("socket.socket().bind(('127.0.0.1', 70000))"),
+        py("socket.socket().bind(('127.0.0.1', 'x'))"),
+        py("socket.socket().bind()"),
+        py("socket.socket(socket.AF_INET6).bind(('::1',))"),
+        py("socket.socket().connect(('127.0.0.1', 1))"),
+        py("socket.socket().connect_ex(('127.0.0.1', 1))"),
+        py("socket.socket().getpeername()"),
+        py("socket.socket().recv(-1)"),
+        py("socket.socket().recv()"),
+        py("socket.socket().send('x')"),
+        py("socket.socket().settimeout(-1)"),
+        py("socket.socket().getblocking()"),
+        py("socket.socket(socket.AF_INET, socket.SOCK_DGRAM).getsockname()"),
+        py("socket.socket().getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)"),
+        py("socket.socket().shutdown(5)"),
+        py("socket.socket(socket.AF_UNIX).connect('/nonexistent/x')"),
+        py("socket.socket().sendto(b'x')"),
+        py("socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1',))"),
+        py("socket.socketpair(99)"),
+        cmd("socketpair 99", "socket.socketpair(99)"),
+        py("socket.create_connection(('127.0.0.1', 1))"),
+        cmd(
+            "create_connection 127.0.0.1:1",
+            "socket.create_connection(('127.0.0.1', 1))",
+        ),
+        py("socket.create_server(('127.0.0.1', 70000))"),
+        cmd(
+            "create_server 127.0.0.1:70000",
+            "socket.create_server(('127.0.0.1', 70000))",
+        ),
+    ]
+}
+
 /// Keyword misuse on a function of no arguments, and indexing past the end of bytes.
 fn keyword_and_subscript_cases() -> Vec<Case> {
     vec![
@@ -578,6 +620,7 @@ fn all_cases() -> Vec<Case> {
         literal_cases(),
         constants_command_cases(),
         keyword_and_subscript_cases(),
+        socket_cases(),
         constant_cases(),
     ]
     .into_iter()

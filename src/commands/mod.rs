@@ -8,6 +8,7 @@ mod local;
 mod packing;
 mod probing;
 mod services;
+mod sockets;
 
 pub use addrinfo::socket_address;
 
@@ -41,5 +42,14 @@ pub static COMMANDS: &[Command] = &[
     probing::PINGER,
     probing::MAP_NETWORK,
     lab::LAB,
+    sockets::SOCKET,
+    sockets::SOCKETPAIR,
+    sockets::CREATE_CONNECTION,
+    sockets::CREATE_SERVER,
+    sockets::SOCKETS,
+    sockets::HEXDUMP,
+    sockets::SERVE,
+    sockets::SERVERS,
+    sockets::STOP,
     constants::CONSTANTS,
 ];

@@ -24,6 +24,7 @@ pub enum Expr {
         args: Vec<Arg>,
     },
     BitOr(Box<Expr>, Box<Expr>),
+    Add(Box<Expr>, Box<Expr>),
     Negate(Box<Expr>),
     Index(Box<Expr>, Box<Expr>),
     Attribute(Box<Expr>, String),
@@ -40,6 +41,8 @@ pub enum Statement {
     Empty,
     Eval(Expr),
     Assign(String, Expr),
+    /// `conn, addr = s.accept()`: a tuple unpacked into names.
+    Unpack(Vec<String>, Expr),
     /// `help`, `help NAME`, `NAME?`
     Help(Option<String>),
     /// `:NAME ARGS...`, settings of the REPL itself.
@@ -63,6 +66,12 @@ pub fn parse_line(line: &str, is_command: &dyn Fn(&str) -> bool) -> CommandResul
     }
     if let Some(topic) = help_request(text) {
         return Ok(Statement::Help(topic));
+    }
+    if let Some((names, rest)) = split_unpacking(text) {
+        return Ok(Statement::Unpack(
+            names,
+            parse_expression_line(rest, is_command)?,
+        ));
     }
     if let Some((name, rest)) = split_assignment(text) {
         return Ok(Statement::Assign(
@@ -110,6 +119,27 @@ fn split_assignment(text: &str) -> Option<(&str, &str)> {
     (!value.starts_with('=')).then_some((name, value.trim()))
 }
 
+/// `a, b = ...` (two or more names, optionally in parentheses).
+fn split_unpacking(text: &str) -> Option<(Vec<String>, &str)> {
+    let at = text.find('=')?;
+    let (targets, rest) = (&text[..at], &text[at + 1..]);
+    if rest.starts_with('=') || !targets.contains(',') {
+        return None;
+    }
+    let targets = targets.trim().trim_start_matches('(').trim_end_matches(')');
+    let names: Vec<String> = targets
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect();
+    let valid = |n: &String| {
+        !n.starts_with(|c: char| c.is_ascii_digit())
+            && n.chars().all(|c| c.is_alphanumeric() || c == '_')
+    };
+    (names.len() >= 2 && names.iter().all(valid)).then_some((names, rest.trim()))
+}
+
 fn parse_expression_line(text: &str, is_command: &dyn Fn(&str) -> bool) -> CommandResult<Expr> {
     if text.is_empty() {
         return Err(CommandError::syntax("invalid syntax"));
@@ -127,12 +157,23 @@ fn parse_expression_line(text: &str, is_command: &dyn Fn(&str) -> bool) -> Comma
     parse_python(text)
 }
 
+/// A call of a command, or of a method when the name is `object.method`.
 fn call(name: &str, args: Vec<Arg>) -> Expr {
-    Expr::Call {
-        callee: Box::new(Expr::Name {
+    let callee = match name.split_once('.') {
+        Some((object, method)) => Expr::Attribute(
+            Box::new(Expr::Name {
+                name: object.to_string(),
+                qualified: false,
+            }),
+            method.to_string(),
+        ),
+        None => Expr::Name {
             name: name.to_string(),
             qualified: false,
-        }),
+        },
+    };
+    Expr::Call {
+        callee: Box::new(callee),
         args,
     }
 }
@@ -299,10 +340,20 @@ impl Parser {
     }
 
     fn expression(&mut self) -> CommandResult<Expr> {
-        let mut left = self.unary()?;
+        let mut left = self.sum()?;
         while self.eat_punct('|') {
-            let right = self.unary()?;
+            let right = self.sum()?;
             left = Expr::BitOr(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    /// `+` binds tighter than `|`, as in Python.
+    fn sum(&mut self) -> CommandResult<Expr> {
+        let mut left = self.unary()?;
+        while self.eat_punct('+') {
+            let right = self.unary()?;
+            left = Expr::Add(Box::new(left), Box::new(right));
         }
         Ok(left)
     }

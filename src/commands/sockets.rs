@@ -1,0 +1,493 @@
+//! Live sockets at the prompt: making them (`socket`, `socketpair`,
+//! `create_connection`, `create_server`), seeing them (`sockets`, `hexdump`),
+//! and background practice servers (`serve`, `servers`, `stop`).
+
+use std::fmt::Write;
+use std::net::SocketAddr;
+
+use crate::error::{CommandError, CommandResult};
+use crate::output::{Output, Table, View};
+use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::sockets::servers::{self, ServerKind};
+use crate::sockets::{self, address, methods};
+use crate::value::Value;
+use crate::{convert, resolver};
+
+/// Words command style accepts for a family and type: `socket tcp`.
+const KIND_WORDS: &[(&str, i32, i32)] = &[
+    ("tcp", libc::AF_INET, libc::SOCK_STREAM),
+    ("udp", libc::AF_INET, libc::SOCK_DGRAM),
+    ("tcp6", libc::AF_INET6, libc::SOCK_STREAM),
+    ("udp6", libc::AF_INET6, libc::SOCK_DGRAM),
+    ("unix", libc::AF_UNIX, libc::SOCK_STREAM),
+    ("unix_dgram", libc::AF_UNIX, libc::SOCK_DGRAM),
+];
+
+fn int_or(args: &Args, index: usize, default: i32) -> CommandResult<i32> {
+    match args.get(index) {
+        None => Ok(default),
+        Some(v) => {
+            let n = convert::c_int(v)?;
+            Ok(if n == -1 { default } else { n })
+        }
+    }
+}
+
+pub const SOCKET: Command = Command {
+    name: "socket",
+    params: &[
+        Param::optional("family", ArgKind::Integer),
+        Param::optional("type", ArgKind::Integer),
+        Param::optional("proto", ArgKind::Integer),
+    ],
+    style: CallStyle::Python,
+    topic: Topic::Sockets,
+    python: Some("socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0)"),
+    summary: "Make a socket: socket(AF_INET, SOCK_STREAM), or socket tcp|udp|tcp6|udp6|unix",
+    description: "Creates a live socket, an endpoint for sending and receiving, and returns it so you can keep it: s = socket(AF_INET, SOCK_STREAM). In command style, socket tcp, socket udp, socket tcp6, socket udp6, socket unix and socket unix_dgram name the usual pairs of family and type. Then call its methods: s.bind(...), s.listen(), s.accept(), s.connect(...), s.send(...), s.recv(...), s.close(); help socket.METHOD explains one. netrepl closes every socket when the session ends.",
+    network: true,
+    examples: &[Example {
+        input: "socket(AF_INET, SOCK_DGRAM)",
+        output: "<socket.socket fd=[..], family=2, type=2, proto=0, laddr=('0.0.0.0', 0)>",
+    }],
+    run: socket,
+};
+
+fn socket(args: &Args) -> CommandResult<Output> {
+    if let Some(Value::Str(word)) = args.get(0) {
+        let (_, family, kind) = KIND_WORDS.iter().find(|(w, _, _)| *w == word.as_str()).ok_or_else(|| {
+            CommandError::type_error("'str' object cannot be interpreted as an integer")
+                .explain("Name the socket with a family and type (socket(AF_INET, SOCK_STREAM)) or one word: tcp, udp, tcp6, udp6, unix or unix_dgram.")
+        })?;
+        return Ok(Output::plain(sockets::create(*family, *kind, 0)?));
+    }
+    let family = int_or(args, 0, libc::AF_INET)?;
+    let kind = int_or(args, 1, libc::SOCK_STREAM)?;
+    let proto = int_or(args, 2, 0)?;
+    Ok(Output::plain(sockets::create(family, kind, proto)?))
+}
+
+pub const SOCKETPAIR: Command = Command {
+    name: "socketpair",
+    params: &[
+        Param::optional("family", ArgKind::Integer),
+        Param::optional("type", ArgKind::Integer),
+        Param::optional("proto", ArgKind::Integer),
+    ],
+    style: CallStyle::Python,
+    topic: Topic::Sockets,
+    python: Some("socket.socketpair(family=AF_UNIX, type=SOCK_STREAM, proto=0)"),
+    summary: "Two sockets already connected to each other",
+    description: "Returns a pair of connected Unix domain sockets: what one sends, the other receives. Handy to try send and recv without a server: a, b = socketpair().",
+    network: false,
+    examples: &[Example {
+        input: "socketpair()",
+        output: "(<socket.socket fd=[..], family=1, type=1, proto=0>, <socket.socket fd=[..], family=1, type=1, proto=0>)",
+    }],
+    run: socketpair,
+};
+
+fn socketpair(args: &Args) -> CommandResult<Output> {
+    let family = int_or(args, 0, libc::AF_UNIX)?;
+    let kind = int_or(args, 1, libc::SOCK_STREAM)?;
+    let proto = int_or(args, 2, 0)?;
+    let (a, b) = socket2::Socket::pair(
+        socket2::Domain::from(family),
+        socket2::Type::from(kind),
+        (proto != 0).then(|| socket2::Protocol::from(proto)),
+    )
+    .map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EINVAL)))?;
+    let a = sockets::adopt(a, family, kind, proto)?;
+    let b = sockets::adopt(b, family, kind, proto)?;
+    Ok(Output::plain(Value::Tuple(vec![a, b])))
+}
+
+pub const CREATE_CONNECTION: Command = Command {
+    name: "create_connection",
+    params: &[
+        Param::required("address", ArgKind::SocketAddress),
+        Param::optional("timeout", ArgKind::Integer),
+    ],
+    style: CallStyle::Python,
+    topic: Topic::Sockets,
+    python: Some("socket.create_connection(address, timeout=None)"),
+    summary: "Look a (host, port) up and connect a TCP socket to it",
+    description: "The client's shortcut: resolves the host with getaddrinfo, tries each address until one connects, and returns the connected socket. A timeout (seconds) applies to the connect and stays on the socket.",
+    network: true,
+    examples: &[Example {
+        input: "create_connection(('127.0.0.1', 1))",
+        output: "ConnectionRefusedError: [Errno 111] Connection refused",
+    }],
+    run: create_connection,
+};
+
+fn create_connection(args: &Args) -> CommandResult<Output> {
+    let target = args.get(0).unwrap_or(&Value::None);
+    let Some([host, port]) = target.items() else {
+        return Err(
+            CommandError::value_error("not enough values to unpack (expected 2)")
+                .explain("Give the address as a (host, port) tuple, like ('127.0.0.1', 9000)."),
+        );
+    };
+    let host = match host {
+        Value::Str(s) => s.clone(),
+        other => {
+            return Err(CommandError::type_error(format!(
+                "getaddrinfo() argument 1 must be string or None, not {}",
+                other.type_name()
+            )));
+        }
+    };
+    let port = match port {
+        Value::Str(s) => s.clone(),
+        other => convert::index(other)?.to_string(),
+    };
+    let hints = dns_lookup::AddrInfoHints {
+        flags: 0,
+        address: libc::AF_UNSPEC,
+        socktype: libc::SOCK_STREAM,
+        protocol: 0,
+    };
+    let candidates = resolver::lookup(Some(&host), Some(&port), hints)?;
+    let mut last_error = CommandError::os_error("getaddrinfo returns an empty list");
+    for candidate in candidates {
+        let value = sockets::create(candidate.address, libc::SOCK_STREAM, 0)?;
+        let Value::Socket(id) = value else { continue };
+        if let Some(timeout) = args.get(1).filter(|t| **t != Value::None) {
+            methods::call(
+                id,
+                methods::find("settimeout").expect("settimeout exists"),
+                vec![timeout.clone()],
+                Vec::new(),
+            )?;
+        }
+        let address = crate::commands::socket_address(&candidate.sockaddr);
+        match methods::call(
+            id,
+            methods::find("connect").expect("connect exists"),
+            vec![address],
+            Vec::new(),
+        ) {
+            Ok(_) => return Ok(Output::plain(value)),
+            Err(e) => {
+                sockets::close(id);
+                last_error = e;
+            }
+        }
+    }
+    Err(last_error)
+}
+
+pub const CREATE_SERVER: Command = Command {
+    name: "create_server",
+    params: &[
+        Param::required("address", ArgKind::SocketAddress),
+        Param::optional("family", ArgKind::Integer),
+        Param::optional("backlog", ArgKind::Integer),
+    ],
+    style: CallStyle::Python,
+    topic: Topic::Sockets,
+    python: Some("socket.create_server(address, family=AF_INET, backlog=None)"),
+    summary: "A listening TCP socket bound to an address, ready to accept",
+    description: "The server's shortcut: makes a TCP socket, allows the address to be reused (SO_REUSEADDR), binds it and starts listening. Then conn, addr = srv.accept() waits for a client. Use 127.0.0.1 to keep it on this machine.",
+    network: true,
+    examples: &[Example {
+        input: "create_server(('127.0.0.1', 0)).getsockname()[0]",
+        output: "'127.0.0.1'",
+    }],
+    run: create_server,
+};
+
+fn create_server(args: &Args) -> CommandResult<Output> {
+    let family = int_or(args, 1, libc::AF_INET)?;
+    let value = sockets::create(family, libc::SOCK_STREAM, 0)?;
+    let Value::Socket(id) = value else {
+        return Err(CommandError::os_error("no socket"));
+    };
+    let handle = sockets::handle(id)?;
+    let _ = handle.socket.set_reuse_address(true);
+    let address = args.get(0).cloned().unwrap_or(Value::None);
+    let call = |name: &str, args: Vec<Value>| {
+        methods::call(
+            id,
+            methods::find(name).expect("method exists"),
+            args,
+            Vec::new(),
+        )
+    };
+    let setup = call("bind", vec![address]).and_then(|_| match args.get(2) {
+        Some(backlog) if *backlog != Value::None => call("listen", vec![backlog.clone()]),
+        _ => call("listen", Vec::new()),
+    });
+    if let Err(e) = setup {
+        sockets::close(id);
+        return Err(e);
+    }
+    Ok(Output::plain(value))
+}
+
+pub const SOCKETS: Command = Command {
+    name: "sockets",
+    params: &[],
+    style: CallStyle::Python,
+    topic: Topic::Sockets,
+    python: None,
+    summary: "This session's open sockets, their state and addresses (like ss, only ours)",
+    description: "Lists the sockets you have open in this session: their number, file descriptor, kind, state (new, bound, listening, connected) and local and remote addresses.",
+    network: false,
+    examples: &[Example {
+        input: "sockets",
+        output: "[..]",
+    }],
+    run: list_sockets,
+};
+
+fn list_sockets(_: &Args) -> CommandResult<Output> {
+    let summaries = sockets::summaries();
+    let rows = summaries
+        .iter()
+        .map(|s| {
+            vec![
+                s.fd.to_string(),
+                s.kind.clone(),
+                s.state.to_string(),
+                s.local.clone(),
+                s.remote.clone(),
+            ]
+        })
+        .collect();
+    let values = summaries
+        .iter()
+        .map(|s| {
+            Value::Dict(vec![
+                ("fd".into(), Value::Int(i128::from(s.fd))),
+                ("kind".into(), Value::Str(s.kind.clone())),
+                ("state".into(), Value::str(s.state)),
+                ("local".into(), Value::Str(s.local.clone())),
+                ("remote".into(), Value::Str(s.remote.clone())),
+            ])
+        })
+        .collect();
+    let table = Table {
+        headers: vec!["fd", "kind", "state", "local", "remote"],
+        rows,
+    };
+    Ok(Output::with_view(Value::List(values), View::Table(table)))
+}
+
+pub const HEXDUMP: Command = Command {
+    name: "hexdump",
+    params: &[Param::required("data", ArgKind::Data)],
+    style: CallStyle::Python,
+    topic: Topic::Sockets,
+    python: None,
+    summary: "Show bytes as offsets, hex and text, 16 a line",
+    description: "Prints bytes the way network tools do: the offset of each line, 16 bytes in hex, and the printable characters (dots for the rest). Try it on what recv returns.",
+    network: false,
+    examples: &[Example {
+        input: "hexdump b'GET / HTTP/1.0\\r\\n'",
+        output: "00000000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 30 0d 0a  |GET / HTTP/1.0..|",
+    }],
+    run: hexdump,
+};
+
+fn hexdump(args: &Args) -> CommandResult<Output> {
+    let data = convert::bytes_like(args.get(0).unwrap_or(&Value::None))?;
+    Ok(Output::text(hexdump_text(data)))
+}
+
+pub fn hexdump_text(data: &[u8]) -> String {
+    if data.is_empty() {
+        return "(no bytes)".into();
+    }
+    let mut out = String::new();
+    for (line, chunk) in data.chunks(16).enumerate() {
+        let _ = write!(out, "{:08x} ", line * 16);
+        for i in 0..16 {
+            if i == 8 {
+                out.push(' ');
+            }
+            match chunk.get(i) {
+                Some(b) => {
+                    let _ = write!(out, " {b:02x}");
+                }
+                None => out.push_str("   "),
+            }
+        }
+        let text: String = chunk
+            .iter()
+            .map(|&b| {
+                if (0x20..0x7f).contains(&b) {
+                    b as char
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "  |{text}|");
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+pub const SERVE: Command = Command {
+    name: "serve",
+    params: &[
+        Param::required("kind", ArgKind::Text),
+        Param::optional("address", ArgKind::SocketAddress),
+    ],
+    style: CallStyle::Python,
+    topic: Topic::Sockets,
+    python: None,
+    summary: "Run a practice server in the background: serve echo|chat|time [host:port]",
+    description: "Starts a server that keeps running while you type: echo (TCP, sends back whatever it receives; 127.0.0.1:9000), chat (TCP, a line-based room several netrepls can join with create_connection; 127.0.0.1:9001) or time (UDP, answers any datagram with the time; 127.0.0.1:9002). Servers listen on loopback unless you give another address; port 0 picks a free one. Returns the address it listens on. `servers` lists them and `stop NAME` ends one.",
+    network: true,
+    examples: &[Example {
+        input: "serve echo 127.0.0.1:0",
+        output: "('127.0.0.1', [..])",
+    }],
+    run: serve,
+};
+
+fn serve(args: &Args) -> CommandResult<Output> {
+    let word = convert::text(args.get(0).unwrap_or(&Value::None), "serve", 1)?;
+    let kind = ServerKind::parse(&word).ok_or_else(|| {
+        CommandError::value_error(format!("unknown server {}", crate::value::str_repr(&word)))
+            .explain("The practice servers are echo, chat and time.")
+    })?;
+    let address = match args.get(1) {
+        None | Some(Value::None) => kind.default_address(),
+        Some(value) => socket_address(value)?,
+    };
+    if address.ip().is_unspecified() {
+        eprintln!(
+            "warning: listening on every interface: other machines on your network can reach this server"
+        );
+    }
+    let (name, bound) = servers::start(kind, address)?;
+    let text = format!(
+        "{} server '{name}' listening on {} ({}); `stop {name}` ends it",
+        kind.name(),
+        address::text(&crate::commands::socket_address(&bound)),
+        kind.protocol()
+    );
+    Ok(Output::with_view(
+        crate::commands::socket_address(&bound),
+        View::Report { text, json: None },
+    ))
+}
+
+/// A (host, port) value as a numeric socket address.
+fn socket_address(value: &Value) -> CommandResult<SocketAddr> {
+    let Some([host, port]) = value.items() else {
+        return Err(
+            CommandError::type_error("address must be a pair (host, port)")
+                .explain("Give host:port (127.0.0.1:9000) or a tuple ('127.0.0.1', 9000)."),
+        );
+    };
+    let host = convert::host_name(host, "serve", 2)?;
+    let port = u16::try_from(convert::c_int(port)?)
+        .map_err(|_| CommandError::overflow("serve(): port must be 0-65535."))?;
+    let ip = resolver::resolve_one(&host, libc::AF_UNSPEC)?;
+    Ok(SocketAddr::new(ip, port))
+}
+
+pub const SERVERS: Command = Command {
+    name: "servers",
+    params: &[],
+    style: CallStyle::Python,
+    topic: Topic::Sockets,
+    python: None,
+    summary: "The practice servers running in the background",
+    description: "Lists the servers started with serve: name, protocol, address, how many clients (or datagrams) they have served, and for how long they have run.",
+    network: false,
+    examples: &[Example {
+        input: "servers",
+        output: "[..]",
+    }],
+    run: list_servers,
+};
+
+fn list_servers(_: &Args) -> CommandResult<Output> {
+    let list = servers::list();
+    let rows = list
+        .iter()
+        .map(|s| {
+            vec![
+                s.name.clone(),
+                s.kind.protocol().to_string(),
+                s.address.to_string(),
+                s.served.to_string(),
+                format!("{} s", s.uptime_seconds),
+            ]
+        })
+        .collect();
+    let values = list
+        .iter()
+        .map(|s| {
+            Value::Dict(vec![
+                ("name".into(), Value::Str(s.name.clone())),
+                ("kind".into(), Value::str(s.kind.name())),
+                (
+                    "address".into(),
+                    crate::commands::socket_address(&s.address),
+                ),
+                ("served".into(), Value::Int(i128::from(s.served))),
+            ])
+        })
+        .collect();
+    let table = Table {
+        headers: vec!["name", "proto", "address", "served", "running"],
+        rows,
+    };
+    Ok(Output::with_view(Value::List(values), View::Table(table)))
+}
+
+pub const STOP: Command = Command {
+    name: "stop",
+    params: &[Param::required("name", ArgKind::Text)],
+    style: CallStyle::Python,
+    topic: Topic::Sockets,
+    python: None,
+    summary: "Stop a practice server by name",
+    description: "Ends a server started with serve; its clients are disconnected. `servers` shows the names.",
+    network: false,
+    examples: &[Example {
+        input: "stop nothing",
+        output: "ValueError: no server called 'nothing'",
+    }],
+    run: stop,
+};
+
+fn stop(args: &Args) -> CommandResult<Output> {
+    let name = convert::text(args.get(0).unwrap_or(&Value::None), "stop", 1)?;
+    if servers::stop(&name) {
+        Ok(Output::text(format!("stopped {name}")))
+    } else {
+        Err(CommandError::value_error(format!(
+            "no server called {}",
+            crate::value::str_repr(&name)
+        ))
+        .explain("`servers` lists the running servers by name."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hexdump_shows_offsets_hex_and_text() {
+        let dump = hexdump_text(b"hello, world\x00\x01\x02\x03\x04");
+        let lines: Vec<&str> = dump.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(
+            lines[0].starts_with(
+                "00000000  68 65 6c 6c 6f 2c 20 77  6f 72 6c 64 00 01 02 03  |hello, world....|"
+            ),
+            "{dump}"
+        );
+        assert!(lines[1].starts_with("00000010  04"), "{dump}");
+        assert!(lines[1].ends_with("|.|"), "{dump}");
+    }
+}
