@@ -6,6 +6,7 @@ use crate::constants;
 use crate::error::{CommandError, CommandResult, PyException};
 use crate::output::Output;
 use crate::registry::{self, Command, Topic};
+use crate::sockets::methods;
 
 const WIDTH: usize = 78;
 
@@ -14,7 +15,22 @@ pub fn help(topic: Option<&str>) -> CommandResult<Output> {
         return Ok(Output::text(overview()));
     };
     if let Some(command) = registry::find(name) {
-        return Ok(Output::text(command_help(command)));
+        let mut text = command_help(command);
+        if command.name == "socket" {
+            text.push_str("\n\n  Methods (help socket.NAME tells more):");
+            for m in methods::METHODS {
+                let _ = write!(text, "\n    {:<34} {}", m.signature(), m.summary);
+            }
+        }
+        return Ok(Output::text(text));
+    }
+    if let Some(method) = methods::find(name) {
+        return Ok(Output::text(format!(
+            "{}\n  {}\n\n  Python:   socket.socket.{}; see help socket for making one.",
+            method.signature(),
+            method.summary,
+            method.name
+        )));
     }
     if let Some(c) = constants::find(name) {
         let shown = constants::constant_value(c);
@@ -56,7 +72,7 @@ fn overview() -> String {
     out.push_str(
         "\nType commands like a shell (inet_aton 10.0.0.1) or paste Python\n\
          (socket.inet_aton(\"10.0.0.1\")). _ is the last result; x = ... keeps one.\n\
-         Settings: :format pretty|python|json, :vars, :quit (or Ctrl-D).",
+         Settings: :format pretty|python|json, :timeout SECONDS, :vars, :quit (or Ctrl-D).",
     );
     out
 }

@@ -210,7 +210,7 @@ impl Session {
             }
             _ => Err(
                 CommandError::value_error(format!("unknown setting ':{name}'"))
-                    .explain("Settings are :format [pretty|python|json], :vars and :quit."),
+                    .explain("Settings are :format [pretty|python|json], :timeout [SECONDS], :vars and :quit."),
             ),
         }
     }

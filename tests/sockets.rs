@@ -1,0 +1,467 @@
+//! Live sockets, driven through the real binary: two netrepl processes talking
+//! TCP and UDP over loopback, Unix sockets, multicast inside a namespace of the
+//! test's own, the practice servers, errors next to CPython's, and Ctrl-C at a
+//! blocking accept on a pseudo-terminal. Traffic stays on 127.0.0.1.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_netrepl");
+
+/// A netrepl process fed line by line, whose answers are read as they come.
+struct Repl {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Repl {
+    fn start() -> Repl {
+        let mut child = Command::new(BIN)
+            .args(["--no-color", "--format", "python"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("netrepl starts");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        Repl {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    fn send(&mut self, line: &str) {
+        writeln!(self.stdin, "{line}").expect("netrepl reads");
+        self.stdin.flush().expect("flush");
+    }
+
+    /// Sends a line and reads the one line of output it prints.
+    fn ask(&mut self, line: &str) -> String {
+        self.send(line);
+        self.read_line()
+    }
+
+    fn read_line(&mut self) -> String {
+        let mut answer = String::new();
+        self.stdout.read_line(&mut answer).expect("an answer");
+        answer.trim_end().to_string()
+    }
+
+    fn finish(mut self) {
+        drop(self.stdin);
+        let _ = self.child.wait();
+    }
+}
+
+fn run_script(lines: &[&str]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(["--no-color", "--format", "python"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("netrepl starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    for line in lines {
+        writeln!(stdin, "{line}").expect("write");
+    }
+    drop(stdin);
+    child.wait_with_output().expect("netrepl ends")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn two_netrepl_processes_talk_tcp_over_loopback() {
+    let mut server = Repl::start();
+    server.send("srv = socket tcp");
+    server.send("srv.bind 127.0.0.1:0");
+    server.send("srv.listen");
+    let port = server.ask("srv.getsockname()[1]");
+    assert!(port.parse::<u16>().is_ok(), "a port: {port}");
+    server.send("conn, addr = srv.accept()");
+
+    let mut client = Repl::start();
+    client.send(&format!("c = create_connection(('127.0.0.1', {port}))"));
+    client.send("c.sendall(b'ping')");
+    assert_eq!(server.ask("conn.recv(100)"), "b'ping'");
+    server.send("conn.sendall(b'pong')");
+    assert_eq!(client.ask("c.recv(100)"), "b'pong'");
+    assert_eq!(server.ask("addr[0]"), "'127.0.0.1'");
+    client.send("c.close()");
+    assert_eq!(
+        server.ask("conn.recv(100)"),
+        "b''",
+        "a closed peer reads as b''"
+    );
+    client.finish();
+    server.finish();
+}
+
+#[test]
+fn udp_datagrams_go_both_ways_between_processes() {
+    let mut a = Repl::start();
+    a.send("u = socket udp");
+    a.send("u.bind 127.0.0.1:0");
+    let port = a.ask("u.getsockname()[1]");
+    let mut b = Repl::start();
+    b.send("v = socket udp");
+    b.send("v.bind 127.0.0.1:0");
+    assert_eq!(
+        b.ask(&format!("v.sendto(b'hi', ('127.0.0.1', {port}))")),
+        "2"
+    );
+    a.send("data, sender = u.recvfrom(100)");
+    assert_eq!(a.ask("data"), "b'hi'");
+    assert_eq!(a.ask("u.sendto(b'back', sender)"), "4");
+    assert_eq!(
+        b.ask("v.recvfrom(100)"),
+        format!("(b'back', ('127.0.0.1', {port}))")
+    );
+    a.finish();
+    b.finish();
+}
+
+#[test]
+fn unix_sockets_by_path_abstract_name_and_pair() {
+    let dir = std::env::temp_dir().join(format!("netrepl-unix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("server.sock");
+    let path = path.to_string_lossy();
+    let abstract_name = format!("\\x00netrepl-test-{}", std::process::id());
+    let out = run_script(&[
+        "a, b = socketpair()",
+        "a.sendall(b'over the pair')",
+        "b.recv(100)",
+        "srv = socket unix",
+        &format!("srv.bind('{path}')"),
+        "srv.listen()",
+        "c = socket unix",
+        &format!("c.connect('{path}')"),
+        "conn, addr = srv.accept()",
+        "c.sendall(b'by path')",
+        "conn.recv(100)",
+        "srv.getsockname()",
+        "hidden = socket unix",
+        &format!("hidden.bind(b'{abstract_name}')"),
+        "hidden.getsockname()",
+    ]);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "b'over the pair'",
+        "{stdout}{}",
+        text(&out.stderr)
+    );
+    assert_eq!(lines[1], "b'by path'");
+    assert_eq!(lines[2], format!("'{path}'"));
+    assert_eq!(lines[3], format!("b'{abstract_name}'"));
+    assert!(
+        !std::path::Path::new(path.as_ref()).exists(),
+        "the socket file is removed when the session ends"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_echo_server_answers_in_the_same_session() {
+    let out = run_script(&[
+        "addr = serve echo 127.0.0.1:0",
+        "c = create_connection(addr)",
+        "c.sendall(b'echo me')",
+        "c.recv(100)",
+        "servers()[0]['name']",
+        "stop echo",
+        "servers()",
+    ]);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        ["b'echo me'", "'echo'", "stopped echo", "[]"],
+        "{stdout}{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn the_chat_server_passes_lines_between_two_clients() {
+    let out = run_script(&[
+        "addr = serve chat 127.0.0.1:0",
+        "alice = create_connection(addr)",
+        "alice.settimeout(5)",
+        "alice.recv(200)",
+        "bob = create_connection(addr)",
+        "bob.settimeout(5)",
+        "bob.recv(200)",
+        "alice.recv(200)",
+        "bob.sendall(b'/nick bob\\n')",
+        "alice.recv(200)",
+        "bob.sendall(b'hello alice\\n')",
+        "alice.recv(200)",
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("b'* guest2 joined\\n'"),
+        "{stdout}{}",
+        text(&out.stderr)
+    );
+    assert!(stdout.contains("b'* guest2 is now bob\\n'"), "{stdout}");
+    assert!(stdout.contains("b'bob: hello alice\\n'"), "{stdout}");
+}
+
+#[test]
+fn the_time_server_answers_a_datagram_with_the_time() {
+    let out = run_script(&[
+        "addr = serve time 127.0.0.1:0",
+        "u = socket udp",
+        "u.settimeout(5)",
+        "u.sendto(b'time?', addr)",
+        "u.recv(100)",
+    ]);
+    let stdout = text(&out.stdout);
+    let reply = stdout.lines().nth(1).unwrap_or_default();
+    assert!(
+        reply.starts_with("b'20") && reply.ends_with(" UTC\\n'"),
+        "{stdout}{}",
+        text(&out.stderr)
+    );
+}
+
+/// The same steps in CPython and netrepl give the same last lines.
+#[test]
+fn socket_errors_read_like_cpython() {
+    let netrepl_steps = [
+        "a = socket tcp",
+        "a.bind(('127.0.0.1', 0))",
+        "b = socket tcp",
+        "b.bind(a.getsockname())",
+        "a.listen()",
+        "a.settimeout(0.2)",
+        "a.accept()",
+        "a.setblocking(False)",
+        "a.accept()",
+        "b.connect(('127.0.0.1', 1))",
+        "b.connect('127.0.0.1:1')",
+        "b.bind(('127.0.0.1', 'http'))",
+    ];
+    let out = run_script(&netrepl_steps);
+    let ours: Vec<String> = text(&out.stderr).lines().map(str::to_string).collect();
+    let expected = [
+        "OSError: [Errno 98] Address already in use",
+        "TimeoutError: timed out",
+        "BlockingIOError: [Errno 11] Resource temporarily unavailable",
+        "ConnectionRefusedError: [Errno 111] Connection refused",
+        "TypeError: connect(): AF_INET address must be tuple, not str",
+        "TypeError: 'str' object cannot be interpreted as an integer",
+    ];
+    assert_eq!(ours, expected, "netrepl's errors");
+
+    let python = r#"
+import socket, traceback
+a = socket.socket(); a.bind(('127.0.0.1', 0)); b = socket.socket()
+steps = [lambda: b.bind(a.getsockname()), lambda: (a.listen(), a.settimeout(0.2), a.accept()),
+         lambda: (a.setblocking(False), a.accept()), lambda: b.connect(('127.0.0.1', 1)),
+         lambda: b.connect('127.0.0.1:1'), lambda: b.bind(('127.0.0.1', 'http'))]
+for step in steps:
+    try:
+        step()
+    except Exception as e:
+        print(traceback.format_exception_only(e)[-1].strip())
+"#;
+    let Ok(cpython) = Command::new("python3").args(["-c", python]).output() else {
+        eprintln!("skipping the CPython half: no python3");
+        return;
+    };
+    let theirs: Vec<String> = text(&cpython.stdout).lines().map(str::to_string).collect();
+    assert_eq!(ours, theirs, "netrepl and CPython disagree");
+}
+
+#[test]
+fn blocking_calls_give_up_at_the_session_limit() {
+    let out = run_script(&[
+        ":timeout 0.3",
+        "srv = create_server(('127.0.0.1', 0))",
+        "srv.accept()",
+        "srv.getsockname()[0]",
+    ]);
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("TimeoutError: timed out"), "{stderr}");
+    assert!(
+        text(&out.stdout).contains("'127.0.0.1'"),
+        "the session goes on"
+    );
+}
+
+/// A network namespace of the test's own, deleted when dropped.
+struct Namespace(String);
+
+impl Namespace {
+    fn new(name: &str) -> Option<Namespace> {
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| text(&o.stdout).trim() == "0");
+        if root.ok() != Some(true) {
+            eprintln!("skipping: needs root to make a network namespace");
+            return None;
+        }
+        let _ = Command::new("ip").args(["netns", "del", name]).output();
+        let made = Command::new("ip")
+            .args(["netns", "add", name])
+            .output()
+            .ok()?;
+        if !made.status.success() {
+            eprintln!("skipping: ip netns add failed");
+            return None;
+        }
+        let ns = Namespace(name.to_string());
+        for step in [
+            vec!["ip", "link", "set", "lo", "up"],
+            vec!["ip", "link", "set", "lo", "multicast", "on"],
+            vec!["ip", "route", "add", "224.0.0.0/4", "dev", "lo"],
+        ] {
+            let ok = Command::new("ip")
+                .args(["netns", "exec", name])
+                .args(&step)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "{step:?}");
+        }
+        Some(ns)
+    }
+}
+
+impl Drop for Namespace {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).output();
+    }
+}
+
+/// Multicast runs in a namespace where loopback is the only interface, so the
+/// group's datagrams cannot reach any real network.
+#[test]
+fn multicast_on_loopback_delivers_our_own_datagram() {
+    let Some(ns) = Namespace::new("nrt-multicast") else {
+        return;
+    };
+    let script = [
+        "r = socket udp",
+        "r.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)",
+        "r.bind(('239.1.2.3', 5007))",
+        "r.setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP, inet_aton('239.1.2.3') + inet_aton('127.0.0.1'))",
+        "s = socket udp",
+        "s.setsockopt(IPPROTO_IP, IP_MULTICAST_IF, inet_aton('127.0.0.1'))",
+        "s.setsockopt(IPPROTO_IP, IP_MULTICAST_TTL, 0)",
+        "s.setsockopt(IPPROTO_IP, IP_MULTICAST_LOOP, 1)",
+        "s.sendto(b'hello group', ('239.1.2.3', 5007))",
+        "r.settimeout(5)",
+        "r.recvfrom(100)[0]",
+    ];
+    let mut child = Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            &ns.0,
+            BIN,
+            "--no-color",
+            "--format",
+            "python",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("netrepl starts in the namespace");
+    let mut stdin = child.stdin.take().expect("stdin");
+    for line in script {
+        writeln!(stdin, "{line}").expect("write");
+    }
+    drop(stdin);
+    let out = child.wait_with_output().expect("ends");
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        ["11", "b'hello group'"],
+        "{stdout}{}",
+        text(&out.stderr)
+    );
+}
+
+/// Drives an interactive session on a pseudo-terminal (through Python's pty
+/// module) and presses Ctrl-C while `accept` waits.
+const PTY_DRIVER: &str = r#"
+import os, pty, select, sys, time
+binary, data_dir = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ['NETREPL_DATA_DIR'] = data_dir
+    os.execv(binary, [binary, '--no-color'])
+def read_until(token, limit):
+    seen, end = b'', time.time() + limit
+    while time.time() < end:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+            if token in seen:
+                return seen
+    print('TIMEOUT waiting for', token, seen)
+    sys.exit(1)
+read_until(b'>>> ', 10)
+os.write(fd, b"srv = create_server(('127.0.0.1', 0))\r")
+read_until(b'>>> ', 10)
+os.write(fd, b"srv.accept()\r")
+time.sleep(0.5)
+pressed = time.time()
+os.write(fd, b'\x03')
+seen = read_until(b'>>> ', 5)
+print('PROMPT_AFTER', round(time.time() - pressed, 3))
+print('KEYBOARD_INTERRUPT', b'KeyboardInterrupt' in seen)
+os.write(fd, b"srv.getsockname()[0]\r")
+read_until(b'127.0.0.1\r\n', 5)
+print('SESSION_GOES_ON')
+# Ctrl-D only once the prompt is back: typed earlier, the terminal may drop it.
+read_until(b'>>> ', 5)
+os.write(fd, b'\x04')
+for _ in range(100):
+    if os.waitpid(pid, os.WNOHANG)[0]:
+        sys.exit(0)
+    time.sleep(0.05)
+os.kill(pid, 9)
+print('DID_NOT_EXIT')
+"#;
+
+#[test]
+fn ctrl_c_at_a_blocking_accept_returns_to_the_prompt() {
+    let data_dir = std::env::temp_dir().join(format!("netrepl-pty-{}", std::process::id()));
+    let Ok(out) = Command::new("python3")
+        .args(["-c", PTY_DRIVER, BIN, &data_dir.to_string_lossy()])
+        .output()
+    else {
+        eprintln!("skipping: the pty driver needs python3");
+        return;
+    };
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let report = text(&out.stdout);
+    let after: f64 = report
+        .lines()
+        .find_map(|l| l.strip_prefix("PROMPT_AFTER "))
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no prompt after Ctrl-C: {report}{}", text(&out.stderr)));
+    assert!(after < 1.0, "the prompt came back after {after} s");
+    assert!(report.contains("KEYBOARD_INTERRUPT True"), "{report}");
+    assert!(report.contains("SESSION_GOES_ON"), "{report}");
+    assert!(
+        !report.contains("DID_NOT_EXIT"),
+        "Ctrl-D must end the session: {report}"
+    );
+}
