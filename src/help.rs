@@ -16,6 +16,9 @@ pub fn help(topic: Option<&str>) -> CommandResult<Output> {
     };
     if let Some(command) = registry::find(name) {
         let mut text = command_help(command);
+        if let Some(lesson) = teaching_lesson(command.name) {
+            let _ = write!(text, "\n  Lesson:   {lesson}");
+        }
         if command.name == "socket" {
             text.push_str("\n\n  Methods (help socket.NAME tells more):");
             for m in methods::METHODS {
@@ -59,6 +62,19 @@ pub fn help(topic: Option<&str>) -> CommandResult<Output> {
     }
     Err(CommandError::new(PyException::NameError, message)
         .explain("Type help to list every command."))
+}
+
+/// `11. Packing addresses (lesson packing-addresses)`: where the course teaches a command.
+pub fn teaching_lesson(command: &str) -> Option<String> {
+    let course = crate::lessons::course::load_course(None).ok()?;
+    let lesson = course.teaching(command).into_iter().next()?;
+    let (number, _) = course.find(&lesson.id)?;
+    Some(format!(
+        "{}. {} (lesson {})",
+        number + 1,
+        lesson.title,
+        lesson.id
+    ))
 }
 
 fn overview() -> String {

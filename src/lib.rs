@@ -10,6 +10,7 @@ pub mod ffi;
 pub mod help;
 pub mod icmp;
 pub mod lab;
+pub mod lessons;
 pub mod live;
 pub mod output;
 pub mod ping;

@@ -32,11 +32,24 @@ struct Cli {
     #[arg(long)]
     lab: bool,
 
-    /// A script to run, one line at a time
+    /// Start the tutorial at this lesson (a number or an id)
+    #[arg(long, value_name = "ID")]
+    lesson: Option<String>,
+
+    /// Teach from this directory of lessons instead of the built-in course
+    #[arg(long, value_name = "DIR")]
+    lessons: Option<PathBuf>,
+
+    /// A script to run, one line at a time (`netrepl lessons check [DIR]`
+    /// validates a lesson directory instead)
     script: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("lessons") {
+        return lessons_command(&args[2..]);
+    }
     let cli = Cli::parse();
     if cli.lab
         && let Some(status) = netrepl::lab::enter_from_command_line()
@@ -48,6 +61,15 @@ fn main() -> ExitCode {
     let style = Style { colour };
     netrepl::live::set_colour(colour);
     let mut session = Session::new(format);
+    if let Some(dir) = &cli.lessons {
+        netrepl::lessons::tutor::use_lesson_dir(dir.clone());
+    }
+    if let Some(lesson) = &cli.lesson {
+        let line = format!("lesson {}", netrepl::value::str_repr(lesson));
+        if repl::run_and_show(&mut session, &line, style) != (repl::Flow::Continue { ok: true }) {
+            return ExitCode::from(2);
+        }
+    }
     let status = if let Some(line) = &cli.command {
         match repl::run_and_show(&mut session, line, style) {
             repl::Flow::Continue { ok: false } => 1,
@@ -70,4 +92,31 @@ fn main() -> ExitCode {
     netrepl::sockets::close_all();
     netrepl::sockets::servers::stop_all();
     ExitCode::from(u8::try_from(status).unwrap_or(1))
+}
+
+/// `netrepl lessons check [DIR]`: validates a lesson directory (the built-in
+/// course without DIR) and exits 1 if anything is wrong.
+fn lessons_command(args: &[String]) -> ExitCode {
+    let (Some("check"), rest) = (
+        args.first().map(String::as_str),
+        args.get(1..).unwrap_or_default(),
+    ) else {
+        eprintln!("usage: netrepl lessons check [DIR]");
+        return ExitCode::from(2);
+    };
+    let dir = rest.first().map(PathBuf::from);
+    let Ok(me) = std::env::current_exe() else {
+        eprintln!("netrepl: cannot find its own program to run the lesson blocks");
+        return ExitCode::from(2);
+    };
+    let lab = netrepl::lab::Lab::from_env()
+        .ok()
+        .filter(|lab| lab.status().is_some());
+    let report = netrepl::lessons::check::check(dir.as_deref(), &me, lab.as_ref());
+    print!("{}", netrepl::lessons::check::render(&report));
+    if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

@@ -17,10 +17,11 @@ pub enum Topic {
     Probing,
     Sockets,
     Constants,
+    Tutorial,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 8] = [
+    pub const ALL: [Topic; 9] = [
         Topic::HostNames,
         Topic::AddressInfo,
         Topic::Services,
@@ -29,6 +30,7 @@ impl Topic {
         Topic::Probing,
         Topic::Sockets,
         Topic::Constants,
+        Topic::Tutorial,
     ];
 
     pub fn title(self) -> &'static str {
@@ -41,6 +43,7 @@ impl Topic {
             Topic::Probing => "Is it up? ping and network sweeps",
             Topic::Sockets => "Live sockets: clients, servers and practice servers",
             Topic::Constants => "Constants",
+            Topic::Tutorial => "Lessons",
         }
     }
 }

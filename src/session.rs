@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::constants;
 use crate::error::{CommandError, CommandResult, PyException};
 use crate::help;
+use crate::lessons::tutor::Observed;
 use crate::live;
 use crate::output::Output;
 use crate::registry::{self, ArgKind};
@@ -52,6 +53,10 @@ pub struct Session {
     variables: HashMap<String, Value>,
     last: Value,
     pub format: Format,
+    /// The last command run and what it produced, for the tutorial to check.
+    observation: Option<(String, Observed)>,
+    /// The value the last assignment stored.
+    assigned: Value,
 }
 
 impl Default for Session {
@@ -66,6 +71,8 @@ impl Session {
             variables: HashMap::new(),
             last: Value::None,
             format,
+            observation: None,
+            assigned: Value::None,
         }
     }
 
@@ -86,10 +93,25 @@ impl Session {
             Ok(s) => s,
             Err(e) => return Outcome::Failed(e),
         };
-        match self.run_statement(statement) {
+        let command = statement_command(&statement);
+        let outcome = match self.run_statement(statement) {
             Ok(outcome) => outcome,
             Err(e) => Outcome::Failed(e),
-        }
+        };
+        self.observation = command.map(|name| {
+            let observed = match &outcome {
+                Outcome::Failed(e) => Observed::Error(e.python_line()),
+                Outcome::Shown(output) => Observed::Result(output.value.repr()),
+                _ => Observed::Result(self.assigned.repr()),
+            };
+            (name, observed)
+        });
+        outcome
+    }
+
+    /// The command the last line ran and what it produced, once.
+    pub fn take_observation(&mut self) -> Option<(String, Observed)> {
+        self.observation.take()
     }
 
     /// A command, or `var.method` where `var` holds a socket: the words that
@@ -141,6 +163,7 @@ impl Session {
             Statement::Meta(name, args) => self.run_meta(&name, &args)?,
             Statement::Unpack(names, expr) => {
                 let value = self.eval_output(&expr)?.value;
+                self.assigned = value.clone();
                 let items = unpack(&value, names.len())?;
                 for (name, item) in names.into_iter().zip(items) {
                     self.variables.insert(name, item);
@@ -149,6 +172,7 @@ impl Session {
             }
             Statement::Assign(name, expr) => {
                 let output = self.eval_output(&expr)?;
+                self.assigned = output.value.clone();
                 self.variables.insert(name, output.value);
                 Outcome::Nothing
             }
@@ -502,6 +526,23 @@ fn add(a: &Value, b: &Value) -> CommandResult<Value> {
             )));
         }
     })
+}
+
+/// The command a statement calls at its top: the outer call of a nested one
+/// (`inet_ntoa` for `inet_ntoa(inet_aton(...))`), the method for `conn.recv(10)`.
+fn statement_command(statement: &Statement) -> Option<String> {
+    let expr = match statement {
+        Statement::Eval(e) | Statement::Assign(_, e) | Statement::Unpack(_, e) => e,
+        _ => return None,
+    };
+    match expr {
+        Expr::Call { callee, .. } => match callee.as_ref() {
+            Expr::Name { name, .. } => Some(name.clone()),
+            Expr::Attribute(_, method) => Some(method.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Whether a word is a number, a constant or a `|` of those (not text like a host).

@@ -159,6 +159,47 @@ fn lines_match(expected: &[&str], actual: &[&str]) -> bool {
     }
 }
 
+/// Runs `program` with `input` on stdin and its stdout and stderr in one pipe,
+/// so results and errors keep their order (netrepl flushes stdout before it
+/// writes an error). Returns what it printed.
+pub fn run_merged(mut program: std::process::Command, input: &str) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let (mut reader, writer) = std::io::pipe()?;
+    let mut child = program
+        .stdin(Stdio::piped())
+        .stdout(writer.try_clone()?)
+        .stderr(writer)
+        .spawn()?;
+    // The pipe ends only when every writer is closed, including the parent's copies.
+    drop(program);
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| std::io::Error::other("no stdin"))?;
+    let input = input.to_string();
+    let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let mut output = String::new();
+    reader.read_to_string(&mut output)?;
+    let _ = feeder.join();
+    child.wait()?;
+    Ok(output)
+}
+
+/// Runs a block through `program` (netrepl, perhaps wrapped to run in the
+/// lab), in the block's format; `Err` says what differed.
+pub fn run_block(mut program: std::process::Command, block: &Block) -> Result<(), String> {
+    program.args([
+        "--no-color",
+        "--format",
+        block.format.as_deref().unwrap_or("pretty"),
+    ]);
+    let input: String = block.inputs().map(|line| format!("{line}\n")).collect();
+    let output = run_merged(program, &input).map_err(|e| format!("could not run netrepl: {e}"))?;
+    let actual: Vec<&str> = output.lines().collect();
+    match_lines(&block.expected(), &actual)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

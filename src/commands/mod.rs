@@ -9,6 +9,7 @@ mod packing;
 mod probing;
 mod services;
 mod sockets;
+mod tutorial;
 
 pub use addrinfo::socket_address;
 
@@ -52,4 +53,11 @@ pub static COMMANDS: &[Command] = &[
     sockets::SERVERS,
     sockets::STOP,
     constants::CONSTANTS,
+    tutorial::LESSONS,
+    tutorial::LESSON,
+    tutorial::NEXT,
+    tutorial::BACK,
+    tutorial::HINT,
+    tutorial::CHECK,
+    tutorial::RESET,
 ];

@@ -59,6 +59,11 @@ pub fn run_and_show(session: &mut Session, line: &str, style: Style) -> Flow {
         }
         Outcome::Quit => Flow::Quit,
     };
+    if let Some((command, observed)) = session.take_observation()
+        && let Some(feedback) = crate::lessons::tutor::observe(&command, observed)
+    {
+        let _ = writeln!(stdout, "{feedback}");
+    }
     let _ = stdout.flush();
     flow
 }

@@ -1,0 +1,194 @@
+//! The course: the lessons in the order `course.md` gives, read either from
+//! the copy built into the binary or from a teacher's directory.
+
+use std::path::Path;
+
+use super::parse::{Lesson, Problem, parse_lesson};
+
+/// The order file, shared with the book.
+pub const ORDER_FILE: &str = "course.md";
+/// Files in a lesson directory that are not lessons.
+const NOT_LESSONS: &[&str] = &[ORDER_FILE, "README.md"];
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_lessons.rs"));
+}
+
+pub struct Course {
+    pub lessons: Vec<Lesson>,
+    /// Where it came from, for messages: `built-in` or the directory.
+    pub origin: String,
+}
+
+impl Course {
+    pub fn find(&self, key: &str) -> Option<(usize, &Lesson)> {
+        if let Ok(number) = key.parse::<usize>() {
+            return self
+                .lessons
+                .get(number.checked_sub(1)?)
+                .map(|l| (number - 1, l));
+        }
+        self.lessons.iter().enumerate().find(|(_, l)| l.id == key)
+    }
+
+    /// The lessons that teach `command`.
+    pub fn teaching(&self, command: &str) -> Vec<&Lesson> {
+        self.lessons
+            .iter()
+            .filter(|l| l.teaches.iter().any(|t| t == command))
+            .collect()
+    }
+}
+
+/// The files of a course: `(name, text)` pairs.
+pub type Files = Vec<(String, String)>;
+
+pub fn embedded_files() -> Files {
+    embedded::LESSONS
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect()
+}
+
+pub fn directory_files(dir: &Path) -> Result<Files, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read the lesson directory {}: {e}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") {
+            let text = std::fs::read_to_string(entry.path())
+                .map_err(|e| format!("cannot read {name}: {e}"))?;
+            files.push((name, text));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads a course; every problem found is returned, not just the first.
+pub fn load(files: &Files, origin: &str) -> Result<Course, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let problem = |file: &str, line: usize, message: String| Problem {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    let Some((_, order_text)) = files.iter().find(|(n, _)| n == ORDER_FILE) else {
+        return Err(vec![problem(
+            ORDER_FILE,
+            1,
+            format!("there is no {ORDER_FILE}; add one listing the lessons in order"),
+        )]);
+    };
+    let order = parse_order(order_text);
+    let mut lessons = Vec::new();
+    for (line, title, target) in &order {
+        let Some((name, text)) = files.iter().find(|(n, _)| n == target) else {
+            problems.push(problem(
+                ORDER_FILE,
+                *line,
+                format!("{target} is listed but there is no such file"),
+            ));
+            continue;
+        };
+        match parse_lesson(&format!("{origin}/{name}"), text) {
+            Ok(lesson) => {
+                if &lesson.title != title {
+                    problems.push(problem(
+                        ORDER_FILE,
+                        *line,
+                        format!(
+                            "the link text `{title}` should be the lesson's title `{}`",
+                            lesson.title
+                        ),
+                    ));
+                }
+                lessons.push(lesson);
+            }
+            Err(mut found) => problems.append(&mut found),
+        }
+    }
+    for (name, _) in files {
+        if NOT_LESSONS.contains(&name.as_str()) {
+            continue;
+        }
+        let listed = order.iter().filter(|(_, _, t)| t == name).count();
+        if listed == 0 {
+            problems.push(problem(
+                ORDER_FILE,
+                1,
+                format!("{name} is not in the course order; add a line `N. [Title]({name})`"),
+            ));
+        } else if listed > 1 {
+            problems.push(problem(
+                ORDER_FILE,
+                1,
+                format!("{name} is listed {listed} times; list it once"),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(Course {
+            lessons,
+            origin: origin.to_string(),
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// `1. [Title](file.md)` lines: `(line, title, file)`.
+fn parse_order(text: &str) -> Vec<(usize, String, String)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(n, line)| {
+            let rest = line.trim().split_once(". ")?.1;
+            let title = rest.strip_prefix('[')?.split_once("](")?;
+            let file = title.1.strip_suffix(')')?;
+            Some((n + 1, title.0.to_string(), file.to_string()))
+        })
+        .collect()
+}
+
+/// The course netrepl uses: a teacher's directory when given, else the built-in one.
+pub fn load_course(dir: Option<&Path>) -> Result<Course, String> {
+    let (files, origin) = match dir {
+        Some(dir) => (directory_files(dir)?, dir.display().to_string()),
+        None => (embedded_files(), "lessons".to_string()),
+    };
+    load(&files, &origin).map_err(|problems| {
+        let mut text = format!(
+            "the course in {origin} has problems (netrepl lessons check {origin} lists them):"
+        );
+        for p in problems.iter().take(5) {
+            text.push_str(&format!("\n  {p}"));
+        }
+        text
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_course_loads() {
+        let course = load(&embedded_files(), "lessons").unwrap_or_else(|p| panic!("{p:?}"));
+        assert!(course.lessons.len() >= 10);
+        assert_eq!(course.find("1").map(|(i, _)| i), Some(0));
+        assert!(course.find(&course.lessons[0].id.clone()).is_some());
+    }
+
+    #[test]
+    fn the_order_file_reads_numbered_links() {
+        let order = parse_order("# Course\n\n1. [One](one.md)\n2. [Two](two.md)\n");
+        assert_eq!(
+            order,
+            vec![
+                (3, "One".into(), "one.md".into()),
+                (4, "Two".into(), "two.md".into())
+            ]
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! The course: lessons written in Markdown (`lessons/`), built into the
+//! binary, run as a tutorial at the prompt, and checked like code.
+
+pub mod check;
+pub mod course;
+pub mod parse;
+pub mod progress;
+pub mod tutor;
