@@ -493,6 +493,78 @@ pub fn watch_socket(
         .map_err(|e| e.into_parts().1)
 }
 
+/// One address of a network interface, as `getifaddrs(3)` lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InterfaceAddress {
+    pub name: String,
+    pub address: IpAddr,
+    pub prefix: u8,
+    /// The interface's index, which link-local IPv6 addresses need as a scope.
+    pub index: u32,
+}
+
+/// Every IPv4 and IPv6 address of every interface, link-local ones included.
+pub fn interface_addresses() -> std::io::Result<Vec<InterfaceAddress>> {
+    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills `list` with a linked list we free below.
+    if unsafe { libc::getifaddrs(&mut list) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let mut found = Vec::new();
+    let mut at = list;
+    // SAFETY: each node and the sockaddrs it points to are valid until freeifaddrs.
+    unsafe {
+        while !at.is_null() {
+            let entry = &*at;
+            at = entry.ifa_next;
+            if entry.ifa_addr.is_null() || entry.ifa_name.is_null() {
+                continue;
+            }
+            let name = CStr::from_ptr(entry.ifa_name)
+                .to_string_lossy()
+                .into_owned();
+            let (address, prefix) = match c_int::from((*entry.ifa_addr).sa_family) {
+                libc::AF_INET => {
+                    let addr = &*(entry.ifa_addr as *const libc::sockaddr_in);
+                    let prefix = if entry.ifa_netmask.is_null() {
+                        32
+                    } else {
+                        (*(entry.ifa_netmask as *const libc::sockaddr_in))
+                            .sin_addr
+                            .s_addr
+                            .count_ones() as u8
+                    };
+                    (IpAddr::from(addr.sin_addr.s_addr.to_ne_bytes()), prefix)
+                }
+                libc::AF_INET6 => {
+                    let addr = &*(entry.ifa_addr as *const libc::sockaddr_in6);
+                    let prefix = if entry.ifa_netmask.is_null() {
+                        128
+                    } else {
+                        let mask = &*(entry.ifa_netmask as *const libc::sockaddr_in6);
+                        mask.sin6_addr
+                            .s6_addr
+                            .iter()
+                            .map(|b| b.count_ones())
+                            .sum::<u32>() as u8
+                    };
+                    (IpAddr::from(addr.sin6_addr.s6_addr), prefix)
+                }
+                _ => continue,
+            };
+            let index = libc::if_nametoindex(entry.ifa_name);
+            found.push(InterfaceAddress {
+                name,
+                address,
+                prefix,
+                index,
+            });
+        }
+        libc::freeifaddrs(list);
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,7 +82,10 @@ pub enum EchoOutcome {
     Reply(Echo),
     TimedOut,
     /// A router answered instead (unreachable, TTL exceeded); not a reply.
-    Error(String),
+    Error {
+        from: Option<IpAddr>,
+        what: String,
+    },
 }
 
 const ECHO_REPLY_V4: u8 = 0;
@@ -119,7 +122,12 @@ pub async fn echo(
                     e.raw_os_error().unwrap_or(libc::EIO),
                 ));
             }
-            Err(other) => return Ok(EchoOutcome::Error(other.to_string())),
+            Err(other) => {
+                return Ok(EchoOutcome::Error {
+                    from: None,
+                    what: other.to_string(),
+                });
+            }
         }
     }
 }
@@ -136,15 +144,43 @@ fn classify_reply(packet: &IcmpPacket, rtt: Duration) -> EchoOutcome {
             ttl: Some(p.get_max_hop_limit()).filter(|h| *h > 0),
             rtt,
         }),
-        IcmpPacket::V4(p) => EchoOutcome::Error(format!(
-            "ICMP type {} code {}",
-            p.get_icmp_type().0,
-            p.get_icmp_code().0
-        )),
-        IcmpPacket::V6(p) => EchoOutcome::Error(format!(
-            "ICMPv6 type {} code {}",
-            p.get_icmpv6_type().0,
-            p.get_icmpv6_code().0
-        )),
+        IcmpPacket::V4(p) => EchoOutcome::Error {
+            from: Some(IpAddr::V4(p.get_source())),
+            what: icmp_error_v4(p.get_icmp_type().0, p.get_icmp_code().0),
+        },
+        IcmpPacket::V6(p) => EchoOutcome::Error {
+            from: Some(IpAddr::V6(p.get_source())),
+            what: icmp_error_v6(p.get_icmpv6_type().0, p.get_icmpv6_code().0),
+        },
+    }
+}
+
+/// ping(8)'s words for the ICMPv4 errors a router or host sends back.
+fn icmp_error_v4(kind: u8, code: u8) -> String {
+    match (kind, code) {
+        (3, 0) => "Destination Net Unreachable".into(),
+        (3, 1) => "Destination Host Unreachable".into(),
+        (3, 2) => "Destination Protocol Unreachable".into(),
+        (3, 3) => "Destination Port Unreachable".into(),
+        (3, 4) => "Frag needed and DF set".into(),
+        (3, 13) => "Packet filtered".into(),
+        (3, _) => format!("Destination Unreachable, code {code}"),
+        (11, 0) => "Time to live exceeded".into(),
+        (11, _) => "Fragment reassembly time exceeded".into(),
+        (5, _) => "Redirect".into(),
+        _ => format!("ICMP type {kind} code {code}"),
+    }
+}
+
+fn icmp_error_v6(kind: u8, code: u8) -> String {
+    match (kind, code) {
+        (1, 0) => "Destination unreachable: No route".into(),
+        (1, 1) => "Destination unreachable: Administratively prohibited".into(),
+        (1, 3) => "Destination unreachable: Address unreachable".into(),
+        (1, 4) => "Destination unreachable: Port unreachable".into(),
+        (1, _) => format!("Destination unreachable, code {code}"),
+        (2, _) => "Packet too big".into(),
+        (3, _) => "Time exceeded: Hop limit".into(),
+        _ => format!("ICMPv6 type {kind} code {code}"),
     }
 }

@@ -4,6 +4,8 @@
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+use tokio::task::JoinSet;
+
 use crate::error::CommandResult;
 use crate::icmp::{self, EchoOutcome, SocketKind};
 use crate::live;
@@ -114,34 +116,36 @@ pub fn ping(host: &str, address: IpAddr, options: PingOptions) -> CommandResult<
             elapsed: Duration::ZERO,
             socket: echo_client.kind,
         };
+        // Requests leave on schedule, one interval apart, as ping(8) sends them,
+        // whether or not earlier ones were answered; replies print as they come.
         let started = Instant::now();
-        for seq in 1..=options.count {
-            let sent_at = Instant::now();
-            let echo = icmp::echo(
-                &echo_client.client,
-                address,
-                ident,
-                seq as u16,
-                &payload,
-                options.timeout,
-            );
-            let outcome = tokio::select! {
-                outcome = echo => outcome?,
-                _ = live::wait_for_interrupt() => break,
-            };
-            report.transmitted += 1;
-            live::line(&reply_line(address, seq, &outcome));
-            if let EchoOutcome::Reply(reply) = outcome {
-                report.received += 1;
-                report.rtts.push(reply.rtt);
-            }
-            if seq == options.count {
+        let mut waiting = JoinSet::new();
+        let mut next_seq = 1u32;
+        loop {
+            if next_seq > options.count && waiting.is_empty() {
                 break;
             }
-            let pause = options.interval.saturating_sub(sent_at.elapsed());
+            let due = (next_seq <= options.count).then(|| started + options.interval * (next_seq - 1));
             tokio::select! {
-                _ = tokio::time::sleep(pause) => {}
+                biased;
                 _ = live::wait_for_interrupt() => break,
+                Some(done) = waiting.join_next(), if !waiting.is_empty() => {
+                    let Ok((seq, outcome)) = done else { continue };
+                    let outcome: EchoOutcome = outcome?;
+                    live::line(&reply_line(address, seq, &outcome));
+                    if let EchoOutcome::Reply(reply) = outcome {
+                        report.received += 1;
+                        report.rtts.push(reply.rtt);
+                    }
+                }
+                _ = tokio::time::sleep_until(due.unwrap_or(started).into()), if due.is_some() => {
+                    let (client, payload, seq) = (echo_client.client.clone(), payload.clone(), next_seq);
+                    waiting.spawn(async move {
+                        (seq, icmp::echo(&client, address, ident, seq as u16, &payload, options.timeout).await)
+                    });
+                    report.transmitted += 1;
+                    next_seq += 1;
+                }
             }
         }
         report.elapsed = started.elapsed();
@@ -160,7 +164,10 @@ fn reply_line(address: IpAddr, seq: u32, outcome: &EchoOutcome) -> String {
             )
         }
         EchoOutcome::TimedOut => format!("no reply from {address}: icmp_seq={seq} timed out"),
-        EchoOutcome::Error(what) => format!("from {address}: icmp_seq={seq} {what}"),
+        EchoOutcome::Error { from, what } => {
+            let from = from.unwrap_or(address);
+            format!("From {from} icmp_seq={seq} {what}")
+        }
     }
 }
 

@@ -80,7 +80,7 @@ pub const GET_IP_6: Command = Command {
             socktype: libc::SOCK_STREAM,
             protocol: 0,
         };
-        let found = resolver::lookup(Some(&host), Some("0"), hints)?;
+        let found = resolver::lookup(Some(&host), Some("0"), hints).unwrap_or_default();
         let first = found.first().ok_or_else(|| {
             CommandError::os_error("no IPv6 address found")
                 .explain("This machine has no IPv6 route and its name has no IPv6 address.")
@@ -105,15 +105,12 @@ pub const INTERFACES: Command = Command {
         output: "[..]{'name': 'lo', 'address': '127.0.0.1', 'prefix': 8, [..]",
     }],
     run: |_| {
-        let list = if_addrs::get_if_addrs()
+        let list = ffi::interface_addresses()
             .map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(0)))?;
         let mut rows = Vec::new();
         let mut values = Vec::new();
         for iface in list {
-            let (ip, prefix) = match &iface.addr {
-                if_addrs::IfAddr::V4(a) => (IpAddr::V4(a.ip), a.prefixlen),
-                if_addrs::IfAddr::V6(a) => (IpAddr::V6(a.ip), a.prefixlen),
-            };
+            let (ip, prefix) = (iface.address, iface.prefix);
             let kind = addressing::classify(ip).0.name();
             let network = network_of(ip, prefix);
             rows.push(vec![
@@ -181,6 +178,11 @@ fn ipinfo(args: &Args) -> CommandResult<Output> {
         Some((a, p)) => (a, Some(p)),
         None => (text.as_str(), None),
     };
+    // A scoped IPv6 address (fe80::1%eth0) names the interface it belongs to.
+    let (addr_text, scope) = match addr_text.split_once('%') {
+        Some((a, s)) if !s.is_empty() => (a, Some(s)),
+        _ => (addr_text, None),
+    };
     let ip: IpAddr = addr_text.parse().map_err(|_| {
         CommandError::value_error(format!("{} does not appear to be an IPv4 or IPv6 address", crate::value::str_repr(addr_text)))
             .explain("Write an address like 192.168.1.10 or 2001:db8::1, optionally with a prefix such as /24.")
@@ -244,6 +246,9 @@ fn ipinfo(args: &Args) -> CommandResult<Output> {
         ("binary".into(), Value::Str(binary)),
         ("packed".into(), Value::Bytes(packed)),
     ];
+    if let Some(scope) = scope {
+        fields.insert(1, ("scope".into(), Value::str(scope)));
+    }
     if let Some(prefix) = prefix {
         fields.extend(network_fields(ip, prefix));
     }

@@ -81,7 +81,12 @@ fn inet_ntoa(args: &Args) -> CommandResult<Output> {
     })?;
     let octets: [u8; 4] = bytes
         .try_into()
-        .map_err(|_| CommandError::os_error("packed IP wrong length for inet_ntoa"))?;
+        .map_err(|_| {
+            CommandError::os_error("packed IP wrong length for inet_ntoa").explain(format!(
+                "An IPv4 address packs into exactly 4 bytes; these are {}. For IPv6 (16 bytes) use inet_ntop(AF_INET6, ...).",
+                bytes.len()
+            ))
+        })?;
     Ok(Output::plain(Value::Str(
         std::net::Ipv4Addr::from(octets).to_string(),
     )))

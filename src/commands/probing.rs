@@ -340,13 +340,11 @@ fn default_target() -> CommandResult<String> {
             .explain("This machine has no IPv4 address with a route out. Give a target, like map_network 192.168.1.0/24.")
     };
     let primary = outbound_address(ROUTE_PROBE_V4).ok_or_else(no_subnet)?;
-    let interfaces = if_addrs::get_if_addrs().map_err(|_| no_subnet())?;
+    let interfaces = crate::ffi::interface_addresses().map_err(|_| no_subnet())?;
     let prefix = interfaces
         .iter()
-        .find_map(|i| match &i.addr {
-            if_addrs::IfAddr::V4(a) if IpAddr::V4(a.ip) == primary => Some(a.prefixlen),
-            _ => None,
-        })
+        .find(|i| i.address == primary)
+        .map(|i| i.prefix)
         .ok_or_else(no_subnet)?;
     Ok(format!("{primary}/{prefix}"))
 }

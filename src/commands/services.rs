@@ -16,8 +16,13 @@ const PROTOCOLS_FILE: &str = "/etc/protocols";
 /// A failed look-up, explained; a missing database is the usual cause in containers.
 fn not_found(message: &str, database: &str, what: &str) -> CommandError {
     let explanation = if Path::new(database).exists() {
+        let check = if what == "port" {
+            "Not every port has a registered service"
+        } else {
+            "Check the spelling"
+        };
         format!(
-            "{database} has no entry for that {what}. Check the spelling; `ports` lists the well-known ones."
+            "{database} has no entry for that {what}. {check}; `ports` lists the well-known ones."
         )
     } else {
         format!(

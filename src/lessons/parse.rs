@@ -429,7 +429,7 @@ mod tests {
         assert!(
             problems[0]
                 .to_string()
-                .starts_with("lessons/sample.md:23: exercise `pack` has no hint"),
+                .starts_with("lessons/sample.md:22: exercise `pack` has no hint"),
             "{}",
             problems[0]
         );
