@@ -71,19 +71,16 @@ fn up(lab: &Lab, args: &Args) -> CommandResult<Output> {
 fn status(lab: &Lab) -> CommandResult<Output> {
     match lab.try_status().map_err(lab_error)? {
         Some(status) => Ok(status_output(&status)),
-        None => {
-            let table = Table {
-                headers: vec!["lab"],
-                rows: vec![vec![format!(
-                    "none is up (prefix '{}'); `lab up` builds one (needs root)",
+        None => Ok(Output::with_view(
+            Value::List(Vec::new()),
+            View::Report {
+                text: format!(
+                    "No lab is up (prefix '{}'); `lab up` builds one (needs root).",
                     lab.prefix()
-                )]],
-            };
-            Ok(Output::with_view(
-                Value::List(Vec::new()),
-                View::Table(table),
-            ))
-        }
+                ),
+                json: None,
+            },
+        )),
     }
 }
 
