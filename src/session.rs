@@ -76,6 +76,14 @@ impl Session {
         }
     }
 
+    pub fn socket_variable_names(&self) -> Vec<String> {
+        self.variables
+            .iter()
+            .filter(|(_, v)| matches!(v, Value::Socket(_)))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
     pub fn variable_names(&self) -> impl Iterator<Item = &str> {
         self.variables.keys().map(String::as_str)
     }

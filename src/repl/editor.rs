@@ -11,6 +11,7 @@ use rustyline::{Context, Helper};
 
 use crate::constants;
 use crate::registry;
+use crate::sockets::methods;
 
 /// Words the REPL itself understands besides commands.
 const SESSION_WORDS: &[&str] = &["help", "exit", "quit", ":format", ":vars", ":quit"];
@@ -19,6 +20,8 @@ pub struct LineHelper {
     pub colour: bool,
     /// The session's variable names, refreshed after every line.
     pub variables: Vec<String>,
+    /// The variables that hold sockets, whose methods `s.<Tab>` completes.
+    pub sockets: Vec<String>,
 }
 
 impl LineHelper {
@@ -56,6 +59,20 @@ impl Completer for LineHelper {
         if let Some(rest) = word.strip_prefix("socket.") {
             start += "socket.".len();
             word = rest;
+        }
+        // `conn.re` completes a socket's methods.
+        if let Some((var, method)) = word.split_once('.')
+            && self.sockets.iter().any(|s| s == var)
+        {
+            let pairs = methods::METHODS
+                .iter()
+                .filter(|m| m.name.starts_with(method))
+                .map(|m| Pair {
+                    display: m.name.to_string(),
+                    replacement: m.name.to_string(),
+                })
+                .collect();
+            return Ok((start + var.len() + 1, pairs));
         }
         let mut matches: Vec<&str> = self.candidates().filter(|c| c.starts_with(word)).collect();
         matches.sort_unstable();

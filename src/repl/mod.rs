@@ -108,6 +108,7 @@ pub fn run_interactive(session: &mut Session, style: Style) -> i32 {
     editor.set_helper(Some(LineHelper {
         colour: style.colour,
         variables: Vec::new(),
+        sockets: Vec::new(),
     }));
     let history = history_file();
     if let Some(path) = &history {
@@ -137,6 +138,7 @@ pub fn run_interactive(session: &mut Session, style: Style) -> i32 {
                 }
                 if let Some(helper) = editor.helper_mut() {
                     helper.variables = session.variable_names().map(str::to_string).collect();
+                    helper.sockets = session.socket_variable_names();
                 }
             }
             // Ctrl-C at the prompt clears the line, as in a shell.
