@@ -44,6 +44,24 @@ fn word_start(line: &str, pos: usize) -> usize {
         .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
+impl LineHelper {
+    /// `bufsize [flags]` for `conn.recv`, when `conn` holds a socket.
+    fn method_parameters(&self, name: &str) -> Option<String> {
+        let (var, method) = name.split_once('.')?;
+        if !self.sockets.iter().any(|s| s == var) {
+            return None;
+        }
+        let params = methods::find(method)?.params.iter().map(|p| {
+            if p.required {
+                p.name.to_string()
+            } else {
+                format!("[{}]", p.name)
+            }
+        });
+        Some(params.collect::<Vec<_>>().join(" "))
+    }
+}
+
 impl Completer for LineHelper {
     type Candidate = Pair;
 
@@ -99,9 +117,12 @@ impl Hinter for LineHelper {
         let trimmed = line.trim_start();
         let end = trimmed.find([' ', '(']).unwrap_or(trimmed.len());
         let name = trimmed[..end].trim_start_matches("socket.");
-        let command = registry::find(name)?;
-        let signature = command.signature();
-        let rest = signature[command.name.len()..].trim_start();
+        let rest = match registry::find(name) {
+            Some(command) => command.signature()[command.name.len()..]
+                .trim_start()
+                .to_string(),
+            None => self.method_parameters(name)?,
+        };
         if rest.is_empty() {
             return None;
         }
