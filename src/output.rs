@@ -46,6 +46,28 @@ impl Output {
         Output { value, view }
     }
 
+    /// Rows of named fields: a table for people, a list of dicts for the
+    /// other formats. `keys` are both the dict keys and the table's headers.
+    pub fn records(keys: &[&'static str], rows: Vec<Vec<Value>>) -> Output {
+        let shown = |v: &Value| match v {
+            Value::Str(s) => s.clone(),
+            Value::None => String::new(),
+            other => other.repr(),
+        };
+        let table = Table {
+            headers: keys.to_vec(),
+            rows: rows
+                .iter()
+                .map(|row| row.iter().map(shown).collect())
+                .collect(),
+        };
+        let values = rows
+            .into_iter()
+            .map(|row| Value::Dict(keys.iter().map(|k| k.to_string()).zip(row).collect()))
+            .collect();
+        Output::with_view(Value::List(values), View::Table(table))
+    }
+
     pub fn text(text: String) -> Output {
         Output {
             value: Value::None,

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::net::SocketAddr;
 
 use crate::error::{CommandError, CommandResult};
-use crate::output::{Output, Table, View};
+use crate::output::{Output, View};
 use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
 use crate::sockets::servers::{self, ServerKind};
 use crate::sockets::{self, address, methods};
@@ -243,36 +243,22 @@ pub const SOCKETS: Command = Command {
 };
 
 fn list_sockets(_: &Args) -> CommandResult<Output> {
-    let summaries = sockets::summaries();
-    let rows = summaries
-        .iter()
+    let rows = sockets::summaries()
+        .into_iter()
         .map(|s| {
             vec![
-                s.fd.to_string(),
-                s.kind.clone(),
-                s.state.to_string(),
-                s.local.clone(),
-                s.remote.clone(),
+                Value::Int(i128::from(s.fd)),
+                Value::Str(s.kind),
+                Value::str(s.state),
+                Value::Str(s.local),
+                Value::Str(s.remote),
             ]
         })
         .collect();
-    let values = summaries
-        .iter()
-        .map(|s| {
-            Value::Dict(vec![
-                ("fd".into(), Value::Int(i128::from(s.fd))),
-                ("kind".into(), Value::Str(s.kind.clone())),
-                ("state".into(), Value::str(s.state)),
-                ("local".into(), Value::Str(s.local.clone())),
-                ("remote".into(), Value::Str(s.remote.clone())),
-            ])
-        })
-        .collect();
-    let table = Table {
-        headers: vec!["fd", "kind", "state", "local", "remote"],
+    Ok(Output::records(
+        &["fd", "kind", "state", "local", "remote"],
         rows,
-    };
-    Ok(Output::with_view(Value::List(values), View::Table(table)))
+    ))
 }
 
 pub const HEXDUMP: Command = Command {
@@ -409,38 +395,22 @@ pub const SERVERS: Command = Command {
 };
 
 fn list_servers(_: &Args) -> CommandResult<Output> {
-    let list = servers::list();
-    let rows = list
-        .iter()
+    let rows = servers::list()
+        .into_iter()
         .map(|s| {
             vec![
-                s.name.clone(),
-                s.kind.protocol().to_string(),
-                s.address.to_string(),
-                s.served.to_string(),
-                format!("{} s", s.uptime_seconds),
+                Value::Str(s.name),
+                Value::str(s.kind.protocol()),
+                Value::Str(s.address.to_string()),
+                Value::Int(i128::from(s.served)),
+                Value::Int(i128::from(s.uptime_seconds)),
             ]
         })
         .collect();
-    let values = list
-        .iter()
-        .map(|s| {
-            Value::Dict(vec![
-                ("name".into(), Value::Str(s.name.clone())),
-                ("kind".into(), Value::str(s.kind.name())),
-                (
-                    "address".into(),
-                    crate::commands::socket_address(&s.address),
-                ),
-                ("served".into(), Value::Int(i128::from(s.served))),
-            ])
-        })
-        .collect();
-    let table = Table {
-        headers: vec!["name", "proto", "address", "served", "running"],
+    Ok(Output::records(
+        &["name", "proto", "address", "served", "seconds"],
         rows,
-    };
-    Ok(Output::with_view(Value::List(values), View::Table(table)))
+    ))
 }
 
 pub const STOP: Command = Command {
