@@ -2,6 +2,8 @@
 //! CPython's `socket` functions answered by the real operating system.
 
 pub mod addressing;
+#[cfg(feature = "book")]
+pub mod book;
 pub mod commands;
 pub mod constants;
 pub mod convert;

@@ -41,14 +41,18 @@ struct Cli {
     lessons: Option<PathBuf>,
 
     /// A script to run, one line at a time (`netrepl lessons check [DIR]`
-    /// validates a lesson directory instead)
+    /// validates a lesson directory instead; `netrepl book build|serve`
+    /// builds the book)
     script: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("lessons") {
-        return lessons_command(&args[2..]);
+    match args.get(1).map(String::as_str) {
+        Some("lessons") => return lessons_command(&args[2..]),
+        Some("book") => return book_command(&args[2..]),
+        Some("mdbook") => return mdbook_command(&args[2..]),
+        _ => {}
     }
     let cli = Cli::parse();
     if cli.lab
@@ -92,6 +96,29 @@ fn main() -> ExitCode {
     netrepl::sockets::close_all();
     netrepl::sockets::servers::stop_all();
     ExitCode::from(u8::try_from(status).unwrap_or(1))
+}
+
+/// `netrepl book build|serve`: the book, built in-process (see `netrepl::book`).
+#[cfg(feature = "book")]
+fn book_command(args: &[String]) -> ExitCode {
+    netrepl::book::cli::book_command(args)
+}
+
+/// `netrepl mdbook [supports RENDERER]`: mdBook's preprocessor protocol.
+#[cfg(feature = "book")]
+fn mdbook_command(args: &[String]) -> ExitCode {
+    netrepl::book::cli::mdbook_command(args)
+}
+
+#[cfg(not(feature = "book"))]
+fn book_command(_: &[String]) -> ExitCode {
+    eprintln!("netrepl: this build has no book; build with `--features book`");
+    ExitCode::from(2)
+}
+
+#[cfg(not(feature = "book"))]
+fn mdbook_command(args: &[String]) -> ExitCode {
+    book_command(args)
 }
 
 /// `netrepl lessons check [DIR]`: validates a lesson directory (the built-in
