@@ -565,7 +565,7 @@ fn is_numeric_expression(expr: &Expr) -> bool {
 }
 
 /// `127.0.0.1:80` or `[::1]:22` as a socket address tuple.
-fn socket_address_word(word: &str) -> Option<Value> {
+pub fn socket_address_word(word: &str) -> Option<Value> {
     let (host, port) = if let Some(rest) = word.strip_prefix('[') {
         let (host, port) = rest.split_once("]:")?;
         (host, port)

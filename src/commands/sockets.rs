@@ -233,7 +233,7 @@ pub const SOCKETS: Command = Command {
     topic: Topic::Sockets,
     python: None,
     summary: "This session's open sockets, their state and addresses (like ss, only ours)",
-    description: "Lists the sockets you have open in this session: their number, file descriptor, kind, state (new, bound, listening, connected) and local and remote addresses.",
+    description: "Lists the sockets you have open in this session: their file descriptor, kind, state (new, bound, listening, connected) and local and remote addresses.",
     network: false,
     examples: &[Example {
         input: "sockets",
@@ -365,6 +365,11 @@ fn serve(args: &Args) -> CommandResult<Output> {
 
 /// A (host, port) value as a numeric socket address.
 fn socket_address(value: &Value) -> CommandResult<SocketAddr> {
+    if let Value::Str(text) = value
+        && let Some(tuple) = crate::session::socket_address_word(text)
+    {
+        return socket_address(&tuple);
+    }
     let Some([host, port]) = value.items() else {
         return Err(
             CommandError::type_error("address must be a pair (host, port)")

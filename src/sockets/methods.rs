@@ -288,6 +288,7 @@ fn bind(h: &Handle, args: &[Value]) -> CommandResult<Value> {
     h.socket.bind(&target.address).map_err(|e| {
         let error = os_error(&e);
         match e.raw_os_error() {
+            Some(libc::EADDRINUSE) if h.family == libc::AF_UNIX => error.explain("A file already exists at that path, often left by a server that ended without removing it. Remove the file or pick another path."),
             Some(libc::EADDRINUSE) => error.explain("Another socket already has that address. Pick another port, or close the other socket (`sockets` lists yours)."),
             Some(libc::EACCES) => error.explain("Ports below 1024 need root; use a port from 1024 to 65535."),
             Some(libc::EADDRNOTAVAIL) => error.explain("That address is not one of this machine's; bind to 127.0.0.1, or to an address `interfaces` lists."),

@@ -158,7 +158,13 @@ pub fn repr(id: u32) -> String {
         return format!("<socket.socket [closed] fd=-1, {head}>");
     };
     let mut out = format!("<socket.socket fd={}, {head}", raw_fd(socket));
-    let shown = |addr: Option<Value>| addr.filter(|a| !is_empty_address(a)).map(|a| a.repr());
+    // CPython formats addresses with str(): a Unix path shows without quotes.
+    let shown = |addr: Option<Value>| {
+        addr.filter(|a| !is_empty_address(a)).map(|a| match a {
+            Value::Str(path) => path,
+            other => other.repr(),
+        })
+    };
     if let Some(laddr) = shown(socket.local_addr().ok().map(|a| address::to_value(&a))) {
         out.push_str(&format!(", laddr={laddr}"));
     }

@@ -200,19 +200,37 @@ pub fn stop_all() {
     }
 }
 
-async fn serve_echo(listener: TcpListener, served: Arc<AtomicU64>) {
-    while let Ok((stream, _)) = listener.accept().await {
-        served.fetch_add(1, Ordering::Relaxed);
-        tokio::spawn(async move {
-            let (mut reader, mut writer) = stream.into_split();
-            let mut buf = vec![0u8; 16 * 1024];
-            while let Ok(n) = reader.read(&mut buf).await {
-                if n == 0 || writer.write_all(&buf[..n]).await.is_err() {
-                    break;
-                }
+/// Accepts clients and runs `client` for each; the clients' tasks belong to
+/// this one, so stopping the server disconnects them too.
+async fn accept_clients<F, Fut>(listener: TcpListener, served: Arc<AtomicU64>, client: F)
+where
+    F: Fn(TcpStream, u64) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let mut clients = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { return };
+                let number = served.fetch_add(1, Ordering::Relaxed) + 1;
+                clients.spawn(client(stream, number));
             }
-        });
+            Some(_) = clients.join_next(), if !clients.is_empty() => {}
+        }
     }
+}
+
+async fn serve_echo(listener: TcpListener, served: Arc<AtomicU64>) {
+    accept_clients(listener, served, |stream, _| async move {
+        let (mut reader, mut writer) = stream.into_split();
+        let mut buf = vec![0u8; 16 * 1024];
+        while let Ok(n) = reader.read(&mut buf).await {
+            if n == 0 || writer.write_all(&buf[..n]).await.is_err() {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 async fn serve_time(socket: UdpSocket, served: Arc<AtomicU64>) {
@@ -237,14 +255,10 @@ async fn serve_chat(listener: TcpListener, served: Arc<AtomicU64>) {
         names: Mutex::new(HashMap::new()),
         lines,
     });
-    let mut next_id = 1u64;
-    while let Ok((stream, _)) = listener.accept().await {
-        served.fetch_add(1, Ordering::Relaxed);
-        let id = next_id;
-        next_id += 1;
-        let room = room.clone();
-        tokio::spawn(async move { chat_client(stream, id, room).await });
-    }
+    accept_clients(listener, served, move |stream, id| {
+        chat_client(stream, id, room.clone())
+    })
+    .await;
 }
 
 async fn chat_client(stream: TcpStream, id: u64, room: Arc<Room>) {
@@ -286,6 +300,7 @@ async fn chat_client(stream: TcpStream, id: u64, room: Arc<Room>) {
                 } else if let Some(new) = text.strip_prefix("/nick ") {
                     let new = new.trim().chars().take(32).collect::<String>();
                     if !new.is_empty() {
+                        let _ = writer.write_all(format!("* you are now {new}\n").as_bytes()).await;
                         let _ = room.lines.send((id, format!("* {name} is now {new}")));
                         name = new;
                         if let Ok(mut names) = room.names.lock() {
