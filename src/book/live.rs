@@ -13,9 +13,12 @@ use std::time::{Duration, Instant};
 
 use crate::transcript::match_lines;
 
-/// One netrepl run: its input lines, in a format.
+/// One netrepl run: its input lines, in a format. Runs of one group run one
+/// after another: a lesson's blocks may reuse a socket path or port that
+/// an earlier block has just let go of.
 #[derive(Clone, Debug)]
 pub struct Run {
+    pub group: String,
     pub format: String,
     pub inputs: Vec<String>,
 }
@@ -31,15 +34,26 @@ const WORKERS: usize = 6;
 pub fn run_all(netrepl: &Path, runs: &[Run]) -> Vec<Result<String, String>> {
     let results: Vec<Mutex<Option<Result<String, String>>>> =
         runs.iter().map(|_| Mutex::new(None)).collect();
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (index, run) in runs.iter().enumerate() {
+        match groups.iter_mut().find(|(name, _)| *name == run.group) {
+            Some((_, members)) => members.push(index),
+            None => groups.push((&run.group, vec![index])),
+        }
+    }
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        for _ in 0..WORKERS.min(runs.len()) {
+        for _ in 0..WORKERS.min(groups.len()) {
             scope.spawn(|| {
                 loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(run) = runs.get(index) else { break };
-                    let result = run_one(netrepl, run);
-                    *results[index].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+                    let group = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((_, members)) = groups.get(group) else {
+                        break;
+                    };
+                    for &index in members {
+                        let result = run_one(netrepl, &runs[index]);
+                        *results[index].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+                    }
                 }
             });
         }

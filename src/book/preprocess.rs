@@ -101,6 +101,7 @@ pub fn prepare(
             if block.needs.is_none() {
                 block_runs.insert((l, b), runs.len());
                 runs.push(Run {
+                    group: lesson.file.clone(),
                     format: block.format.clone().unwrap_or_else(|| "pretty".into()),
                     inputs: block.inputs().map(str::to_string).collect(),
                 });
@@ -122,6 +123,7 @@ pub fn prepare(
                     .map(|block| {
                         let run = block.needs.is_none().then(|| {
                             runs.push(Run {
+                                group: path.display().to_string(),
                                 format: block.format.clone().unwrap_or_else(|| "pretty".into()),
                                 inputs: block.inputs().map(str::to_string).collect(),
                             });
@@ -144,6 +146,7 @@ pub fn prepare(
         for (n, example) in command.examples.iter().enumerate() {
             example_runs.insert((command.name, n), runs.len());
             runs.push(Run {
+                group: format!("example {}", command.name),
                 format: "python".into(),
                 inputs: vec![example.input.to_string()],
             });
@@ -319,6 +322,9 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
             message,
         };
         match parse_line(&step.input, &is_command) {
+            Err(_) if !shows_error && let Some(word) = unknown_leading_word(&step.input) => {
+                problems.push(problem(unknown_command(word)))
+            }
             Err(e) if !shows_error => problems.push(problem(format!(
                 "`{}` does not parse ({}); fix the line or show the error it gives",
                 step.input,
@@ -333,15 +339,36 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
                     _ => {}
                 }
                 for name in unknown {
-                    problems.push(problem(format!(
-                        "`{name}` is not a command; `netrepl -c help` lists them"
-                    )));
+                    problems.push(problem(unknown_command(&name)));
                 }
             }
             _ => {}
         }
     }
     problems
+}
+
+fn unknown_command(name: &str) -> String {
+    let mut message = format!("`{name}` is not a command");
+    let names = registry::all().iter().map(|c| c.name);
+    if let Some(near) = registry::suggestions(name, names).first() {
+        message.push_str(&format!(" (did you mean `{near}`?)"));
+    }
+    message.push_str("; `netrepl -c help` lists them");
+    message
+}
+
+/// `inet_atom 1.2.3.4`: a command-style line whose first word is no command
+/// (the parser reads it as Python and fails on the words after it).
+fn unknown_leading_word(input: &str) -> Option<&str> {
+    let text = input.trim();
+    let end = text.find(char::is_whitespace)?;
+    let word = &text[..end];
+    let is_word = word.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !word.starts_with(|c: char| c.is_ascii_digit());
+    let rest = text[end..].trim_start();
+    (is_word && registry::find(word).is_none() && !rest.starts_with(['=', '(', '[', '.']))
+        .then_some(word)
 }
 
 /// Names called in an expression that are neither commands nor socket methods.

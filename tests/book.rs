@@ -1,0 +1,341 @@
+//! The book (`book/`): built in-process from the real lessons and registry,
+//! then checked as a reader would meet it: a page per lesson in course
+//! order, every command in the reference, sessions and exercise boxes where
+//! the lessons have blocks, no broken internal link; and a broken lesson
+//! fails the build with its file and line. Also mdBook's preprocessor
+//! protocol, spoken by `netrepl mdbook`.
+#![cfg(feature = "book")]
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use netrepl::lessons::course::load_course;
+use netrepl::registry;
+
+const NETREPL: &str = env!("CARGO_BIN_EXE_netrepl");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds run one at a time: lesson blocks use fixed socket paths.
+fn build_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The book, built once for all the tests here, and how long that took.
+fn built() -> &'static (PathBuf, Duration) {
+    static BUILT: OnceLock<(PathBuf, Duration)> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let _lock = build_lock();
+        let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("book-test");
+        let _ = std::fs::remove_dir_all(&dest);
+        let started = Instant::now();
+        netrepl::book::build(&root().join("book"), &dest, Path::new(NETREPL))
+            .unwrap_or_else(|e| panic!("the book did not build:\n{e}"));
+        (dest, started.elapsed())
+    })
+}
+
+fn page(name: &str) -> String {
+    let path = built().0.join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn every_lesson_is_a_page_in_course_order() {
+    let course = load_course(Some(&root().join("lessons"))).expect("the course loads");
+    let toc = page("toc.html");
+    let mut last = 0;
+    for lesson in &course.lessons {
+        let html = page(&format!("{}.html", lesson.id));
+        assert!(
+            html.contains(&format!("<title>{}", lesson.title)),
+            "{}: the page is titled by the lesson",
+            lesson.id
+        );
+        assert!(
+            !html.contains("teaches:"),
+            "{}: front matter leaked",
+            lesson.id
+        );
+        let at = toc
+            .find(&format!("href=\"{}.html\"", lesson.id))
+            .unwrap_or_else(|| panic!("{} is not in the table of contents", lesson.id));
+        assert!(at > last, "{} is out of course order", lesson.id);
+        last = at;
+    }
+    for extra in ["introduction.html", "reference.html", "glossary.html"] {
+        assert!(built().0.join(extra).is_file(), "{extra}");
+    }
+}
+
+#[test]
+fn the_reference_lists_every_command_and_links_to_its_lesson() {
+    let reference = page("reference.html");
+    let course = load_course(Some(&root().join("lessons"))).expect("the course loads");
+    for command in registry::all() {
+        let heading = format!("id=\"{}\"", command.name);
+        let at = reference
+            .find(&heading)
+            .unwrap_or_else(|| panic!("the reference has no entry for {}", command.name));
+        let entry = &reference[at..];
+        let entry = &entry[..entry[1..].find("<h3").map_or(entry.len(), |n| n + 1)];
+        if let Some(python) = command.python {
+            assert!(
+                entry.contains(&escape(python)),
+                "{}: Python equivalent",
+                command.name
+            );
+        }
+        assert!(
+            entry.contains("netrepl-session"),
+            "{}: example",
+            command.name
+        );
+        if let Some(lesson) = course.teaching(command.name).first() {
+            assert!(
+                entry.contains(&format!("href=\"{}.html\"", lesson.id)),
+                "{}: link back to lesson {}",
+                command.name,
+                lesson.id
+            );
+        }
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[test]
+fn runnable_blocks_render_as_sessions_with_copy_buttons() {
+    let course = load_course(Some(&root().join("lessons"))).expect("the course loads");
+    for lesson in &course.lessons {
+        let html = page(&format!("{}.html", lesson.id));
+        let sessions = html.matches("<div class=\"netrepl-session\">").count();
+        assert_eq!(sessions, lesson.blocks.len(), "{}: sessions", lesson.id);
+        let recorded = lesson.blocks.iter().filter(|b| b.needs.is_some()).count();
+        assert_eq!(
+            html.matches("class=\"netrepl-recorded\"").count(),
+            recorded,
+            "{}: blocks that need root or the lab say their output is recorded",
+            lesson.id
+        );
+        assert_eq!(
+            html.matches("class=\"netrepl-exercise\"").count(),
+            lesson.exercises().count(),
+            "{}: exercise boxes",
+            lesson.id
+        );
+        assert!(
+            !html.contains("language-netrepl") && !html.contains("language-exercise"),
+            "{}: a block was left as code",
+            lesson.id
+        );
+        assert!(
+            !html.contains("[..]"),
+            "{}: a wildcard was shown",
+            lesson.id
+        );
+    }
+    let packing = page("packing-addresses.html");
+    assert!(packing.contains("<span class=\"netrepl-prompt\">&gt;&gt;&gt; </span><span class=\"netrepl-command\">inet_aton 192.168.1.1</span>"));
+    assert!(packing.contains("data-copy=\"inet_aton 192.168.1.1\""));
+    assert!(packing.contains("data-copy=\"netrepl -c &quot;inet_aton 192.168.1.1&quot;\""));
+    assert!(packing.contains("b'\\xc0\\xa8\\x01\\x01'"));
+    // Commands in the prose link to the reference.
+    assert!(packing.contains("href=\"reference.html#inet_aton\""));
+    // The copy buttons' script and style are on every page.
+    assert!(packing.contains("src=\"netrepl-") && packing.contains("href=\"netrepl-"));
+}
+
+#[test]
+fn no_internal_link_is_broken() {
+    let dest = &built().0;
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dest).expect("the book directory") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        // 404.html resolves its links against the site root, not its folder.
+        if !name.ends_with(".html") || name == "404.html" {
+            continue;
+        }
+        let html = std::fs::read_to_string(&path).expect("page");
+        for target in attribute_values(&html, "href=\"").chain(attribute_values(&html, "src=\"")) {
+            if target.contains("://")
+                || target.starts_with("mailto:")
+                || target.starts_with("javascript:")
+            {
+                continue;
+            }
+            checked += 1;
+            let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+            let file = file.split('?').next().unwrap_or_default();
+            let linked = if file.is_empty() {
+                path.clone()
+            } else {
+                dest.join(file)
+            };
+            if !linked.is_file() {
+                broken.push(format!("{name}: {target} (no such file)"));
+                continue;
+            }
+            if !anchor.is_empty() && linked.extension().is_some_and(|e| e == "html") {
+                let text = std::fs::read_to_string(&linked).expect("page");
+                if !text.contains(&format!("id=\"{anchor}\"")) {
+                    broken.push(format!("{name}: {target} (no such anchor)"));
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} links found");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+fn attribute_values<'a>(html: &'a str, attribute: &'a str) -> impl Iterator<Item = &'a str> {
+    html.match_indices(attribute).filter_map(move |(at, _)| {
+        let rest = &html[at + attribute.len()..];
+        rest.find('"').map(|end| &rest[..end])
+    })
+}
+
+#[test]
+fn the_book_builds_in_under_30_seconds() {
+    let (_, took) = built();
+    assert!(*took < Duration::from_secs(30), "took {took:?}");
+}
+
+/// A copy of the book whose lessons come from a copy of `lessons/` with
+/// `edit` applied to one lesson.
+fn broken_copy(name: &str, lesson: &str, edit: impl Fn(&str) -> String) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root().join("book"), &dir.join("book"));
+    copy_dir(&root().join("lessons"), &dir.join("lessons"));
+    let file = dir.join("lessons").join(lesson);
+    let text = std::fs::read_to_string(&file).expect("lesson");
+    std::fs::write(&file, edit(&text)).expect("write lesson");
+    dir.join("book")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            if entry.file_name() != "book" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The line (1-based) of the first line containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .expect("needle")
+        + 1
+}
+
+#[test]
+fn a_broken_lesson_fails_the_build_with_file_and_line() {
+    let marker = "## IPv4 only: inet_aton and inet_ntoa";
+    let insert = "See [the missing page](nowhere.md) first.\n\n```netrepl\n>>> inet_atom 1.2.3.4\nb'x'\n>>> inet_aton(\"1.2\n```\n\n";
+    let book = broken_copy("book-broken", "packing-addresses.md", |text| {
+        text.replacen(marker, &format!("{insert}{marker}"), 1)
+    });
+    let edited =
+        std::fs::read_to_string(book.join("../lessons/packing-addresses.md")).expect("edited");
+    let dest = book.join("../out");
+    let _lock = build_lock();
+    let error = netrepl::book::build(&book, &dest, Path::new(NETREPL))
+        .expect_err("a broken lesson must not build");
+    let file = "lessons/packing-addresses.md";
+    let link_line = line_of(&edited, "nowhere.md");
+    let unknown_line = line_of(&edited, ">>> inet_atom");
+    let unparsable_line = line_of(&edited, ">>> inet_aton(\"1.2");
+    for (line, what) in [
+        (link_line, "nowhere.md"),
+        (unknown_line, "`inet_atom` is not a command"),
+        (unparsable_line, "does not parse"),
+    ] {
+        let expected = format!("{file}:{line}: ");
+        assert!(
+            error
+                .lines()
+                .any(|l| l.contains(&expected) && l.contains(what)),
+            "expected `{expected}...{what}` in:\n{error}"
+        );
+    }
+}
+
+#[test]
+fn mdbook_runs_netrepl_as_its_preprocessor() {
+    let supports = |renderer: &str| {
+        Command::new(NETREPL)
+            .args(["mdbook", "supports", renderer])
+            .status()
+            .expect("run netrepl")
+            .success()
+    };
+    assert!(supports("html"));
+    assert!(!supports("latex"));
+
+    // What mdBook sends: [context, book] as JSON on stdin.
+    let book_dir = root().join("book");
+    let loaded = mdbook_driver::MDBook::load(&book_dir).expect("book.toml loads");
+    let ctx = mdbook_preprocessor::PreprocessorContext::new(
+        book_dir.clone(),
+        loaded.config.clone(),
+        "html".into(),
+    );
+    let input = serde_json::to_vec(&(&ctx, &loaded.book)).expect("json");
+    let _lock = build_lock();
+    let mut child = Command::new(NETREPL)
+        .arg("mdbook")
+        .current_dir(&book_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run netrepl mdbook");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(&input)
+    });
+    let output = child.wait_with_output().expect("output");
+    writer.join().expect("writer").expect("write");
+    assert!(
+        output.status.success(),
+        "netrepl mdbook failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let book: mdbook_preprocessor::book::Book =
+        serde_json::from_slice(&output.stdout).expect("stdout holds only the book JSON");
+    let paths: HashSet<String> = book
+        .chapters()
+        .filter_map(|c| c.path.as_ref().map(|p| p.display().to_string()))
+        .collect();
+    let course = load_course(Some(&root().join("lessons"))).expect("the course loads");
+    for lesson in &course.lessons {
+        assert!(
+            paths.contains(&format!("{}.md", lesson.id)),
+            "{}",
+            lesson.id
+        );
+    }
+}
