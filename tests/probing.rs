@@ -3,7 +3,11 @@
 //! targets are 127.0.0.0/8 and ::1 only, and `resolve=False` keeps reverse
 //! look-ups of loopback addresses from reaching DNS.
 
+mod support;
+
 use std::process::{Command, Output};
+
+use support::Namespace;
 
 fn netrepl(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_netrepl"))
@@ -223,68 +227,26 @@ fn ping_rejects_out_of_range_options() {
     );
 }
 
-/// A network namespace of the test's own, deleted when dropped.
-struct Namespace(String);
-
-impl Namespace {
-    fn new(name: &str) -> Option<Namespace> {
-        let _ = Command::new("ip").args(["netns", "del", name]).output();
-        let made = Command::new("ip")
-            .args(["netns", "add", name])
-            .output()
-            .ok()?;
-        if !made.status.success() {
-            eprintln!(
-                "skipping: ip netns add failed: {}",
-                String::from_utf8_lossy(&made.stderr)
-            );
-            return None;
-        }
-        let ns = Namespace(name.to_string());
-        ns.run(&["ip", "link", "set", "lo", "up"]);
-        Some(ns)
-    }
-
-    fn run(&self, argv: &[&str]) -> Output {
-        Command::new("ip")
-            .args(["netns", "exec", &self.0])
-            .args(argv)
-            .output()
-            .expect("ip netns exec runs")
-    }
-
-    fn set_ping_group_range(&self, range: &str) {
-        let out = self.run(&[
-            "sysctl",
-            "-w",
-            &format!("net.ipv4.ping_group_range={range}"),
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    /// Runs netrepl inside the namespace as the unprivileged user `nobody`.
-    fn netrepl_as_nobody(&self, line: &str) -> Output {
-        self.run(&[
-            "setpriv",
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            env!("CARGO_BIN_EXE_netrepl"),
-            "--no-color",
-            "-c",
-            line,
-        ])
-    }
+fn set_ping_group_range(ns: &Namespace, range: &str) {
+    ns.run_ok(&[
+        "sysctl",
+        "-w",
+        &format!("net.ipv4.ping_group_range={range}"),
+    ]);
 }
 
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).output();
-    }
+/// Runs netrepl inside the namespace as the unprivileged user `nobody`.
+fn netrepl_as_nobody(ns: &Namespace, line: &str) -> Output {
+    ns.run(&[
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        env!("CARGO_BIN_EXE_netrepl"),
+        "--no-color",
+        "-c",
+        line,
+    ])
 }
 
 fn namespaces_available() -> bool {
@@ -309,8 +271,8 @@ fn unprivileged_user_pings_through_an_icmp_datagram_socket() {
     let Some(ns) = Namespace::new("nrt-unpriv-ok") else {
         return;
     };
-    ns.set_ping_group_range("0 2147483647");
-    let out = ns.netrepl_as_nobody("ping 127.0.0.1 count=1");
+    set_ping_group_range(&ns, "0 2147483647");
+    let out = netrepl_as_nobody(&ns, "ping 127.0.0.1 count=1");
     let text = stdout(&out);
     assert!(out.status.success(), "{text}{}", stderr(&out));
     assert!(text.contains("unprivileged ICMP datagram socket"), "{text}");
@@ -325,8 +287,8 @@ fn no_icmp_at_all_gives_an_error_that_says_how_to_fix_it() {
     let Some(ns) = Namespace::new("nrt-unpriv-no") else {
         return;
     };
-    ns.set_ping_group_range("1 0");
-    let out = ns.netrepl_as_nobody("ping 127.0.0.1 count=1");
+    set_ping_group_range(&ns, "1 0");
+    let out = netrepl_as_nobody(&ns, "ping 127.0.0.1 count=1");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(

@@ -3,8 +3,12 @@
 //! test's own, the practice servers, errors next to CPython's, and Ctrl-C at a
 //! blocking accept on a pseudo-terminal. Traffic stays on 127.0.0.1.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
+
+use support::Namespace;
 
 const BIN: &str = env!("CARGO_BIN_EXE_netrepl");
 
@@ -299,56 +303,19 @@ fn blocking_calls_give_up_at_the_session_limit() {
     );
 }
 
-/// A network namespace of the test's own, deleted when dropped.
-struct Namespace(String);
-
-impl Namespace {
-    fn new(name: &str) -> Option<Namespace> {
-        let root = Command::new("id")
-            .arg("-u")
-            .output()
-            .map(|o| text(&o.stdout).trim() == "0");
-        if root.ok() != Some(true) {
-            eprintln!("skipping: needs root to make a network namespace");
-            return None;
-        }
-        let _ = Command::new("ip").args(["netns", "del", name]).output();
-        let made = Command::new("ip")
-            .args(["netns", "add", name])
-            .output()
-            .ok()?;
-        if !made.status.success() {
-            eprintln!("skipping: ip netns add failed");
-            return None;
-        }
-        let ns = Namespace(name.to_string());
-        for step in [
-            vec!["ip", "link", "set", "lo", "up"],
-            vec!["ip", "link", "set", "lo", "multicast", "on"],
-            vec!["ip", "route", "add", "224.0.0.0/4", "dev", "lo"],
-        ] {
-            let ok = Command::new("ip")
-                .args(["netns", "exec", name])
-                .args(&step)
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "{step:?}");
-        }
-        Some(ns)
-    }
-}
-
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).output();
-    }
+/// A namespace of the test's own where loopback carries multicast.
+fn multicast_namespace(name: &str) -> Option<Namespace> {
+    let ns = Namespace::new(name)?;
+    ns.run_ok(&["ip", "link", "set", "lo", "multicast", "on"]);
+    ns.run_ok(&["ip", "route", "add", "224.0.0.0/4", "dev", "lo"]);
+    Some(ns)
 }
 
 /// Multicast runs in a namespace where loopback is the only interface, so the
 /// group's datagrams cannot reach any real network.
 #[test]
 fn multicast_on_loopback_delivers_our_own_datagram() {
-    let Some(ns) = Namespace::new("nrt-multicast") else {
+    let Some(ns) = multicast_namespace("nrt-multicast") else {
         return;
     };
     let script = [
@@ -364,16 +331,9 @@ fn multicast_on_loopback_delivers_our_own_datagram() {
         "r.settimeout(5)",
         "r.recvfrom(100)[0]",
     ];
-    let mut child = Command::new("ip")
-        .args([
-            "netns",
-            "exec",
-            &ns.0,
-            BIN,
-            "--no-color",
-            "--format",
-            "python",
-        ])
+    let mut child = ns
+        .netrepl()
+        .args(["--no-color", "--format", "python"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -71,3 +71,59 @@ pub fn failing_blocks(origin: &str, markdown: &str) -> Vec<String> {
     }
     failures
 }
+
+/// A network namespace of the test's own, with loopback up, deleted when
+/// dropped. `None` (with the reason printed) where namespaces cannot be made.
+pub struct Namespace(pub String);
+
+impl Namespace {
+    pub fn new(name: &str) -> Option<Namespace> {
+        let _ = Command::new("ip").args(["netns", "del", name]).output();
+        let made = Command::new("ip")
+            .args(["netns", "add", name])
+            .output()
+            .ok()?;
+        if !made.status.success() {
+            eprintln!(
+                "skipping: ip netns add failed (needs root): {}",
+                String::from_utf8_lossy(&made.stderr)
+            );
+            return None;
+        }
+        let ns = Namespace(name.to_string());
+        ns.run_ok(&["ip", "link", "set", "lo", "up"]);
+        Some(ns)
+    }
+
+    /// Runs a program inside the namespace.
+    pub fn run(&self, argv: &[&str]) -> std::process::Output {
+        Command::new("ip")
+            .args(["netns", "exec", &self.0])
+            .args(argv)
+            .output()
+            .expect("ip netns exec runs")
+    }
+
+    /// Runs a set-up step that must succeed.
+    pub fn run_ok(&self, argv: &[&str]) {
+        let out = self.run(argv);
+        assert!(
+            out.status.success(),
+            "{argv:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A command that runs netrepl inside the namespace.
+    pub fn netrepl(&self) -> Command {
+        let mut command = Command::new("ip");
+        command.args(["netns", "exec", &self.0, env!("CARGO_BIN_EXE_netrepl")]);
+        command
+    }
+}
+
+impl Drop for Namespace {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).output();
+    }
+}
