@@ -143,23 +143,23 @@ unsafe fn copy_hostent(h: *const libc::hostent) -> HostEntry {
 /// The resolver's error code (`h_errno`) after a failed host look-up.
 pub type HErrno = i32;
 
-pub fn host_by_name(name: &CStr) -> Result<HostEntry, HErrno> {
+/// The arguments every reentrant host look-up ends with: the entry to fill,
+/// its buffer, where the result goes, and the resolver's error code.
+type HostCall<'a> =
+    dyn FnMut(*mut libc::hostent, &mut [c_char], *mut *mut libc::hostent, *mut c_int) -> c_int + 'a;
+
+/// Runs `gethostbyname_r` or `gethostbyaddr_r` (through `call`) with a
+/// buffer that grows as needed, and copies the entry out.
+fn host_lookup(call: &mut HostCall<'_>) -> Result<HostEntry, HErrno> {
     let mut entry = None;
     let mut h_errno = 0;
     with_growing_buffer(|buf| {
-        // SAFETY: every pointer is valid for the call; the result points into `buf`,
-        // which lives until we copy it out below.
+        // SAFETY: every pointer is valid for the call; the result points into
+        // `buf`, which lives until it is copied out here.
         unsafe {
             let mut ret: libc::hostent = std::mem::zeroed();
             let mut result: *mut libc::hostent = std::ptr::null_mut();
-            let rc = gethostbyname_r(
-                name.as_ptr(),
-                &mut ret,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut result,
-                &mut h_errno,
-            );
+            let rc = call(&mut ret, buf, &mut result, &mut h_errno);
             if !result.is_null() {
                 entry = Some(copy_hostent(result));
             }
@@ -169,35 +169,42 @@ pub fn host_by_name(name: &CStr) -> Result<HostEntry, HErrno> {
     entry.ok_or(h_errno)
 }
 
+pub fn host_by_name(name: &CStr) -> Result<HostEntry, HErrno> {
+    host_lookup(&mut |ret, buf, result, h_errno| {
+        // SAFETY: `name` is a valid C string; the other pointers come from `host_lookup`.
+        unsafe {
+            gethostbyname_r(
+                name.as_ptr(),
+                ret,
+                buf.as_mut_ptr(),
+                buf.len(),
+                result,
+                h_errno,
+            )
+        }
+    })
+}
+
 pub fn host_by_addr(addr: IpAddr) -> Result<HostEntry, HErrno> {
     let (family, octets): (c_int, Vec<u8>) = match addr {
         IpAddr::V4(a) => (libc::AF_INET, a.octets().to_vec()),
         IpAddr::V6(a) => (libc::AF_INET6, a.octets().to_vec()),
     };
-    let mut entry = None;
-    let mut h_errno = 0;
-    with_growing_buffer(|buf| {
-        // SAFETY: as in `host_by_name`; `octets` outlives the call.
+    host_lookup(&mut |ret, buf, result, h_errno| {
+        // SAFETY: `octets` outlives the call; the other pointers come from `host_lookup`.
         unsafe {
-            let mut ret: libc::hostent = std::mem::zeroed();
-            let mut result: *mut libc::hostent = std::ptr::null_mut();
-            let rc = gethostbyaddr_r(
+            gethostbyaddr_r(
                 octets.as_ptr() as *const c_void,
                 octets.len() as libc::socklen_t,
                 family,
-                &mut ret,
+                ret,
                 buf.as_mut_ptr(),
                 buf.len(),
-                &mut result,
-                &mut h_errno,
-            );
-            if !result.is_null() {
-                entry = Some(copy_hostent(result));
-            }
-            rc
+                result,
+                h_errno,
+            )
         }
-    });
-    entry.ok_or(h_errno)
+    })
 }
 
 /// The resolver's message for an `h_errno` code, as `hstrerror(3)` gives it.
