@@ -68,11 +68,15 @@ fn main() -> ExitCode {
     if let Some(dir) = &cli.lessons {
         netrepl::lessons::tutor::use_lesson_dir(dir.clone());
     }
-    if let Some(lesson) = &cli.lesson {
-        let line = format!("lesson {}", netrepl::value::str_repr(lesson));
-        if repl::run_and_show(&mut session, &line, style) != (repl::Flow::Continue { ok: true }) {
-            return ExitCode::from(2);
-        }
+    let start_lesson = cli
+        .lesson
+        .as_ref()
+        .map(|id| format!("lesson {}", netrepl::value::str_repr(id)));
+    let interactive = cli.command.is_none() && cli.script.is_none() && stdin().is_terminal();
+    if let Some(line) = start_lesson.as_deref().filter(|_| !interactive)
+        && repl::run_and_show(&mut session, line, style) != (repl::Flow::Continue { ok: true })
+    {
+        return ExitCode::from(2);
     }
     let status = if let Some(line) = &cli.command {
         match repl::run_and_show(&mut session, line, style) {
@@ -88,7 +92,7 @@ fn main() -> ExitCode {
             }
         }
     } else if stdin().is_terminal() {
-        repl::run_interactive(&mut session, style)
+        repl::run_interactive(&mut session, style, start_lesson.as_deref())
     } else {
         repl::run_lines(&mut session, stdin().lock(), style)
     };

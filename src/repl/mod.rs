@@ -89,8 +89,9 @@ pub fn run_lines(session: &mut Session, input: impl BufRead, style: Style) -> i3
     status
 }
 
-/// The interactive loop on a terminal.
-pub fn run_interactive(session: &mut Session, style: Style) -> i32 {
+/// The interactive loop on a terminal; `first` runs after the greeting
+/// (`--lesson` starts a lesson this way).
+pub fn run_interactive(session: &mut Session, style: Style, first: Option<&str>) -> i32 {
     let config = Config::builder()
         .auto_add_history(false)
         .history_ignore_space(true)
@@ -119,6 +120,9 @@ pub fn run_interactive(session: &mut Session, style: Style) -> i32 {
         "netrepl {} — networking at the prompt. Type help for commands, Ctrl-D to leave.",
         env!("CARGO_PKG_VERSION")
     );
+    if let Some(line) = first {
+        run_and_show(session, line, style);
+    }
     let prompt = ">>> ";
     let styled_prompt = if style.colour {
         "\x1b[1;32m>>>\x1b[0m "
