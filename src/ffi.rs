@@ -259,21 +259,22 @@ unsafe fn copy_servent(s: *const libc::servent) -> ServiceEntry {
     }
 }
 
-pub fn service_by_name(name: &CStr, proto: Option<&CStr>) -> Option<ServiceEntry> {
+/// The arguments every reentrant service look-up ends with: the entry to
+/// fill, its buffer, and where the result goes.
+type ServiceCall<'a> =
+    dyn FnMut(*mut libc::servent, &mut [c_char], *mut *mut libc::servent) -> c_int + 'a;
+
+/// Runs `getservbyname_r` or `getservbyport_r` (through `call`) with a buffer
+/// that grows as needed, and copies the entry out.
+fn service_lookup(call: &mut ServiceCall<'_>) -> Option<ServiceEntry> {
     let mut entry = None;
     with_growing_buffer(|buf| {
-        // SAFETY: valid pointers for the call; the result points into `buf`.
+        // SAFETY: every pointer is valid for the call; the result points into
+        // `buf`, which lives until it is copied out here.
         unsafe {
             let mut ret: libc::servent = std::mem::zeroed();
             let mut result: *mut libc::servent = std::ptr::null_mut();
-            let rc = getservbyname_r(
-                name.as_ptr(),
-                optional_ptr(proto),
-                &mut ret,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut result,
-            );
+            let rc = call(&mut ret, buf, &mut result);
             if !result.is_null() {
                 entry = Some(copy_servent(result));
             }
@@ -283,29 +284,37 @@ pub fn service_by_name(name: &CStr, proto: Option<&CStr>) -> Option<ServiceEntry
     entry
 }
 
-/// `port` is in host byte order; the C call wants network order.
-pub fn service_by_port(port: u16, proto: Option<&CStr>) -> Option<ServiceEntry> {
-    let mut entry = None;
-    with_growing_buffer(|buf| {
-        // SAFETY: valid pointers for the call; the result points into `buf`.
+pub fn service_by_name(name: &CStr, proto: Option<&CStr>) -> Option<ServiceEntry> {
+    service_lookup(&mut |ret, buf, result| {
+        // SAFETY: `name` and `proto` are valid C strings (or null); the rest come from `service_lookup`.
         unsafe {
-            let mut ret: libc::servent = std::mem::zeroed();
-            let mut result: *mut libc::servent = std::ptr::null_mut();
-            let rc = getservbyport_r(
-                c_int::from(port.to_be()),
+            getservbyname_r(
+                name.as_ptr(),
                 optional_ptr(proto),
-                &mut ret,
+                ret,
                 buf.as_mut_ptr(),
                 buf.len(),
-                &mut result,
-            );
-            if !result.is_null() {
-                entry = Some(copy_servent(result));
-            }
-            rc
+                result,
+            )
         }
-    });
-    entry
+    })
+}
+
+/// `port` is in host byte order; the C call wants network order.
+pub fn service_by_port(port: u16, proto: Option<&CStr>) -> Option<ServiceEntry> {
+    service_lookup(&mut |ret, buf, result| {
+        // SAFETY: `proto` is a valid C string or null; the rest come from `service_lookup`.
+        unsafe {
+            getservbyport_r(
+                c_int::from(port.to_be()),
+                optional_ptr(proto),
+                ret,
+                buf.as_mut_ptr(),
+                buf.len(),
+                result,
+            )
+        }
+    })
 }
 
 pub fn protocol_by_name(name: &CStr) -> Option<i32> {
