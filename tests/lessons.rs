@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, MutexGuard};
 
 use netrepl::lab::Lab;
 use netrepl::lessons::{check, course};
@@ -13,6 +14,15 @@ const BIN: &str = env!("CARGO_BIN_EXE_netrepl");
 
 fn lessons_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons")
+}
+
+/// The two tests that run the whole course take turns: both would use the
+/// same lab namespaces, and two runs of the multicast blocks at once bind the
+/// same group and port and see each other's datagrams.
+static WHOLE_COURSE: Mutex<()> = Mutex::new(());
+
+fn whole_course_turn() -> MutexGuard<'static, ()> {
+    WHOLE_COURSE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The default lab the lessons' `needs=lab` blocks are written for: used if
@@ -66,6 +76,7 @@ impl Drop for LessonLab {
 
 #[test]
 fn every_lesson_block_runs_and_matches() {
+    let _turn = whole_course_turn();
     let lab = LessonLab::get();
     let report = check::check(Some(&lessons_dir()), Path::new(BIN), lab.lab.as_ref());
     for skipped in &report.skipped {
@@ -152,6 +163,7 @@ fn lessons_check_names_the_file_and_line_of_each_problem() {
 
 #[test]
 fn lessons_check_passes_on_the_built_in_course_and_says_how_many_ran() {
+    let _turn = whole_course_turn();
     let out = Command::new(BIN)
         .args(["lessons", "check"])
         .output()
