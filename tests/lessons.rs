@@ -22,7 +22,9 @@ fn lessons_dir() -> PathBuf {
 static WHOLE_COURSE: Mutex<()> = Mutex::new(());
 
 fn whole_course_turn() -> MutexGuard<'static, ()> {
-    WHOLE_COURSE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    WHOLE_COURSE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The default lab the lessons' `needs=lab` blocks are written for: used if
