@@ -20,6 +20,9 @@ pub enum PyException {
     PermissionError,
     TimeoutError,
     UnicodeError,
+    UnicodeEncodeError,
+    UnicodeDecodeError,
+    LookupError,
     KeyboardInterrupt,
 }
 
@@ -40,6 +43,9 @@ impl PyException {
             PyException::PermissionError => "PermissionError",
             PyException::TimeoutError => "TimeoutError",
             PyException::UnicodeError => "UnicodeError",
+            PyException::UnicodeEncodeError => "UnicodeEncodeError",
+            PyException::UnicodeDecodeError => "UnicodeDecodeError",
+            PyException::LookupError => "LookupError",
             PyException::KeyboardInterrupt => "KeyboardInterrupt",
         }
     }

@@ -2,11 +2,13 @@
 
 use std::fmt::Write;
 
+use crate::builtins;
 use crate::constants;
 use crate::error::{CommandError, CommandResult, PyException};
 use crate::output::Output;
 use crate::registry::{self, Command, Topic};
 use crate::sockets::methods;
+use crate::text_methods;
 
 const WIDTH: usize = 78;
 
@@ -49,6 +51,9 @@ pub fn help(topic: Option<&str>) -> CommandResult<Output> {
             }
         )));
     }
+    if builtins::is_builtin(name) || name == "python" {
+        return Ok(Output::text(python_help()));
+    }
     let candidates = registry::all()
         .iter()
         .map(|c| c.name)
@@ -88,9 +93,31 @@ fn overview() -> String {
     out.push_str(
         "\nType commands like a shell (inet_aton 10.0.0.1) or paste Python\n\
          (socket.inet_aton(\"10.0.0.1\")). _ is the last result; x = ... keeps one.\n\
-         Settings: :format pretty|python|json, :timeout SECONDS, :vars, :quit (or Ctrl-D).",
+         Settings: :format pretty|python|json, :timeout SECONDS, :vars, :quit (or Ctrl-D).\n\
+         The Python around socket calls works too: help python.",
     );
     out
+}
+
+/// Names joined with commas, wrapped under the help text's second column.
+fn listed(names: &[&str]) -> String {
+    wrap(&names.join(", "), 58).join(&format!("\n{:18}", ""))
+}
+
+/// What of plain Python a pasted line may use besides the socket module.
+fn python_help() -> String {
+    format!(
+        "Besides the socket module, pasted lines may use:\n\
+         \n  Built-ins:      {}\
+         \n  str methods:    {}\
+         \n  bytes methods:  {}\
+         \n  Operators:      + | - == != in, not in, indexing and slicing (data[2:4], data[::-1])\
+         \n\n  print(...) shows its text in every format; the rest return values like any\
+         \n  command. Example: print('{{}}://example.com/'.format(getservbyport(80)))",
+        listed(builtins::NAMES),
+        listed(text_methods::STR_METHODS),
+        listed(text_methods::BYTES_METHODS),
+    )
 }
 
 pub fn command_help(c: &Command) -> String {

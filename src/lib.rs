@@ -4,6 +4,8 @@
 pub mod addressing;
 #[cfg(feature = "book")]
 pub mod book;
+pub mod builtins;
+pub mod codecs;
 pub mod commands;
 pub mod constants;
 pub mod convert;
@@ -14,6 +16,7 @@ pub mod icmp;
 pub mod lab;
 pub mod lessons;
 pub mod live;
+pub mod operators;
 pub mod output;
 pub mod ping;
 pub mod registry;
@@ -24,5 +27,6 @@ pub mod session;
 pub mod sockets;
 pub mod sweep;
 pub mod syntax;
+pub mod text_methods;
 pub mod transcript;
 pub mod value;

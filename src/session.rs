@@ -3,15 +3,18 @@
 
 use std::collections::HashMap;
 
+use crate::builtins;
 use crate::constants;
 use crate::error::{CommandError, CommandResult, PyException};
 use crate::help;
 use crate::lessons::tutor::Observed;
 use crate::live;
+use crate::operators;
 use crate::output::Output;
 use crate::registry::{self, ArgKind};
 use crate::sockets::methods;
 use crate::syntax::{Arg, Expr, Statement, parse_line};
+use crate::text_methods;
 use crate::value::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +87,14 @@ impl Session {
             .collect()
     }
 
+    /// Variables holding str or bytes, with the method names they have.
+    pub fn text_variable_methods(&self) -> Vec<(String, &'static [&'static str])> {
+        self.variables
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), text_methods::method_names(v)?)))
+            .collect()
+    }
+
     pub fn variable_names(&self) -> impl Iterator<Item = &str> {
         self.variables.keys().map(String::as_str)
     }
@@ -129,11 +140,12 @@ impl Session {
             return true;
         }
         match name.split_once('.') {
-            Some((var, method)) => {
-                matches!(self.variables.get(var), Some(Value::Socket(_)))
-                    && methods::find(method).is_some()
-            }
-            None => false,
+            Some((var, method)) => match self.variables.get(var) {
+                Some(Value::Socket(_)) => methods::find(method).is_some(),
+                Some(value) => text_methods::has_method(value, method),
+                None => false,
+            },
+            None => builtins::is_builtin(name) && !self.variables.contains_key(name),
         }
     }
 
@@ -160,6 +172,7 @@ impl Session {
         let known = registry::find(name).is_some()
             || constants::find(name).is_some()
             || self.variables.contains_key(name)
+            || builtins::is_builtin(name)
             || matches!(name, "_" | "None" | "True" | "False" | "help");
         (!known && !name.contains('.')).then(|| self.unknown_name(name, qualified))
     }
@@ -172,7 +185,7 @@ impl Session {
             Statement::Unpack(names, expr) => {
                 let value = self.eval_output(&expr)?.value;
                 self.assigned = value.clone();
-                let items = unpack(&value, names.len())?;
+                let items = operators::unpack(&value, names.len())?;
                 for (name, item) in names.into_iter().zip(items) {
                     self.variables.insert(name, item);
                 }
@@ -265,7 +278,7 @@ impl Session {
             Expr::Call { callee, args } => Ok(self.call(callee, args)?.value),
             Expr::Add(a, b) => {
                 let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
-                add(&a, &b)
+                operators::add(&a, &b)
             }
             Expr::BitOr(a, b) => {
                 let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
@@ -293,10 +306,33 @@ impl Session {
             Expr::Index(target, index) => {
                 let target = self.eval(target, None)?;
                 let index = self.eval(index, None)?;
-                subscript(&target, &index)
+                operators::subscript(&target, &index)
+            }
+            Expr::Slice {
+                target,
+                start,
+                stop,
+                step,
+            } => {
+                let target = self.eval(target, None)?;
+                let mut part = |e: &Option<Box<Expr>>| -> CommandResult<Option<Value>> {
+                    e.as_deref().map(|e| self.eval(e, None)).transpose()
+                };
+                let (start, stop, step) = (part(start)?, part(stop)?, part(step)?);
+                operators::slice(&target, start.as_ref(), stop.as_ref(), step.as_ref())
+            }
+            Expr::Compare(comparison, a, b) => {
+                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
+                operators::compare(*comparison, &a, &b)
             }
             Expr::Attribute(target, attr) => {
                 let target = self.eval(target, None)?;
+                if text_methods::has_method(&target, attr) {
+                    return Err(CommandError::type_error(format!(
+                        "{attr} is a method of {}; call it as .{attr}(...)",
+                        target.type_name()
+                    )));
+                }
                 Err(CommandError::new(
                     PyException::AttributeError,
                     format!("'{}' object has no attribute '{attr}'", target.type_name()),
@@ -319,7 +355,7 @@ impl Session {
         if let Some(c) = constants::find(name) {
             return Ok(constants::constant_value(c));
         }
-        if registry::find(name).is_some() {
+        if registry::find(name).is_some() || (!qualified && builtins::is_builtin(name)) {
             return Err(CommandError::type_error(format!(
                 "{name} is a command; call it as {name}(...)"
             )));
@@ -402,6 +438,11 @@ impl Session {
                 value.type_name()
             )));
         };
+        let is_variable = !*qualified && self.variables.contains_key(name);
+        if !*qualified && !is_variable && builtins::is_builtin(name) {
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return builtins::call(name, positional, keywords);
+        }
         let Some(command) = registry::find(name) else {
             return Err(match self.lookup_name(name, *qualified) {
                 Ok(v) => {
@@ -424,6 +465,10 @@ impl Session {
                 format!("'{type_name}' object has no attribute '{name}'"),
             )
         };
+        if matches!(value, Value::Str(_) | Value::Bytes(_)) {
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return text_methods::call(&value, name, positional, keywords).map(Output::plain);
+        }
         let Value::Socket(id) = value else {
             return Err(no_attribute(value.type_name()));
         };
@@ -462,78 +507,6 @@ impl Session {
         }
         Ok((positional, keywords))
     }
-}
-
-/// `a, b = value`, with Python's errors for the wrong number of items.
-fn unpack(value: &Value, expected: usize) -> CommandResult<Vec<Value>> {
-    let items = match value {
-        Value::Tuple(v) | Value::List(v) => v.clone(),
-        Value::Bytes(b) => b.iter().map(|&x| Value::Int(i128::from(x))).collect(),
-        Value::Str(s) => s.chars().map(|c| Value::Str(c.to_string())).collect(),
-        other => {
-            return Err(CommandError::type_error(format!(
-                "cannot unpack non-iterable {} object",
-                other.type_name()
-            )));
-        }
-    };
-    if items.len() > expected {
-        return Err(CommandError::value_error(format!(
-            "too many values to unpack (expected {expected})"
-        )));
-    }
-    if items.len() < expected {
-        return Err(CommandError::value_error(format!(
-            "not enough values to unpack (expected {expected}, got {})",
-            items.len()
-        )));
-    }
-    Ok(items)
-}
-
-/// `a + b` for the types Python adds: numbers, and joining text, bytes and sequences.
-fn add(a: &Value, b: &Value) -> CommandResult<Value> {
-    Ok(match (a, b) {
-        (Value::Str(x), Value::Str(y)) => Value::Str(format!("{x}{y}")),
-        (Value::Bytes(x), Value::Bytes(y)) => Value::Bytes([x.as_slice(), y.as_slice()].concat()),
-        (Value::Tuple(x), Value::Tuple(y)) => Value::Tuple([x.as_slice(), y.as_slice()].concat()),
-        (Value::List(x), Value::List(y)) => Value::List([x.as_slice(), y.as_slice()].concat()),
-        (Value::Float(x), y) | (y, Value::Float(x))
-            if y.as_int().is_some() || matches!(y, Value::Float(_)) =>
-        {
-            let other = match y {
-                Value::Float(f) => *f,
-                v => v.as_int().unwrap_or(0) as f64,
-            };
-            Value::Float(x + other)
-        }
-        (x, y) if x.as_int().is_some() && y.as_int().is_some() => {
-            let (x, y) = (x.as_int().unwrap_or(0), y.as_int().unwrap_or(0));
-            x.checked_add(y).map_or_else(
-                || Value::LargeInt((x as f64 + y as f64).to_string()),
-                Value::Int,
-            )
-        }
-        (Value::Str(_), other) => {
-            return Err(CommandError::type_error(format!(
-                "can only concatenate str (not \"{}\") to str",
-                other.type_name()
-            )));
-        }
-        (Value::Bytes(_), other) => {
-            return Err(CommandError::type_error(format!(
-                "can't concat {} to bytes",
-                other.type_name()
-            )));
-        }
-        (x, y) => {
-            return Err(CommandError::type_error(format!(
-                "unsupported operand type(s) for +: '{}' and '{}'",
-                x.type_name(),
-                y.type_name()
-            )));
-        }
-    })
 }
 
 /// The command a statement calls at its top: the outer call of a nested one
@@ -578,51 +551,6 @@ pub fn socket_address_word(word: &str) -> Option<Value> {
     };
     let port: i128 = port.parse().ok()?;
     Some(Value::Tuple(vec![Value::str(host), Value::Int(port)]))
-}
-
-fn subscript(target: &Value, index: &Value) -> CommandResult<Value> {
-    if let (Value::Dict(entries), Value::Str(key)) = (target, index) {
-        return entries
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .ok_or_else(|| CommandError::new(PyException::KeyError, crate::value::str_repr(key)));
-    }
-    // Python names the sequence in its messages: "tuple index out of range",
-    // but bytes say "byte indices must be ..." and "index out of range".
-    let (len, indices, range) = match target {
-        Value::Tuple(v) => (v.len(), "tuple indices", "tuple index out of range"),
-        Value::List(v) => (v.len(), "list indices", "list index out of range"),
-        Value::Bytes(b) => (b.len(), "byte indices", "index out of range"),
-        Value::Str(s) => (
-            s.chars().count(),
-            "string indices",
-            "string index out of range",
-        ),
-        other => {
-            return Err(CommandError::type_error(format!(
-                "'{}' object is not subscriptable",
-                other.type_name()
-            )));
-        }
-    };
-    let Some(i) = index.as_int() else {
-        return Err(CommandError::type_error(format!(
-            "{indices} must be integers or slices, not {}",
-            index.type_name()
-        )));
-    };
-    let position = if i < 0 { i + len as i128 } else { i };
-    if position < 0 || position >= len as i128 {
-        return Err(CommandError::new(PyException::IndexError, range));
-    }
-    let at = position as usize;
-    Ok(match target {
-        Value::Tuple(v) | Value::List(v) => v[at].clone(),
-        Value::Bytes(b) => Value::Int(i128::from(b[at])),
-        Value::Str(s) => Value::Str(s.chars().nth(at).map(String::from).unwrap_or_default()),
-        _ => Value::None,
-    })
 }
 
 #[cfg(test)]

@@ -88,6 +88,16 @@ impl Value {
         }
     }
 
+    /// CPython's `str()` of the value: text as it is, enum members as their
+    /// number (Python 3.11's IntEnum), everything else as its `repr()`.
+    pub fn to_python_str(&self) -> String {
+        match self {
+            Value::Str(s) => s.clone(),
+            Value::Enum(m) => m.value.to_string(),
+            other => other.repr(),
+        }
+    }
+
     /// CPython's `repr()` of the value.
     pub fn repr(&self) -> String {
         let mut out = String::new();

@@ -38,6 +38,7 @@ transcripts! {
     errors_read_as_python_tracebacks_with_explanations => "errors.md",
     help_explains_commands_and_constants => "help.md",
     lookups_are_answered_by_this_machine => "lookups.md",
+    python_built_ins_work_around_socket_calls => "python.md",
 }
 
 #[test]

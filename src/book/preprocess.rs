@@ -15,12 +15,14 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use super::live::{self, Run};
 use super::render::{self, Linker, Session, ShownStep};
 use super::{concepts, links, reference};
+use crate::builtins;
 use crate::lessons::check::cross_check;
 use crate::lessons::course::{self, Course};
 use crate::lessons::parse::Problem;
 use crate::registry;
 use crate::sockets::methods;
 use crate::syntax::{Arg, Expr, Statement, parse_line};
+use crate::text_methods;
 use crate::transcript::Block;
 
 /// The part title in `SUMMARY.md` after which the lessons go.
@@ -376,11 +378,16 @@ fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
     match expr {
         Expr::Call { callee, args } => {
             match callee.as_ref() {
-                Expr::Name { name, .. } if registry::find(name).is_none() => {
+                Expr::Name { name, .. }
+                    if registry::find(name).is_none() && !builtins::is_builtin(name) =>
+                {
                     unknown.push(name.clone())
                 }
                 Expr::Attribute(target, method) => {
-                    if methods::find(method).is_none() {
+                    let known = methods::find(method).is_some()
+                        || text_methods::STR_METHODS.contains(&method.as_str())
+                        || text_methods::BYTES_METHODS.contains(&method.as_str());
+                    if !known {
                         unknown.push(method.clone());
                     }
                     unknown_calls(target, unknown);
@@ -396,9 +403,20 @@ fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
         Expr::Tuple(items) | Expr::List(items) => {
             items.iter().for_each(|e| unknown_calls(e, unknown))
         }
-        Expr::BitOr(a, b) | Expr::Add(a, b) | Expr::Index(a, b) => {
+        Expr::BitOr(a, b) | Expr::Add(a, b) | Expr::Index(a, b) | Expr::Compare(_, a, b) => {
             unknown_calls(a, unknown);
             unknown_calls(b, unknown);
+        }
+        Expr::Slice {
+            target,
+            start,
+            stop,
+            step,
+        } => {
+            unknown_calls(target, unknown);
+            for part in [start, stop, step].into_iter().flatten() {
+                unknown_calls(part, unknown);
+            }
         }
         Expr::Negate(e) | Expr::Attribute(e, _) => unknown_calls(e, unknown),
         Expr::Literal(_) | Expr::Name { .. } | Expr::Word(_) => {}

@@ -9,6 +9,7 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
+use crate::builtins;
 use crate::constants;
 use crate::registry;
 use crate::sockets::methods;
@@ -22,6 +23,8 @@ pub struct LineHelper {
     pub variables: Vec<String>,
     /// The variables that hold sockets, whose methods `s.<Tab>` completes.
     pub sockets: Vec<String>,
+    /// The variables that hold str or bytes, with their methods.
+    pub texts: Vec<(String, &'static [&'static str])>,
 }
 
 impl LineHelper {
@@ -31,6 +34,7 @@ impl LineHelper {
             .map(|c| c.name)
             .chain(constants::CONSTANTS.iter().map(|c| c.name))
             .chain(SESSION_WORDS.iter().copied())
+            .chain(builtins::NAMES.iter().copied())
             .chain(self.variables.iter().map(String::as_str))
     }
 }
@@ -45,6 +49,16 @@ fn word_start(line: &str, pos: usize) -> usize {
 }
 
 impl LineHelper {
+    /// The method names of the value in variable `var`: a socket's, or those
+    /// of str and bytes.
+    fn methods_of(&self, var: &str) -> Option<Vec<&'static str>> {
+        if self.sockets.iter().any(|s| s == var) {
+            return Some(methods::METHODS.iter().map(|m| m.name).collect());
+        }
+        let (_, names) = self.texts.iter().find(|(name, _)| name == var)?;
+        Some(names.to_vec())
+    }
+
     /// `bufsize [flags]` for `conn.recv`, when `conn` holds a socket.
     fn method_parameters(&self, name: &str) -> Option<String> {
         let (var, method) = name.split_once('.')?;
@@ -78,16 +92,16 @@ impl Completer for LineHelper {
             start += "socket.".len();
             word = rest;
         }
-        // `conn.re` completes a socket's methods.
+        // `conn.re` and `data.de` complete the methods of a variable's value.
         if let Some((var, method)) = word.split_once('.')
-            && self.sockets.iter().any(|s| s == var)
+            && let Some(names) = self.methods_of(var)
         {
-            let pairs = methods::METHODS
-                .iter()
-                .filter(|m| m.name.starts_with(method))
+            let pairs = names
+                .into_iter()
+                .filter(|m| m.starts_with(method))
                 .map(|m| Pair {
-                    display: m.name.to_string(),
-                    replacement: m.name.to_string(),
+                    display: m.to_string(),
+                    replacement: m.to_string(),
                 })
                 .collect();
             return Ok((start + var.len() + 1, pairs));
@@ -240,6 +254,27 @@ mod tests {
             }
         }
         assert_eq!(plain, line);
+    }
+
+    #[test]
+    fn tab_completes_builtins_and_the_methods_of_a_bytes_variable() {
+        let helper = LineHelper {
+            colour: false,
+            variables: vec!["data".into()],
+            sockets: Vec::new(),
+            texts: vec![("data".into(), crate::text_methods::BYTES_METHODS)],
+        };
+        let history = rustyline::history::DefaultHistory::new();
+        let context = Context::new(&history);
+        let names = |line: &str| {
+            let (start, pairs) = helper.complete(line, line.len(), &context).unwrap();
+            (
+                start,
+                pairs.into_iter().map(|p| p.replacement).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(names("x = data.de"), (9, vec!["decode".to_string()]));
+        assert_eq!(names("pri"), (0, vec!["print".to_string()]));
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub fn run_interactive(session: &mut Session, style: Style, first: Option<&str>)
         colour: style.colour,
         variables: Vec::new(),
         sockets: Vec::new(),
+        texts: Vec::new(),
     }));
     let history = history_file();
     if let Some(path) = &history {
@@ -143,6 +144,7 @@ pub fn run_interactive(session: &mut Session, style: Style, first: Option<&str>)
                 if let Some(helper) = editor.helper_mut() {
                     helper.variables = session.variable_names().map(str::to_string).collect();
                     helper.sockets = session.socket_variable_names();
+                    helper.texts = session.text_variable_methods();
                 }
             }
             // Ctrl-C at the prompt clears the line, as in a shell.

@@ -11,6 +11,8 @@ pub enum Token {
     Str(String),
     Bytes(Vec<u8>),
     Punct(char),
+    /// `==` and `!=`.
+    Equality(&'static str),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +54,10 @@ pub fn next_token(src: &str, at: usize) -> CommandResult<Option<Spanned>> {
             .find(|(_, ch)| !(ch.is_alphanumeric() || *ch == '_'))
             .map_or(src.len(), |(n, _)| i + n);
         (Token::Name(src[i..end].to_string()), end)
+    } else if src[i..].starts_with("==") {
+        (Token::Equality("=="), i + 2)
+    } else if src[i..].starts_with("!=") {
+        (Token::Equality("!="), i + 2)
     } else if PUNCTUATION.contains(c) {
         (Token::Punct(c), i + 1)
     } else {

@@ -3,4 +3,4 @@
 mod lexer;
 mod parser;
 
-pub use parser::{Arg, Expr, Statement, parse_line, parse_python};
+pub use parser::{Arg, Comparison, Expr, Statement, parse_line, parse_python};

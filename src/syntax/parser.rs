@@ -27,7 +27,23 @@ pub enum Expr {
     Add(Box<Expr>, Box<Expr>),
     Negate(Box<Expr>),
     Index(Box<Expr>, Box<Expr>),
+    /// `target[start:stop:step]`, each part optional.
+    Slice {
+        target: Box<Expr>,
+        start: Option<Box<Expr>>,
+        stop: Option<Box<Expr>>,
+        step: Option<Box<Expr>>,
+    },
     Attribute(Box<Expr>, String),
+    Compare(Comparison, Box<Expr>, Box<Expr>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    Equal,
+    NotEqual,
+    In,
+    NotIn,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -339,7 +355,39 @@ impl Parser {
         }
     }
 
+    /// Comparisons bind loosest, as in Python; netrepl takes one per
+    /// expression (no chains like `a == b == c`).
     fn expression(&mut self) -> CommandResult<Expr> {
+        let left = self.bit_or()?;
+        let Some(comparison) = self.comparison() else {
+            return Ok(left);
+        };
+        let right = self.bit_or()?;
+        if self.comparison().is_some() {
+            return Err(CommandError::syntax(
+                "invalid syntax (netrepl compares two values at a time)",
+            ));
+        }
+        Ok(Expr::Compare(comparison, Box::new(left), Box::new(right)))
+    }
+
+    /// Consumes a comparison operator if one is next.
+    fn comparison(&mut self) -> Option<Comparison> {
+        let is_name = |token: Option<&Spanned>, name: &str| matches!(token, Some(Spanned { token: Token::Name(n), .. }) if n == name);
+        let (comparison, width) = match self.peek()? {
+            Token::Equality("==") => (Comparison::Equal, 1),
+            Token::Equality(_) => (Comparison::NotEqual, 1),
+            Token::Name(n) if n == "in" => (Comparison::In, 1),
+            Token::Name(n) if n == "not" && is_name(self.tokens.get(self.pos + 1), "in") => {
+                (Comparison::NotIn, 2)
+            }
+            _ => return None,
+        };
+        self.pos += width;
+        Some(comparison)
+    }
+
+    fn bit_or(&mut self) -> CommandResult<Expr> {
         let mut left = self.sum()?;
         while self.eat_punct('|') {
             let right = self.sum()?;
@@ -378,9 +426,7 @@ impl Parser {
                     args,
                 };
             } else if self.eat_punct('[') {
-                let index = self.expression()?;
-                self.expect_punct(']', '[')?;
-                expr = Expr::Index(Box::new(expr), Box::new(index));
+                expr = self.subscript(expr)?;
             } else if self.eat_punct('.') {
                 let Some(Token::Name(attr)) = self.peek().cloned() else {
                     return Err(CommandError::syntax("invalid syntax"));
@@ -400,6 +446,37 @@ impl Parser {
                 return Ok(expr);
             }
         }
+    }
+
+    /// After `target[`: an index, or a slice when a `:` appears.
+    fn subscript(&mut self, target: Expr) -> CommandResult<Expr> {
+        let start = self.slice_part(&[':'])?;
+        if !self.eat_punct(':') {
+            self.expect_punct(']', '[')?;
+            let index = start.ok_or_else(|| CommandError::syntax("invalid syntax"))?;
+            return Ok(Expr::Index(Box::new(target), index));
+        }
+        let stop = self.slice_part(&[':', ']'])?;
+        let step = if self.eat_punct(':') {
+            self.slice_part(&[']'])?
+        } else {
+            None
+        };
+        self.expect_punct(']', '[')?;
+        Ok(Expr::Slice {
+            target: Box::new(target),
+            start,
+            stop,
+            step,
+        })
+    }
+
+    /// One part of a slice, absent when the next token is one of `ends`.
+    fn slice_part(&mut self, ends: &[char]) -> CommandResult<Option<Box<Expr>>> {
+        if ends.iter().any(|&c| self.at_punct(c)) {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(self.bit_or()?)))
     }
 
     fn call_args(&mut self) -> CommandResult<Vec<Arg>> {
@@ -496,6 +573,7 @@ impl Parser {
                 }
             }
             Token::Punct('[') => Expr::List(self.sequence(']', '[')?.0),
+            Token::Equality(_) => return Err(CommandError::syntax("invalid syntax")),
             Token::Punct(c) => {
                 return Err(CommandError::syntax(if matches!(c, ')' | ']') {
                     format!("unmatched '{c}'")
@@ -605,9 +683,38 @@ mod tests {
         );
         assert_eq!(parse("# just a note"), Statement::Empty);
         assert!(
-            parse_line("x == 1", &is_cmd).is_err(),
+            matches!(
+                parse("x == 1"),
+                Statement::Eval(Expr::Compare(Comparison::Equal, _, _))
+            ),
             "comparison is not an assignment"
         );
+    }
+
+    #[test]
+    fn slices_take_any_of_their_three_parts() {
+        let Statement::Eval(Expr::Slice {
+            start, stop, step, ..
+        }) = parse("data[::-1]")
+        else {
+            panic!("not a slice")
+        };
+        assert!(start.is_none() && stop.is_none());
+        assert!(matches!(step.as_deref(), Some(Expr::Negate(_))));
+        assert!(matches!(
+            parse("data[1:]"),
+            Statement::Eval(Expr::Slice { stop: None, .. })
+        ));
+        assert!(matches!(parse("data[1]"), Statement::Eval(Expr::Index(..))));
+    }
+
+    #[test]
+    fn not_in_is_one_comparison_and_chains_are_refused() {
+        assert!(matches!(
+            parse("80 not in ports"),
+            Statement::Eval(Expr::Compare(Comparison::NotIn, _, _))
+        ));
+        assert!(parse_line("1 == 1 == 1", &is_cmd).is_err());
     }
 
     #[test]
