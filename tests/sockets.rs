@@ -287,6 +287,58 @@ for step in steps:
     assert_eq!(ours, theirs, "netrepl and CPython disagree");
 }
 
+/// A loopback port nothing listens on: bound for a moment, then let go.
+fn closed_loopback_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    listener.local_addr().expect("its address").port()
+}
+
+/// CPython's blocking socket is refused again on a second try, while one with a
+/// timeout, left "connecting" by its poll, is told ECONNABORTED once.
+#[test]
+fn a_refused_connect_can_be_tried_again_like_cpython() {
+    let port = closed_loopback_port();
+    let closed = format!("('127.0.0.1', {port})");
+    let refused_twice = format!("[e.connect_ex({closed}), e.connect_ex({closed})]");
+    let out = run_script(&[
+        "b = socket tcp",
+        &format!("b.connect({closed})"),
+        &format!("b.connect({closed})"),
+        "t = socket tcp",
+        "t.settimeout(2)",
+        &format!("t.connect({closed})"),
+        &format!("t.connect({closed})"),
+        &format!("t.connect({closed})"),
+        "e = socket tcp",
+        &refused_twice,
+    ]);
+    let mut ours: Vec<String> = text(&out.stderr).lines().map(str::to_string).collect();
+    ours.extend(text(&out.stdout).lines().map(str::to_string));
+    let refused = "ConnectionRefusedError: [Errno 111] Connection refused";
+    let aborted = "ConnectionAbortedError: [Errno 103] Software caused connection abort";
+    let expected = [refused, refused, refused, aborted, refused, "[111, 111]"];
+    assert_eq!(ours, expected, "netrepl's answers");
+
+    let python = format!(
+        r#"
+import socket, traceback
+b = socket.socket(); t = socket.socket(); t.settimeout(2); e = socket.socket()
+for s in [b, b, t, t, t]:
+    try:
+        s.connect({closed})
+    except Exception as error:
+        print(traceback.format_exception_only(error)[-1].strip())
+print({refused_twice})
+"#
+    );
+    let Ok(cpython) = Command::new("python3").args(["-c", &python]).output() else {
+        eprintln!("skipping the CPython half: no python3");
+        return;
+    };
+    let theirs: Vec<String> = text(&cpython.stdout).lines().map(str::to_string).collect();
+    assert_eq!(ours, theirs, "netrepl and CPython disagree");
+}
+
 #[test]
 fn blocking_calls_give_up_at_the_session_limit() {
     let out = run_script(&[

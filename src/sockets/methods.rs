@@ -1,8 +1,11 @@
 //! The methods of a socket object, with Python's names, arguments, results
 //! and errors: `s.bind(...)`, `conn.recv(1024)`, `s.settimeout(2)`...
 
+use std::io;
 use std::net::Shutdown;
 use std::time::Duration;
+
+use socket2::{SockAddr, Socket};
 
 use super::address::{self, from_value};
 use super::blocking::{self, Ready, os_error};
@@ -10,7 +13,6 @@ use super::{Handle, MAX_RECEIVE, handle};
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
 use crate::ffi;
-use crate::live;
 use crate::output::Output;
 use crate::registry::{ArgKind, Param};
 use crate::value::Value;
@@ -322,30 +324,57 @@ fn accept(h: &Handle, _: &[Value]) -> CommandResult<Value> {
     Ok(Value::Tuple(vec![conn, address::to_value(&peer)]))
 }
 
-/// Starts a connect and waits for it; `Ok(errno)` with 0 for success.
+/// Starts a connect and waits for it as CPython would; `Ok(errno)`, 0 for
+/// success.
+///
+/// How CPython waits decides what the next connect on the same socket sees. A
+/// blocking socket connects inside the kernel, which leaves it connected, or
+/// refused and ready to try again. A socket with a timeout polls and reads
+/// SO_ERROR, which leaves the kernel's socket "connecting": after a refusal
+/// the next connect says ECONNABORTED, and after a success it succeeds once
+/// more. Each mode below copies its own.
 fn connect_errno(h: &Handle, args: &[Value], caller: &str) -> CommandResult<i32> {
     let target = from_value(h.family, arg(args, 0), caller)?;
-    match h.socket.connect(&target.address) {
-        Ok(()) => return Ok(0),
-        Err(e)
-            if matches!(
-                e.raw_os_error(),
-                Some(libc::EINPROGRESS) | Some(libc::EAGAIN)
-            ) => {}
-        Err(e) => return Ok(e.raw_os_error().unwrap_or(libc::EIO)),
+    let address = &target.address;
+    match h.timeout {
+        None => blocking::run(h, Ready::Write, |s| connect_step(s, address)),
+        Some(Duration::ZERO) => Ok(connect_once(&h.socket, address)),
+        Some(limit) => {
+            let started = connect_once(&h.socket, address);
+            if started != libc::EINPROGRESS {
+                return Ok(started);
+            }
+            blocking::wait(&h.socket, Ready::Write, limit, false)?;
+            match h.socket.take_error() {
+                Ok(None) => Ok(0),
+                Ok(Some(e)) | Err(e) => Ok(errno(&e)),
+            }
+        }
     }
-    if h.timeout == Some(Duration::ZERO) {
-        return Ok(libc::EINPROGRESS);
+}
+
+/// One try of a blocking connect. Once the socket is writable, asking again
+/// lets the kernel end the connect as its own blocking connect does.
+/// A Unix socket whose server's backlog is full says EAGAIN, and nothing
+/// tells us when to try again, so that is reported instead of waited for.
+fn connect_step(socket: &Socket, address: &SockAddr) -> io::Result<i32> {
+    match connect_once(socket, address) {
+        libc::EINPROGRESS | libc::EALREADY => Err(io::ErrorKind::WouldBlock.into()),
+        libc::EINTR => Err(io::ErrorKind::Interrupted.into()),
+        errno => Ok(errno),
     }
-    let (limit, by_session) = match h.timeout {
-        Some(t) => (t, false),
-        None => (live::blocking_limit(), true),
-    };
-    blocking::wait(&h.socket, Ready::Write, limit, by_session)?;
-    match h.socket.take_error() {
-        Ok(None) => Ok(0),
-        Ok(Some(e)) | Err(e) => Ok(e.raw_os_error().unwrap_or(libc::EIO)),
+}
+
+/// One connect(), as an errno (0 for success).
+fn connect_once(socket: &Socket, address: &SockAddr) -> i32 {
+    match socket.connect(address) {
+        Ok(()) => 0,
+        Err(e) => errno(&e),
     }
+}
+
+fn errno(e: &io::Error) -> i32 {
+    e.raw_os_error().unwrap_or(libc::EIO)
 }
 
 fn connect(h: &Handle, args: &[Value]) -> CommandResult<Value> {
