@@ -63,6 +63,9 @@ pub enum ArgKind {
     SocketAddress,
     /// Bytes to send: bare words are sent as their UTF-8 bytes.
     Data,
+    /// A word netrepl itself defines (a server kind or name, a lesson id):
+    /// always that word, even where a variable has the same name.
+    Word,
 }
 
 #[derive(Clone, Copy, Debug)]

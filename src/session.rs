@@ -393,6 +393,9 @@ impl Session {
 
     /// A bare command-style word, typed by the parameter it fills.
     fn eval_word(&mut self, word: &str, kind: Option<ArgKind>) -> CommandResult<Value> {
+        if kind == Some(ArgKind::Word) {
+            return Ok(Value::str(word));
+        }
         if word == "_" {
             return Ok(self.last.clone());
         }
@@ -587,6 +590,22 @@ mod tests {
         assert_eq!(
             run(&mut s, "AI_PASSIVE|AI_CANONNAME"),
             "<AddressInfo.AI_PASSIVE|AI_CANONNAME: 3>"
+        );
+    }
+
+    #[test]
+    fn a_variable_does_not_hide_a_word_netrepl_defines() {
+        let mut s = Session::default();
+        run(&mut s, "echo = 1");
+        assert_eq!(
+            run(&mut s, "stop echo"),
+            "ValueError: no server called 'echo'",
+            "the server name, not the variable's 1"
+        );
+        assert_eq!(
+            run(&mut s, "stop(echo)"),
+            "TypeError: stop() argument 1 must be str, not int",
+            "in Python style a name is always the variable"
         );
     }
 

@@ -319,7 +319,7 @@ pub fn hexdump_text(data: &[u8]) -> String {
 pub const SERVE: Command = Command {
     name: "serve",
     params: &[
-        Param::required("kind", ArgKind::Text),
+        Param::required("kind", ArgKind::Word),
         Param::optional("address", ArgKind::SocketAddress),
     ],
     style: CallStyle::Python,
@@ -420,7 +420,7 @@ fn list_servers(_: &Args) -> CommandResult<Output> {
 
 pub const STOP: Command = Command {
     name: "stop",
-    params: &[Param::required("name", ArgKind::Text)],
+    params: &[Param::required("name", ArgKind::Word)],
     style: CallStyle::Python,
     topic: Topic::Sockets,
     python: None,

@@ -40,7 +40,7 @@ pub const LESSONS: Command = Command {
 
 pub const LESSON: Command = Command {
     name: "lesson",
-    params: &[Param::optional("number_or_id", ArgKind::Text)],
+    params: &[Param::optional("number_or_id", ArgKind::Word)],
     style: CallStyle::Python,
     topic: Topic::Tutorial,
     python: None,
@@ -121,7 +121,7 @@ pub const CHECK: Command = Command {
 pub const RESET: Command = Command {
     name: "reset",
     params: &[
-        Param::optional("number_or_id", ArgKind::Text),
+        Param::optional("number_or_id", ArgKind::Word),
         Param::optional("yes", ArgKind::Integer),
     ],
     style: CallStyle::Python,
