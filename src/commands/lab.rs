@@ -1,11 +1,14 @@
 //! `lab`: builds, shows, enters and removes the teaching network of
 //! [`crate::lab`], so ping, map_network and gethostbyaddr have machines to find.
 
+use std::ffi::OsString;
+
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
 use crate::lab::{DEFAULT_HOSTS, Lab, LabError, LabHost, LabStatus, MAX_HOSTS, PREFIX_ENV, SUBNET};
 use crate::output::{Output, Table, View};
 use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::session::Format;
 use crate::value::Value;
 
 const ACTIONS: &str = "'up', 'status', 'down' or 'shell'";
@@ -120,14 +123,23 @@ fn shell(lab: &Lab) -> CommandResult<Output> {
         "Entering the lab '{}' as scanner.lab (10.77.0.1); Ctrl-D brings you back.",
         lab.prefix()
     );
-    let exit = lab
-        .run_netrepl_inside(std::iter::empty())
-        .map_err(lab_error)?;
+    let settings = inner_repl_args(crate::live::format(), crate::live::colour());
+    let exit = lab.run_netrepl_inside(settings).map_err(lab_error)?;
     let text = match exit.code() {
         Some(0) => "Back from the lab.".to_string(),
         _ => format!("Back from the lab (netrepl inside ended with {exit})."),
     };
     Ok(Output::text(text))
+}
+
+/// The inner netrepl's arguments, so it shows results as this one does. Its
+/// own check of the terminal would turn colour back on, hence `--no-color`.
+fn inner_repl_args(format: Format, colour: bool) -> Vec<OsString> {
+    let mut args = vec!["--format".into(), Format::NAMES[format as usize].into()];
+    if !colour {
+        args.push("--no-color".into());
+    }
+    args
 }
 
 /// The scanner first, then the hosts: one row and one dict each.
@@ -218,6 +230,23 @@ mod tests {
                 .starts_with("FileNotFoundError: [Errno 2]")
         );
         assert!(error.explanation.unwrap().contains("iproute2"));
+    }
+
+    #[test]
+    fn lab_shell_passes_the_format_and_no_colour_on() {
+        assert_eq!(
+            inner_repl_args(Format::Json, false),
+            ["--format", "json", "--no-color"]
+        );
+        assert_eq!(
+            inner_repl_args(Format::Pretty, true),
+            ["--format", "pretty"]
+        );
+        for format in [Format::Pretty, Format::Python, Format::Json] {
+            let args = inner_repl_args(format, true);
+            let name = args[1].to_str().unwrap();
+            assert_eq!(Format::parse(name), Some(format), "{name} names its format");
+        }
     }
 
     #[test]
