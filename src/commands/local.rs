@@ -8,7 +8,6 @@ use crate::error::{CommandError, CommandResult};
 use crate::ffi;
 use crate::output::{Output, Table, View};
 use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::resolver;
 use crate::value::{Value, bytes_repr};
 
 /// Documentation addresses (RFC 5737, RFC 3849): connecting a UDP socket to
@@ -38,7 +37,7 @@ pub const GET_IP_4: Command = Command {
     topic: Topic::ThisMachine,
     python: None,
     summary: "This machine's primary IPv4 address, found without sending a packet",
-    description: "Connects a UDP socket to an outside address and reads which local address the kernel picked for it. A UDP connect only chooses a route, so nothing is sent. Without a route out it falls back to gethostbyname(gethostname()).",
+    description: "Connects a UDP socket to an outside address and reads which local address the kernel picked for it. A UDP connect only chooses a route, so nothing is sent. Without a route out it takes the first IPv4 address of an interface other than loopback.",
     network: false,
     examples: &[Example {
         input: "get_ip_4",
@@ -46,13 +45,10 @@ pub const GET_IP_4: Command = Command {
     }],
     run: |_| {
         let ip = match outbound_address(ROUTE_PROBE_V4) {
-            Some(ip) => ip.to_string(),
-            None => {
-                let host = ffi::host_name().unwrap_or_default();
-                resolver::resolve_one(host.as_bytes(), libc::AF_INET)?.to_string()
-            }
+            Some(ip) => ip,
+            None => interface_address(false)?,
         };
-        Ok(Output::plain(Value::Str(ip)))
+        Ok(Output::plain(Value::Str(ip.to_string())))
     },
 };
 
@@ -63,33 +59,42 @@ pub const GET_IP_6: Command = Command {
     topic: Topic::ThisMachine,
     python: None,
     summary: "This machine's primary IPv6 address, found without sending a packet",
-    description: "The IPv6 twin of get_ip_4: asks the kernel which source address it would use to reach the IPv6 Internet. Without an IPv6 route it falls back to the first IPv6 address getaddrinfo gives for this host's name.",
+    description: "The IPv6 twin of get_ip_4: asks the kernel which source address it would use to reach the IPv6 Internet. Without an IPv6 route it takes an interface's IPv6 address other than loopback, a global one before a link-local one.",
     network: false,
     examples: &[Example {
         input: "get_ip_6",
         output: "'[..]:[..]'",
     }],
     run: |_| {
-        if let Some(ip) = outbound_address(ROUTE_PROBE_V6) {
-            return Ok(Output::plain(Value::Str(ip.to_string())));
-        }
-        let host = ffi::host_name().unwrap_or_default();
-        let hints = dns_lookup::AddrInfoHints {
-            flags: 0,
-            address: libc::AF_INET6,
-            socktype: libc::SOCK_STREAM,
-            protocol: 0,
+        let ip = match outbound_address(ROUTE_PROBE_V6) {
+            Some(ip) => ip,
+            None => interface_address(true)?,
         };
-        let found = resolver::lookup(Some(&host), Some("0"), hints).unwrap_or_default();
-        let first = found.first().ok_or_else(|| {
-            CommandError::os_error("no IPv6 address found")
-                .explain("This machine has no IPv6 route and its name has no IPv6 address.")
-        })?;
-        Ok(Output::plain(Value::Str(resolver::numeric_host(
-            &first.sockaddr,
-        ))))
+        Ok(Output::plain(Value::Str(ip.to_string())))
     },
 };
+
+/// Without a route out, the address of an interface other than loopback,
+/// read from the interfaces themselves. (The notes resolve the host's own
+/// name instead, which can send a DNS query when the name is not in
+/// /etc/hosts.)
+fn interface_address(v6: bool) -> CommandResult<IpAddr> {
+    let addresses =
+        ffi::interface_addresses().map_err(|e| CommandError::os_error(e.to_string()))?;
+    let mut candidates: Vec<IpAddr> = addresses
+        .into_iter()
+        .map(|a| a.address)
+        .filter(|ip| ip.is_ipv6() == v6 && !ip.is_loopback())
+        .collect();
+    // Global addresses first; link-local ones (fe80::/10) last.
+    candidates.sort_by_key(|ip| matches!(ip, IpAddr::V6(v6) if v6.is_unicast_link_local()));
+    let family = if v6 { "IPv6" } else { "IPv4" };
+    candidates.first().copied().ok_or_else(|| {
+        CommandError::os_error(format!("no {family} address found")).explain(format!(
+            "This machine has no {family} route out and no {family} address besides loopback."
+        ))
+    })
+}
 
 pub const INTERFACES: Command = Command {
     name: "interfaces",
