@@ -16,7 +16,7 @@ const ACTIONS: &str = "'up', 'status', 'down' or 'shell'";
 pub const LAB: Command = Command {
     name: "lab",
     params: &[
-        Param::optional("action", ArgKind::Text),
+        Param::optional("action", ArgKind::Word),
         Param::optional("hosts", ArgKind::Integer),
     ],
     style: CallStyle::Python,
