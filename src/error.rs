@@ -23,6 +23,7 @@ pub enum PyException {
     UnicodeEncodeError,
     UnicodeDecodeError,
     LookupError,
+    ImportError,
     KeyboardInterrupt,
 }
 
@@ -46,6 +47,7 @@ impl PyException {
             PyException::UnicodeEncodeError => "UnicodeEncodeError",
             PyException::UnicodeDecodeError => "UnicodeDecodeError",
             PyException::LookupError => "LookupError",
+            PyException::ImportError => "ImportError",
             PyException::KeyboardInterrupt => "KeyboardInterrupt",
         }
     }

@@ -13,7 +13,7 @@ use crate::operators;
 use crate::output::Output;
 use crate::registry::{self, ArgKind};
 use crate::sockets::methods;
-use crate::syntax::{Arg, Expr, Statement, parse_line};
+use crate::syntax::{Arg, Expr, Statement, keyword_statement, parse_line};
 use crate::text_methods;
 use crate::value::Value;
 
@@ -104,6 +104,12 @@ impl Session {
         live::clear_interrupt();
         if matches!(line.trim(), "exit" | "quit" | "exit()" | "quit()") {
             return Outcome::Quit;
+        }
+        if let Some(result) = keyword_statement(line) {
+            return match result {
+                Ok(()) => Outcome::Nothing,
+                Err(e) => Outcome::Failed(e),
+            };
         }
         if let Some(err) = self.unknown_leading_command(line) {
             return Outcome::Failed(err);

@@ -38,6 +38,18 @@ pub enum Flow {
 
 /// Runs one line and prints what it produced.
 pub fn run_and_show(session: &mut Session, line: &str, style: Style) -> Flow {
+    // `a; b` runs a, then b, and stops at the first failure, as Python does.
+    let mut flow = Flow::Continue { ok: true };
+    for statement in crate::syntax::split_statements(line) {
+        flow = run_statement_and_show(session, statement, style);
+        if !matches!(flow, Flow::Continue { ok: true }) {
+            break;
+        }
+    }
+    flow
+}
+
+fn run_statement_and_show(session: &mut Session, line: &str, style: Style) -> Flow {
     let outcome = session.run_line(line);
     let mut stdout = io::stdout().lock();
     let flow = match &outcome {

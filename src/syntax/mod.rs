@@ -2,5 +2,7 @@
 
 mod lexer;
 mod parser;
+mod python_lines;
 
 pub use parser::{Arg, Comparison, Expr, Statement, parse_line, parse_python};
+pub use python_lines::{keyword_statement, split_statements};
