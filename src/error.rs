@@ -24,6 +24,7 @@ pub enum PyException {
     UnicodeDecodeError,
     LookupError,
     ImportError,
+    ZeroDivisionError,
     KeyboardInterrupt,
 }
 
@@ -48,6 +49,7 @@ impl PyException {
             PyException::UnicodeDecodeError => "UnicodeDecodeError",
             PyException::LookupError => "LookupError",
             PyException::ImportError => "ImportError",
+            PyException::ZeroDivisionError => "ZeroDivisionError",
             PyException::KeyboardInterrupt => "KeyboardInterrupt",
         }
     }

@@ -2,6 +2,7 @@
 //! CPython's `socket` functions answered by the real operating system.
 
 pub mod addressing;
+pub mod arithmetic;
 #[cfg(feature = "book")]
 pub mod book;
 pub mod builtins;

@@ -1,6 +1,9 @@
 //! Python's operators on values: `+`, indexing, slicing, `==`/`!=`,
 //! `in`/`not in`, and unpacking, each with the error CPython raises.
 
+use std::cmp::Ordering;
+
+use crate::arithmetic;
 use crate::error::{CommandError, CommandResult, PyException};
 use crate::syntax::Comparison;
 use crate::value::Value;
@@ -46,22 +49,7 @@ pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
         (Value::Bytes(x), Value::Bytes(y)) => Value::Bytes([x.as_slice(), y.as_slice()].concat()),
         (Value::Tuple(x), Value::Tuple(y)) => Value::Tuple([x.as_slice(), y.as_slice()].concat()),
         (Value::List(x), Value::List(y)) => Value::List([x.as_slice(), y.as_slice()].concat()),
-        (Value::Float(x), y) | (y, Value::Float(x))
-            if y.as_int().is_some() || matches!(y, Value::Float(_)) =>
-        {
-            let other = match y {
-                Value::Float(f) => *f,
-                v => v.as_int().unwrap_or(0) as f64,
-            };
-            Value::Float(x + other)
-        }
-        (x, y) if x.as_int().is_some() && y.as_int().is_some() => {
-            let (x, y) = (x.as_int().unwrap_or(0), y.as_int().unwrap_or(0));
-            x.checked_add(y).map_or_else(
-                || Value::LargeInt((x as f64 + y as f64).to_string()),
-                Value::Int,
-            )
-        }
+        (x, y) if arithmetic::add(x, y).is_some() => arithmetic::add(x, y).unwrap_or(Value::None),
         (Value::Str(_), other) => {
             return Err(CommandError::type_error(format!(
                 "can only concatenate str (not \"{}\") to str",
@@ -211,12 +199,44 @@ fn slice_positions(
 
 /// `a == b`, `a != b`, `a in b`, `a not in b`.
 pub fn compare(comparison: Comparison, a: &Value, b: &Value) -> CommandResult<Value> {
+    let ordered = |wanted: fn(Ordering) -> bool, symbol: &str| -> CommandResult<bool> {
+        order(a, b).map(wanted).ok_or_else(|| {
+            CommandError::type_error(format!(
+                "'{symbol}' not supported between instances of '{}' and '{}'",
+                a.type_name(),
+                b.type_name()
+            ))
+        })
+    };
     Ok(Value::Bool(match comparison {
         Comparison::Equal => equal(a, b),
         Comparison::NotEqual => !equal(a, b),
+        Comparison::Less => ordered(Ordering::is_lt, "<")?,
+        Comparison::LessEqual => ordered(Ordering::is_le, "<=")?,
+        Comparison::Greater => ordered(Ordering::is_gt, ">")?,
+        Comparison::GreaterEqual => ordered(Ordering::is_ge, ">=")?,
         Comparison::In => contains(b, a)?,
         Comparison::NotIn => !contains(b, a)?,
     }))
+}
+
+/// Python's ordering of numbers, text, bytes and same-kind sequences;
+/// `None` where Python raises TypeError. (NaN, unordered, also gives `None`,
+/// where Python says False; netrepl's error is the clearer answer there.)
+fn order(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
+        (Value::Bytes(x), Value::Bytes(y)) => Some(x.cmp(y)),
+        (Value::Tuple(x), Value::Tuple(y)) | (Value::List(x), Value::List(y)) => {
+            for (x, y) in x.iter().zip(y) {
+                if !equal(x, y) {
+                    return order(x, y);
+                }
+            }
+            Some(x.len().cmp(&y.len()))
+        }
+        _ => arithmetic::order(a, b),
+    }
 }
 
 /// Python's `==`: ints, bools, enum members and floats compare by number;

@@ -327,6 +327,10 @@ impl Session {
                 let (start, stop, step) = (part(start)?, part(stop)?, part(step)?);
                 operators::slice(&target, start.as_ref(), stop.as_ref(), step.as_ref())
             }
+            Expr::Binary(op, a, b) => {
+                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
+                crate::arithmetic::binary(*op, &a, &b)
+            }
             Expr::Compare(comparison, a, b) => {
                 let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
                 operators::compare(*comparison, &a, &b)

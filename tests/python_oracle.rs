@@ -782,6 +782,74 @@ fn builtin_and_text_cases() -> Vec<Case> {
     ]
 }
 
+/// Arithmetic and ordering: Python's ints of any size (`2**128` IPv6
+/// addresses), floor division, true division, shifts and masks.
+fn arithmetic_cases() -> Vec<Case> {
+    vec![
+        py(r#"1/0"#),
+        py(r#"1//0"#),
+        py(r#"1%0"#),
+        py(r#"1.0/0"#),
+        py(r#"1.0//0"#),
+        py(r#"1.0%0"#),
+        py(r#"0**-1"#),
+        py(r#"2**-1"#),
+        py(r#"7//-2"#),
+        py(r#"-7%3"#),
+        py(r#"7.5%-2"#),
+        py(r#"2**100"#),
+        py(r#"1<<100"#),
+        py(r#"-1>>1"#),
+        py(r#"1<<-1"#),
+        py(r#"5&3"#),
+        py(r#"5^3"#),
+        py(r#"'a'*3"#),
+        py(r#"b'ab'*2"#),
+        py(r#"[1]*3"#),
+        py(r#"(1,)*0"#),
+        py(r#"'a'*-1"#),
+        py(r#"'a'*'b'"#),
+        py(r#"'a'-1"#),
+        py(r#"'a'**2"#),
+        py(r#"1<'a'"#),
+        py(r#"'a'<'b'"#),
+        py(r#"(1,2)<(1,3)"#),
+        py(r#"[1]<(1,)"#),
+        py(r#"True+True"#),
+        py(r#"1.5*2"#),
+        py(r#"10/4"#),
+        py(r#"2**0.5"#),
+        py(r#"2**63*4"#),
+        py(r#"-2**2"#),
+        py(r#"3-1-1"#),
+        py(r#"2**3**2"#),
+        py(r#"1.0<<1"#),
+        py(r#"5//2.0"#),
+        py(r#"10**40//3"#),
+        py(r#"1e300*1e300"#),
+        py(r#"(2**1100)/1"#),
+        py(r#"2**32"#),
+        py(r#"2**128"#),
+        py(r#"2**128 - 1"#),
+        py(r#"(2**128) // (2**32)"#),
+        py(r#"255 & 0x0f"#),
+        py(r#"192 << 24 | 168 << 16"#),
+        py(r#"1 + 2 * 3"#),
+        py(r#"(1 + 2) * 3"#),
+        py(r#"-5 // 2"#),
+        py(r#"5 % -3"#),
+        py(r#"1 <= 1"#),
+        py(r#"2 >= 3"#),
+        py(r#"b'a' < b'b'"#),
+        py(r#"socket.AF_INET * 2"#),
+        py(r#"socket.htons(1) >> 8"#),
+        py(r#"0.1 + 0.2"#),
+        py(r#"2**64 > 2**63"#),
+        py(r#"-(2**200)"#),
+        py(r#"10 - 2**130"#),
+    ]
+}
+
 fn all_cases() -> Vec<Case> {
     [
         host_name_cases(),
@@ -796,6 +864,7 @@ fn all_cases() -> Vec<Case> {
         socket_cases(),
         constant_cases(),
         builtin_and_text_cases(),
+        arithmetic_cases(),
     ]
     .into_iter()
     .flatten()

@@ -403,7 +403,11 @@ fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
         Expr::Tuple(items) | Expr::List(items) => {
             items.iter().for_each(|e| unknown_calls(e, unknown))
         }
-        Expr::BitOr(a, b) | Expr::Add(a, b) | Expr::Index(a, b) | Expr::Compare(_, a, b) => {
+        Expr::BitOr(a, b)
+        | Expr::Add(a, b)
+        | Expr::Index(a, b)
+        | Expr::Compare(_, a, b)
+        | Expr::Binary(_, a, b) => {
             unknown_calls(a, unknown);
             unknown_calls(b, unknown);
         }

@@ -11,8 +11,8 @@ pub enum Token {
     Str(String),
     Bytes(Vec<u8>),
     Punct(char),
-    /// `==` and `!=`.
-    Equality(&'static str),
+    /// Two-character operators: `==`, `!=`, `<=`, `>=`, `**`, `//`, `<<`, `>>`.
+    Operator(&'static str),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -22,7 +22,10 @@ pub struct Spanned {
     pub end: usize,
 }
 
-const PUNCTUATION: &str = "()[],=|-.?:+";
+const PUNCTUATION: &str = "()[],=|-.?:+*/%&^<>";
+
+/// Two-character operators, tried before single punctuation.
+const OPERATORS: [&str; 8] = ["==", "!=", "<=", ">=", "**", "//", "<<", ">>"];
 
 /// Reads one token starting at byte `at` (after skipping spaces); `None` at the end
 /// of the line or at a `#` comment.
@@ -54,10 +57,8 @@ pub fn next_token(src: &str, at: usize) -> CommandResult<Option<Spanned>> {
             .find(|(_, ch)| !(ch.is_alphanumeric() || *ch == '_'))
             .map_or(src.len(), |(n, _)| i + n);
         (Token::Name(src[i..end].to_string()), end)
-    } else if src[i..].starts_with("==") {
-        (Token::Equality("=="), i + 2)
-    } else if src[i..].starts_with("!=") {
-        (Token::Equality("!="), i + 2)
+    } else if let Some(op) = OPERATORS.iter().find(|op| src[i..].starts_with(*op)) {
+        (Token::Operator(op), i + 2)
     } else if PUNCTUATION.contains(c) {
         (Token::Punct(c), i + 1)
     } else {

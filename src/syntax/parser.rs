@@ -36,14 +36,52 @@ pub enum Expr {
     },
     Attribute(Box<Expr>, String),
     Compare(Comparison, Box<Expr>, Box<Expr>),
+    /// Arithmetic and bit operators other than `+` and `|`.
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Comparison {
     Equal,
     NotEqual,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
     In,
     NotIn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Subtract,
+    Multiply,
+    Divide,
+    FloorDivide,
+    Modulo,
+    Power,
+    ShiftLeft,
+    ShiftRight,
+    And,
+    Xor,
+}
+
+impl BinaryOp {
+    /// The operator as Python writes it, for error messages.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Subtract => "-",
+            BinaryOp::Multiply => "*",
+            BinaryOp::Divide => "/",
+            BinaryOp::FloorDivide => "//",
+            BinaryOp::Modulo => "%",
+            BinaryOp::Power => "** or pow()",
+            BinaryOp::ShiftLeft => "<<",
+            BinaryOp::ShiftRight => ">>",
+            BinaryOp::And => "&",
+            BinaryOp::Xor => "^",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -375,8 +413,12 @@ impl Parser {
     fn comparison(&mut self) -> Option<Comparison> {
         let is_name = |token: Option<&Spanned>, name: &str| matches!(token, Some(Spanned { token: Token::Name(n), .. }) if n == name);
         let (comparison, width) = match self.peek()? {
-            Token::Equality("==") => (Comparison::Equal, 1),
-            Token::Equality(_) => (Comparison::NotEqual, 1),
+            Token::Operator("==") => (Comparison::Equal, 1),
+            Token::Operator("!=") => (Comparison::NotEqual, 1),
+            Token::Operator("<=") => (Comparison::LessEqual, 1),
+            Token::Operator(">=") => (Comparison::GreaterEqual, 1),
+            Token::Punct('<') => (Comparison::Less, 1),
+            Token::Punct('>') => (Comparison::Greater, 1),
             Token::Name(n) if n == "in" => (Comparison::In, 1),
             Token::Name(n) if n == "not" && is_name(self.tokens.get(self.pos + 1), "in") => {
                 (Comparison::NotIn, 2)
@@ -388,20 +430,70 @@ impl Parser {
     }
 
     fn bit_or(&mut self) -> CommandResult<Expr> {
-        let mut left = self.sum()?;
+        let mut left = self.bit_xor()?;
         while self.eat_punct('|') {
-            let right = self.sum()?;
+            let right = self.bit_xor()?;
             left = Expr::BitOr(Box::new(left), Box::new(right));
         }
         Ok(left)
     }
 
-    /// `+` binds tighter than `|`, as in Python.
+    fn bit_xor(&mut self) -> CommandResult<Expr> {
+        self.binary_level(&[(Token::Punct('^'), BinaryOp::Xor)], Parser::bit_and)
+    }
+
+    fn bit_and(&mut self) -> CommandResult<Expr> {
+        self.binary_level(&[(Token::Punct('&'), BinaryOp::And)], Parser::shift)
+    }
+
+    fn shift(&mut self) -> CommandResult<Expr> {
+        self.binary_level(
+            &[
+                (Token::Operator("<<"), BinaryOp::ShiftLeft),
+                (Token::Operator(">>"), BinaryOp::ShiftRight),
+            ],
+            Parser::sum,
+        )
+    }
+
+    /// `+` and `-`; `+` keeps its own node, which also joins text and bytes.
     fn sum(&mut self) -> CommandResult<Expr> {
-        let mut left = self.unary()?;
-        while self.eat_punct('+') {
-            let right = self.unary()?;
-            left = Expr::Add(Box::new(left), Box::new(right));
+        let mut left = self.term()?;
+        loop {
+            if self.eat_punct('+') {
+                left = Expr::Add(Box::new(left), Box::new(self.term()?));
+            } else if self.eat_punct('-') {
+                let right = self.term()?;
+                left = Expr::Binary(BinaryOp::Subtract, Box::new(left), Box::new(right));
+            } else {
+                return Ok(left);
+            }
+        }
+    }
+
+    fn term(&mut self) -> CommandResult<Expr> {
+        self.binary_level(
+            &[
+                (Token::Punct('*'), BinaryOp::Multiply),
+                (Token::Punct('/'), BinaryOp::Divide),
+                (Token::Operator("//"), BinaryOp::FloorDivide),
+                (Token::Punct('%'), BinaryOp::Modulo),
+            ],
+            Parser::unary,
+        )
+    }
+
+    /// One precedence level of left-associative operators over `next`.
+    fn binary_level(
+        &mut self,
+        operators: &[(Token, BinaryOp)],
+        next: fn(&mut Parser) -> CommandResult<Expr>,
+    ) -> CommandResult<Expr> {
+        let mut left = next(self)?;
+        while let Some((_, op)) = operators.iter().find(|(t, _)| self.peek() == Some(t)) {
+            self.pos += 1;
+            let right = next(self)?;
+            left = Expr::Binary(*op, Box::new(left), Box::new(right));
         }
         Ok(left)
     }
@@ -413,7 +505,23 @@ impl Parser {
         if self.eat_punct('+') {
             return self.unary();
         }
-        self.postfix()
+        self.power()
+    }
+
+    /// `**` binds tighter than a unary minus on its left (`-2**2` is -4)
+    /// and groups to the right.
+    fn power(&mut self) -> CommandResult<Expr> {
+        let base = self.postfix()?;
+        if self.peek() == Some(&Token::Operator("**")) {
+            self.pos += 1;
+            let exponent = self.unary()?;
+            return Ok(Expr::Binary(
+                BinaryOp::Power,
+                Box::new(base),
+                Box::new(exponent),
+            ));
+        }
+        Ok(base)
     }
 
     fn postfix(&mut self) -> CommandResult<Expr> {
@@ -573,7 +681,7 @@ impl Parser {
                 }
             }
             Token::Punct('[') => Expr::List(self.sequence(']', '[')?.0),
-            Token::Equality(_) => return Err(CommandError::syntax("invalid syntax")),
+            Token::Operator(_) => return Err(CommandError::syntax("invalid syntax")),
             Token::Punct(c) => {
                 return Err(CommandError::syntax(if matches!(c, ')' | ']') {
                     format!("unmatched '{c}'")
