@@ -113,31 +113,34 @@ pub fn host_name(value: &Value, function: &str, position: usize) -> CommandResul
     Ok(encoded)
 }
 
-/// Python's `idna` codec for ASCII names: every label but the last must be 1 to
-/// 63 characters, the last under 64. Non-ASCII names go to the resolver as UTF-8.
+/// Python's `idna` codec, which every str host name goes through before the
+/// resolver sees it; its failures are the `UnicodeError` CPython raises.
 pub fn idna_encode(name: &str) -> CommandResult<Vec<u8>> {
-    if !name.is_ascii() {
-        return Ok(name.as_bytes().to_vec());
-    }
-    let labels: Vec<&str> = name.split('.').collect();
-    let failure = |why: &str| {
+    crate::idna::encode(name).map_err(|why| {
         CommandError::new(
             PyException::UnicodeError,
             format!("encoding with 'idna' codec failed (UnicodeError: {why})"),
         )
-    };
-    if !name.is_empty() {
-        if labels[..labels.len() - 1]
-            .iter()
-            .any(|l| l.is_empty() || l.len() > 63)
-        {
-            return Err(failure("label empty or too long"));
-        }
-        if labels.last().is_some_and(|l| l.len() >= 64) {
-            return Err(failure("label too long"));
-        }
+        .explain(
+            "Host names reach DNS as ASCII labels of 1 to 63 characters, and Python turns \
+             non-ASCII labels into `xn--` form (IDNA 2003). Look for an empty label (`..`), \
+             a long one, or a character that nameprep forbids.",
+        )
+    })
+}
+
+/// CPython's `idna_converter`, which the host of a socket address tuple goes
+/// through: an ASCII str is used as it is, with no label checks, and a name the
+/// codec refuses becomes a bare `TypeError`.
+pub fn idna_encode_for_address(name: &str) -> CommandResult<Vec<u8>> {
+    if name.is_ascii() {
+        return Ok(name.as_bytes().to_vec());
     }
-    Ok(name.as_bytes().to_vec())
+    crate::idna::encode(name).map_err(|why| {
+        CommandError::type_error("encoding of hostname failed").explain(format!(
+            "Python could not turn the host name into its ASCII (IDNA) form: {why}."
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -168,5 +171,16 @@ mod tests {
         assert!(idna_encode(&"a".repeat(64)).is_err());
         assert!(idna_encode("a..b").is_err());
         assert!(idna_encode("example.org").is_ok());
+    }
+
+    #[test]
+    fn idna_failures_in_address_tuples_are_type_errors_like_python() {
+        let err = idna_encode_for_address("ä..de").unwrap_err();
+        assert_eq!(err.python_line(), "TypeError: encoding of hostname failed");
+        assert_eq!(idna_encode_for_address("a..b").unwrap(), b"a..b");
+        assert_eq!(
+            idna_encode_for_address("bücher.de").unwrap(),
+            b"xn--bcher-kva.de"
+        );
     }
 }

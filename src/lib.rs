@@ -14,6 +14,7 @@ pub mod error;
 pub mod ffi;
 pub mod help;
 pub mod icmp;
+pub mod idna;
 pub mod lab;
 pub mod lessons;
 pub mod live;
