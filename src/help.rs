@@ -111,7 +111,8 @@ fn python_help() -> String {
          \n  Built-ins:      {}\
          \n  str methods:    {}\
          \n  bytes methods:  {}\
-         \n  Operators:      + | - == != in, not in, indexing and slicing (data[2:4], data[::-1])\
+         \n  Operators:      + - * / // % ** << >> & | ^, == != < <= > >= in, not in,\
+         \n                  indexing and slicing (data[2:4], data[::-1])\
          \n\n  print(...) shows its text in every format; the rest return values like any\
          \n  command. Example: print('{{}}://example.com/'.format(getservbyport(80)))",
         listed(builtins::NAMES),

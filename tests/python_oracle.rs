@@ -777,6 +777,8 @@ fn builtin_and_text_cases() -> Vec<Case> {
         py(r#"'a'.find('a', 'x')"#),
         py(r#"'a'.replace('a', 'b', count=1)"#),
         py(r#"b'a'.split(1)"#),
+        py(r#"len('héllo'), len('héllo'.encode())"#),
+        py(r#"1,"#),
         cmd("len b'abc'", "len(b'abc')"),
         cmd("print hello world", "print('hello', 'world')"),
     ]

@@ -352,7 +352,15 @@ fn balanced_end(text: &str, at: usize) -> CommandResult<usize> {
 pub fn parse_python(text: &str) -> CommandResult<Expr> {
     let tokens = tokenize(text)?;
     let mut parser = Parser { tokens, pos: 0 };
-    let expr = parser.expression()?;
+    let mut expr = parser.expression()?;
+    // `a, b` at the top of a line is a tuple, as at Python's prompt.
+    if parser.at_punct(',') {
+        let mut items = vec![expr];
+        while parser.eat_punct(',') && parser.peek().is_some() {
+            items.push(parser.expression()?);
+        }
+        expr = Expr::Tuple(items);
+    }
     if parser.pos < parser.tokens.len() {
         return Err(CommandError::syntax("invalid syntax"));
     }
