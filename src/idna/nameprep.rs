@@ -1,7 +1,8 @@
 //! Nameprep (RFC 3491), the stringprep profile IDNA 2003 applies to each
 //! non-ASCII label, following CPython's `encodings.idna.nameprep`: map, NFKC,
-//! refuse prohibited characters, check bidi. CPython reads Unicode 3.2 tables,
-//! so characters Unicode assigned later are kept as they are.
+//! refuse prohibited characters, check bidi. CPython reads Unicode 3.2 tables
+//! for all but lowercasing, so characters assigned later are neither normalized
+//! nor given a direction.
 
 use stringprep::tables;
 use unicode_normalization::UnicodeNormalization;
@@ -30,6 +31,8 @@ fn case_fold(c: char) -> Vec<char> {
     if folded != [c] {
         return folded;
     }
+    // Known gap: Rust's case tables are newer than CPython 3.11's (Unicode 14),
+    // so capitals added in Unicode 15 and 16 fold here and not there.
     c.to_lowercase().flat_map(case_fold_unicode_3_2).collect()
 }
 

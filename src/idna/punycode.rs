@@ -10,12 +10,16 @@ const INITIAL_BIAS: u64 = 72;
 const INITIAL_N: u64 = 0x80;
 
 /// Longer output than this is refused by IDNA anyway, so encoding stops there
-/// instead of running up huge deltas on long labels.
+/// instead of spending quadratic time on long labels.
 const GIVE_UP_AFTER: usize = 1024;
 
 /// The Punycode form of `label`, or `None` when it would be absurdly long.
 pub fn encode(label: &str) -> Option<String> {
     let code_points: Vec<u64> = label.chars().map(|c| u64::from(u32::from(c))).collect();
+    // Every code point yields at least one output character.
+    if code_points.len() > GIVE_UP_AFTER {
+        return None;
+    }
     let mut output: String = label.chars().filter(char::is_ascii).collect();
     let basic_count = output.chars().count() as u64;
     if basic_count > 0 {
@@ -53,7 +57,7 @@ pub fn encode(label: &str) -> Option<String> {
 fn write_variable_length(output: &mut String, mut value: u64, bias: u64) {
     let mut k = BASE;
     loop {
-        let threshold = (k.saturating_sub(bias)).clamp(T_MIN, T_MAX);
+        let threshold = k.saturating_sub(bias).clamp(T_MIN, T_MAX);
         if value < threshold {
             output.push(digit(value));
             return;
