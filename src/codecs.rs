@@ -8,6 +8,9 @@ enum Codec {
     Utf8,
     Ascii,
     Latin1,
+    /// Host names in their DNS form (IDNA 2003), as Python's `idna` codec;
+    /// encoding only.
+    Idna,
 }
 
 impl Codec {
@@ -19,11 +22,12 @@ impl Codec {
             "ascii" | "us_ascii" | "646" => Ok(Codec::Ascii),
             "latin_1" | "latin1" | "latin" | "l1" | "iso_8859_1" | "iso8859_1" | "8859"
             | "cp819" => Ok(Codec::Latin1),
+            "idna" => Ok(Codec::Idna),
             _ => Err(CommandError::new(
                 PyException::LookupError,
                 format!("unknown encoding: {name}"),
             )
-            .explain("netrepl knows the utf-8, ascii and latin-1 codecs.")),
+            .explain("netrepl knows the utf-8, ascii and latin-1 codecs, and idna for encoding.")),
         }
     }
 
@@ -32,6 +36,7 @@ impl Codec {
             Codec::Utf8 => "utf-8",
             Codec::Ascii => "ascii",
             Codec::Latin1 => "latin-1",
+            Codec::Idna => "idna",
         }
     }
 
@@ -41,6 +46,7 @@ impl Codec {
             Codec::Utf8 => char::MAX as u32,
             Codec::Ascii => 0x7f,
             Codec::Latin1 => 0xff,
+            Codec::Idna => 0x7f,
         }
     }
 }
@@ -71,8 +77,10 @@ impl Handler {
 /// `text.encode(encoding, errors)`.
 pub fn encode(text: &str, encoding: &str, errors: &str) -> CommandResult<Vec<u8>> {
     let codec = Codec::find(encoding)?;
-    if codec == Codec::Utf8 {
-        return Ok(text.as_bytes().to_vec());
+    match codec {
+        Codec::Utf8 => return Ok(text.as_bytes().to_vec()),
+        Codec::Idna => return crate::convert::idna_encode(text),
+        Codec::Ascii | Codec::Latin1 => {}
     }
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::with_capacity(chars.len());
@@ -118,6 +126,10 @@ pub fn decode(data: &[u8], encoding: &str, errors: &str) -> CommandResult<String
         Codec::Latin1 => Ok(data.iter().map(|&b| char::from(b)).collect()),
         Codec::Ascii => decode_ascii(data, errors),
         Codec::Utf8 => decode_utf8(data, errors),
+        Codec::Idna => Err(CommandError::new(
+            PyException::LookupError,
+            "netrepl encodes with idna but does not decode with it",
+        )),
     }
 }
 

@@ -779,6 +779,8 @@ fn builtin_and_text_cases() -> Vec<Case> {
         py(r#"b'a'.split(1)"#),
         py(r#"len('héllo'), len('héllo'.encode())"#),
         py(r#"1,"#),
+        py(r#"'bücher.example'.encode('idna')"#),
+        py(r#"'a..b'.encode('idna')"#),
         cmd("len b'abc'", "len(b'abc')"),
         cmd("print hello world", "print('hello', 'world')"),
     ]

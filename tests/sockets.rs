@@ -254,6 +254,8 @@ fn socket_errors_read_like_cpython() {
         "b.connect(('127.0.0.1', 1))",
         "b.connect('127.0.0.1:1')",
         "b.bind(('127.0.0.1', 'http'))",
+        "b.connect(('a\\x00b', 1))",
+        "b.connect(('\\u200e.com', 1))",
     ];
     let out = run_script(&netrepl_steps);
     let ours: Vec<String> = text(&out.stderr).lines().map(str::to_string).collect();
@@ -264,6 +266,8 @@ fn socket_errors_read_like_cpython() {
         "ConnectionRefusedError: [Errno 111] Connection refused",
         "TypeError: connect(): AF_INET address must be tuple, not str",
         "TypeError: 'str' object cannot be interpreted as an integer",
+        "TypeError: host name must not contain null character",
+        "TypeError: encoding of hostname failed",
     ];
     assert_eq!(ours, expected, "netrepl's errors");
 
@@ -272,7 +276,8 @@ import socket, traceback
 a = socket.socket(); a.bind(('127.0.0.1', 0)); b = socket.socket()
 steps = [lambda: b.bind(a.getsockname()), lambda: (a.listen(), a.settimeout(0.2), a.accept()),
          lambda: (a.setblocking(False), a.accept()), lambda: b.connect(('127.0.0.1', 1)),
-         lambda: b.connect('127.0.0.1:1'), lambda: b.bind(('127.0.0.1', 'http'))]
+         lambda: b.connect('127.0.0.1:1'), lambda: b.bind(('127.0.0.1', 'http')),
+         lambda: b.connect(('a\x00b', 1)), lambda: b.connect(('\u200e.com', 1))]
 for step in steps:
     try:
         step()

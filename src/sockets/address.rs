@@ -32,14 +32,22 @@ pub fn from_value(family: i32, value: &Value, caller: &str) -> CommandResult<Tar
 }
 
 fn host_bytes(value: &Value) -> CommandResult<Vec<u8>> {
-    match value {
-        Value::Str(s) => convert::idna_encode(s),
-        Value::Bytes(b) => Ok(b.clone()),
-        other => Err(CommandError::type_error(format!(
-            "str, bytes or bytearray expected, not {}",
-            other.type_name()
-        ))),
+    let host = match value {
+        Value::Str(s) => convert::idna_encode_for_address(s)?,
+        Value::Bytes(b) => b.clone(),
+        other => {
+            return Err(CommandError::type_error(format!(
+                "str, bytes or bytearray expected, not {}",
+                other.type_name()
+            )));
+        }
+    };
+    if host.contains(&0) {
+        return Err(CommandError::type_error(
+            "host name must not contain null character",
+        ));
     }
+    Ok(host)
 }
 
 fn port(value: &Value, caller: &str) -> CommandResult<u16> {
