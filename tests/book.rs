@@ -332,3 +332,47 @@ fn mdbook_runs_netrepl_as_its_preprocessor() {
         );
     }
 }
+
+/// The real `mdbook` program, when one is installed (on PATH, or named by
+/// NETREPL_TEST_MDBOOK), builds the book with netrepl as its preprocessor.
+/// CI has no mdbook, so there this says so and skips; the protocol itself is
+/// tested above with mdBook's own types.
+#[test]
+fn an_installed_mdbook_builds_the_book() {
+    let mdbook = std::env::var("NETREPL_TEST_MDBOOK").unwrap_or_else(|_| "mdbook".into());
+    let installed = Command::new(&mdbook)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        println!("SKIPPED: no mdbook program installed (set NETREPL_TEST_MDBOOK to use one)");
+        return;
+    }
+    let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("book-by-mdbook");
+    let _ = std::fs::remove_dir_all(&dest);
+    let _lock = build_lock();
+    let output = Command::new(&mdbook)
+        .arg("build")
+        .arg(root().join("book"))
+        .arg("--dest-dir")
+        .arg(&dest)
+        // This test's netrepl, not the `cargo run` that book.toml names.
+        .env(
+            "MDBOOK_PREPROCESSOR__NETREPL__COMMAND",
+            format!("{NETREPL} mdbook"),
+        )
+        .output()
+        .expect("mdbook runs");
+    assert!(
+        output.status.success(),
+        "mdbook build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lesson = std::fs::read_to_string(dest.join("packing-addresses.html")).expect("lesson page");
+    assert!(lesson.contains("netrepl-prompt"), "sessions are rendered");
+    let reference = std::fs::read_to_string(dest.join("reference.html")).expect("reference");
+    assert!(
+        reference.contains("inet_aton"),
+        "the reference is filled in"
+    );
+}
