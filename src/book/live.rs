@@ -23,6 +23,9 @@ pub struct Run {
     pub inputs: Vec<String>,
 }
 
+/// What one run printed, or why it could not be run.
+pub type Output = Result<String, String>;
+
 /// How long one block may take; the slowest lesson blocks use sockets with
 /// timeouts of a second or two.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -31,7 +34,7 @@ const WORKERS: usize = 6;
 
 /// Runs every `Run` and returns what each printed (stdout and stderr merged,
 /// in order), or why it could not be run.
-pub fn run_all(netrepl: &Path, runs: &[Run]) -> Vec<Result<String, String>> {
+pub fn run_all(netrepl: &Path, runs: &[Run]) -> Vec<Output> {
     let results: Vec<Mutex<Option<Result<String, String>>>> =
         runs.iter().map(|_| Mutex::new(None)).collect();
     let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();

@@ -5,14 +5,17 @@
 //! (`netrepl book build|serve`) with the mdbook crates, so nothing else
 //! needs installing.
 
+pub mod blocks;
 pub mod cli;
 pub mod concepts;
 pub mod links;
 pub mod live;
+pub mod plan;
 pub mod preprocess;
 pub mod reference;
 pub mod render;
 pub mod serve;
+pub mod sessions;
 
 use std::path::{Path, PathBuf};
 
