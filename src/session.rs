@@ -13,7 +13,7 @@ use crate::operators;
 use crate::output::Output;
 use crate::registry::{self, ArgKind};
 use crate::sockets::methods;
-use crate::syntax::{Arg, Expr, Statement, keyword_statement, parse_line};
+use crate::syntax::{self, Arg, Expr, Statement, parse_line};
 use crate::text_methods;
 use crate::value::Value;
 
@@ -105,18 +105,10 @@ impl Session {
         if matches!(line.trim(), "exit" | "quit" | "exit()" | "quit()") {
             return Outcome::Quit;
         }
-        if let Some(result) = keyword_statement(line) {
-            return match result {
-                Ok(()) => Outcome::Nothing,
-                Err(e) => Outcome::Failed(e),
-            };
-        }
-        if let Some(err) = self.unknown_leading_command(line) {
-            return Outcome::Failed(err);
-        }
         let statement = match parse_line(line, &|name| self.is_callable_word(name)) {
             Ok(s) => s,
-            Err(e) => return Outcome::Failed(e),
+            // `gethostbynam localhost` fails to parse; a "did you mean" says more.
+            Err(e) => return Outcome::Failed(self.unknown_leading_command(line).unwrap_or(e)),
         };
         let command = statement_command(&statement);
         let outcome = match self.run_statement(statement) {
@@ -179,6 +171,7 @@ impl Session {
             || constants::find(name).is_some()
             || self.variables.contains_key(name)
             || builtins::is_builtin(name)
+            || syntax::is_statement_keyword(name)
             || matches!(name, "_" | "None" | "True" | "False" | "help");
         (!known && !name.contains('.')).then(|| self.unknown_name(name, qualified))
     }

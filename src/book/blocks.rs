@@ -12,7 +12,7 @@ use crate::lessons::course::Course;
 use crate::lessons::parse::Problem;
 use crate::registry;
 use crate::sockets::methods;
-use crate::syntax::{Arg, Expr, Statement, parse_line};
+use crate::syntax::{Arg, Expr, Statement, parse_line, split_statements};
 use crate::text_methods;
 use crate::transcript::Block;
 
@@ -72,11 +72,15 @@ fn input_lines(source: &str, block: &Block) -> Vec<usize> {
 /// lesson shows it failing on purpose (its recorded output is an error).
 fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem> {
     let lines = input_lines(source, block);
-    let is_command = |name: &str| {
-        registry::find(name).is_some()
-            || name
-                .split_once('.')
-                .is_some_and(|(_, method)| methods::find(method).is_some())
+    // What the session calls in command style; variables are unknown here,
+    // so any `var.method` of a socket, str or bytes counts.
+    let is_command = |name: &str| match name.split_once('.') {
+        Some((_, method)) => {
+            methods::find(method).is_some()
+                || text_methods::STR_METHODS.contains(&method)
+                || text_methods::BYTES_METHODS.contains(&method)
+        }
+        None => registry::find(name).is_some() || builtins::is_builtin(name),
     };
     let mut problems = Vec::new();
     for (n, step) in block.steps.iter().enumerate() {
@@ -87,28 +91,31 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
             line,
             message,
         };
-        match parse_line(&step.input, &is_command) {
-            Err(_) if !shows_error && let Some(word) = unknown_leading_word(&step.input) => {
-                problems.push(problem(unknown_command(word)))
-            }
-            Err(e) if !shows_error => problems.push(problem(format!(
-                "`{}` does not parse ({}); fix the line or show the error it gives",
-                step.input,
-                e.python_line()
-            ))),
-            Ok(statement) if !shows_error => {
-                let mut unknown = Vec::new();
-                match &statement {
-                    Statement::Eval(e) | Statement::Assign(_, e) | Statement::Unpack(_, e) => {
-                        unknown_calls(e, &mut unknown)
+        // `a; b` runs as two statements, each checked.
+        for input in split_statements(&step.input).into_iter().map(str::trim) {
+            match parse_line(input, &is_command) {
+                Err(_) if !shows_error && let Some(word) = unknown_leading_word(input) => {
+                    problems.push(problem(unknown_command(word)))
+                }
+                Err(e) if !shows_error => problems.push(problem(format!(
+                    "`{}` does not parse ({}); fix the line or show the error it gives",
+                    input,
+                    e.python_line()
+                ))),
+                Ok(statement) if !shows_error => {
+                    let mut unknown = Vec::new();
+                    match &statement {
+                        Statement::Eval(e) | Statement::Assign(_, e) | Statement::Unpack(_, e) => {
+                            unknown_calls(e, &mut unknown)
+                        }
+                        _ => {}
                     }
-                    _ => {}
+                    for name in unknown {
+                        problems.push(problem(unknown_command(&name)));
+                    }
                 }
-                for name in unknown {
-                    problems.push(problem(unknown_command(&name)));
-                }
+                _ => {}
             }
-            _ => {}
         }
     }
     problems

@@ -5,4 +5,4 @@ mod parser;
 mod python_lines;
 
 pub use parser::{Arg, BinaryOp, Comparison, Expr, Statement, parse_line, parse_python};
-pub use python_lines::{keyword_statement, split_statements};
+pub use python_lines::{is_statement_keyword, split_statements};

@@ -4,6 +4,7 @@
 //! parameter they land in.
 
 use super::lexer::{Spanned, Token, next_token, string_start, tokenize};
+use super::python_lines::keyword_statement;
 use crate::error::{CommandError, CommandResult};
 use crate::value::Value;
 
@@ -120,6 +121,9 @@ pub fn parse_line(line: &str, is_command: &dyn Fn(&str) -> bool) -> CommandResul
     }
     if let Some(topic) = help_request(text) {
         return Ok(Statement::Help(topic));
+    }
+    if let Some(result) = keyword_statement(text) {
+        return result.map(|()| Statement::Empty);
     }
     if let Some((names, rest)) = split_unpacking(text) {
         return Ok(Statement::Unpack(

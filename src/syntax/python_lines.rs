@@ -45,6 +45,11 @@ const BLOCK_KEYWORDS: &[&str] = &[
     "lambda", "assert",
 ];
 
+/// Whether `word` starts one of the statements `keyword_statement` reads.
+pub fn is_statement_keyword(word: &str) -> bool {
+    matches!(word, "pass" | "import" | "from") || BLOCK_KEYWORDS.contains(&word)
+}
+
 /// What a line that starts with a Python keyword means here: `Ok(())` to
 /// do nothing (`import socket`, `pass`), an error for what cannot run, and
 /// `None` for lines that are not keyword statements.
