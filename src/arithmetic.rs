@@ -73,6 +73,18 @@ pub fn add(a: &Value, b: &Value) -> Option<Value> {
     }
 }
 
+/// `-a`.
+pub fn negate(value: &Value) -> CommandResult<Value> {
+    match (value, integer(value)) {
+        (Value::Float(f), _) => Ok(Value::Float(-f)),
+        (_, Some(n)) => Ok(from_integer(-n)),
+        _ => Err(CommandError::type_error(format!(
+            "bad operand type for unary -: '{}'",
+            value.type_name()
+        ))),
+    }
+}
+
 /// `a OP b` for the operators other than `+` and `|`.
 pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> CommandResult<Value> {
     if op == BinaryOp::Multiply

@@ -242,10 +242,6 @@ fn order(a: &Value, b: &Value) -> Option<Ordering> {
 /// Python's `==`: ints, bools, enum members and floats compare by number;
 /// str never equals bytes, nor a tuple a list.
 pub fn equal(a: &Value, b: &Value) -> bool {
-    let number = |v: &Value| match v {
-        Value::Float(f) => Some(*f),
-        other => other.as_int().map(|n| n as f64),
-    };
     match (a, b) {
         (Value::Tuple(x), Value::Tuple(y)) | (Value::List(x), Value::List(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| equal(x, y))
@@ -255,12 +251,9 @@ pub fn equal(a: &Value, b: &Value) -> bool {
                 && x.iter()
                     .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && equal(v, v2)))
         }
-        _ => match (a.as_int(), b.as_int()) {
-            (Some(x), Some(y)) => x == y,
-            _ => match (number(a), number(b)) {
-                (Some(x), Some(y)) => x == y,
-                _ => a == b,
-            },
+        _ => match arithmetic::order(a, b) {
+            Some(ordering) => ordering.is_eq(),
+            None => a == b,
         },
     }
 }

@@ -289,19 +289,7 @@ impl Session {
                     ))
                 })
             }
-            Expr::Negate(inner) => match self.eval(inner, None)? {
-                Value::Float(f) => Ok(Value::Float(-f)),
-                Value::LargeInt(digits) => Ok(Value::LargeInt(match digits.strip_prefix('-') {
-                    Some(positive) => positive.to_string(),
-                    None => format!("-{digits}"),
-                })),
-                v => v.as_int().map(|n| Value::Int(-n)).ok_or_else(|| {
-                    CommandError::type_error(format!(
-                        "bad operand type for unary -: '{}'",
-                        v.type_name()
-                    ))
-                }),
-            },
+            Expr::Negate(inner) => crate::arithmetic::negate(&self.eval(inner, None)?),
             Expr::Index(target, index) => {
                 let target = self.eval(target, None)?;
                 let index = self.eval(index, None)?;
