@@ -130,15 +130,6 @@ for line in sys.stdin.read().splitlines():
         print(f"{type(e).__name__}: {e}")
 "#;
 
-fn python_available() -> bool {
-    Command::new("python3")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
-}
-
 fn run_python(script: &str, input: &str) -> Vec<String> {
     let mut child = Command::new("python3")
         .args(["-c", script])
@@ -175,7 +166,7 @@ fn hex(bytes: &[u8]) -> String {
 
 #[test]
 fn idna_encoding_matches_python_for_varied_names() {
-    if !python_available() {
+    if !support::python_available() {
         println!("SKIPPED: python3 is not installed, so there is no CPython to compare with");
         return;
     }
@@ -235,7 +226,7 @@ fn python_failures(calls: &[FailingCall]) -> Vec<String> {
 
 #[test]
 fn idna_failures_in_look_ups_print_like_python_tracebacks() {
-    if !python_available() {
+    if !support::python_available() {
         println!("SKIPPED: python3 is not installed, so there is no CPython to compare with");
         return;
     }
@@ -263,7 +254,7 @@ fn idna_failures_in_look_ups_print_like_python_tracebacks() {
 /// from the look-up functions' (a bare `TypeError`).
 #[test]
 fn idna_failures_in_address_tuples_match_python() {
-    if !python_available() {
+    if !support::python_available() {
         println!("SKIPPED: python3 is not installed, so there is no CPython to compare with");
         return;
     }

@@ -9,14 +9,6 @@ use std::process::{Command, Output};
 
 use support::Namespace;
 
-fn netrepl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_netrepl"))
-        .arg("--no-color")
-        .args(args)
-        .output()
-        .expect("netrepl runs")
-}
-
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -27,7 +19,7 @@ fn stderr(out: &Output) -> String {
 
 /// ICMP needs root, CAP_NET_RAW or ping_group_range; say why when a test cannot run.
 fn icmp_available() -> bool {
-    let out = netrepl(&["-c", "pinger 127.0.0.1"]);
+    let out = support::run_netrepl(&["-c", "pinger 127.0.0.1"]);
     let ok = out.status.success();
     if !ok {
         eprintln!(
@@ -52,7 +44,7 @@ fn ping_loopback_reports_every_reply_in_json() {
     if !icmp_available() {
         return;
     }
-    let out = netrepl(&[
+    let out = support::run_netrepl(&[
         "--format",
         "json",
         "-c",
@@ -72,7 +64,7 @@ fn ping_streams_lines_like_ping8_and_summarises() {
     if !icmp_available() {
         return;
     }
-    let out = netrepl(&["-c", "ping localhost count=2 interval=0.05"]);
+    let out = support::run_netrepl(&["-c", "ping localhost count=2 interval=0.05"]);
     let text = stdout(&out);
     assert!(
         text.starts_with("PING localhost (127.0.0.1) 56(84) bytes of data"),
@@ -96,7 +88,7 @@ fn ping_ipv6_loopback() {
     if !icmp_available() {
         return;
     }
-    let out = netrepl(&["--format", "python", "-c", "ping ::1 count=1"]);
+    let out = support::run_netrepl(&["--format", "python", "-c", "ping ::1 count=1"]);
     let text = stdout(&out);
     assert!(
         text.contains("'address': '::1'") && text.contains("'received': 1"),
@@ -110,7 +102,7 @@ fn pinger_answers_true_for_loopback() {
     if !icmp_available() {
         return;
     }
-    let out = netrepl(&["--format", "python", "-c", "socket.pinger('127.0.0.1')"]);
+    let out = support::run_netrepl(&["--format", "python", "-c", "socket.pinger('127.0.0.1')"]);
     assert_eq!(stdout(&out).trim(), "True");
 }
 
@@ -119,7 +111,7 @@ fn map_network_finds_every_loopback_address_of_a_slash_24() {
     if !icmp_available() {
         return;
     }
-    let out = netrepl(&[
+    let out = support::run_netrepl(&[
         "--format",
         "python",
         "-c",
@@ -135,7 +127,7 @@ fn map_network_json_has_address_rtt_and_name() {
     if !icmp_available() {
         return;
     }
-    let out = netrepl(&[
+    let out = support::run_netrepl(&[
         "--format",
         "json",
         "-c",
@@ -154,7 +146,7 @@ fn map_network_pretty_ends_with_a_summary_line() {
     if !icmp_available() {
         return;
     }
-    let out = netrepl(&["-c", "map_network 127.0.0.10-14 resolve=False"]);
+    let out = support::run_netrepl(&["-c", "map_network 127.0.0.10-14 resolve=False"]);
     let text = stdout(&out);
     let last = text.lines().last().unwrap_or_default();
     assert!(
@@ -167,7 +159,7 @@ fn map_network_pretty_ends_with_a_summary_line() {
 #[test]
 fn map_network_by_tcp_counts_a_refused_connection_as_up() {
     // Port 1 is closed on loopback: the kernel answers with a reset, so the host is there.
-    let out = netrepl(&[
+    let out = support::run_netrepl(&[
         "--format",
         "python",
         "-c",
@@ -206,7 +198,7 @@ fn map_network_refuses_bad_large_and_public_targets() {
         ),
     ];
     for (line, error) in cases {
-        let out = netrepl(&["-c", line]);
+        let out = support::run_netrepl(&["-c", line]);
         assert_eq!(out.status.code(), Some(1), "{line}");
         let first = stderr(&out).lines().next().unwrap_or_default().to_string();
         assert_eq!(first, error, "{line}");
@@ -215,12 +207,12 @@ fn map_network_refuses_bad_large_and_public_targets() {
 
 #[test]
 fn ping_rejects_out_of_range_options() {
-    let out = netrepl(&["-c", "ping 127.0.0.1 count=0"]);
+    let out = support::run_netrepl(&["-c", "ping 127.0.0.1 count=0"]);
     assert_eq!(
         stderr(&out).lines().next(),
         Some("ValueError: count must be between 1 and 100000")
     );
-    let out = netrepl(&["-c", "ping 127.0.0.1 interval=x"]);
+    let out = support::run_netrepl(&["-c", "ping 127.0.0.1 interval=x"]);
     assert_eq!(
         stderr(&out).lines().next(),
         Some("TypeError: interval must be a number of seconds, not str")

@@ -9,7 +9,7 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// One call: the line typed into netrepl and the Python expression it means.
 struct Case {
@@ -936,15 +936,6 @@ fn interleave(cases: &[Case], line_of: impl Fn(&Case) -> &str) -> String {
     input
 }
 
-fn python_available() -> bool {
-    Command::new("python3")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 /// Runs the cases through both interpreters; one report per differing call.
 fn differences_from_cpython(cases: &[Case]) -> Vec<String> {
     let ours = support::run_merged(support::netrepl("python"), &interleave(cases, |c| &c.line));
@@ -974,7 +965,7 @@ fn differences_from_cpython(cases: &[Case]) -> Vec<String> {
 }
 
 fn assert_same_as_cpython(test: &str, cases: &[Case]) {
-    if !python_available() {
+    if !support::python_available() {
         println!(
             "SKIPPED {test}: python3 is not installed, so there is no CPython to compare with"
         );

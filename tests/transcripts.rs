@@ -5,7 +5,6 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 fn transcript_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/transcripts"))
@@ -60,21 +59,13 @@ fn readme_examples_run_as_shown() {
     assert_transcript(path);
 }
 
-fn netrepl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_netrepl"))
-        .arg("--no-color")
-        .args(args)
-        .output()
-        .expect("netrepl runs")
-}
-
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]
 fn dash_c_prints_the_result_on_stdout_and_exits_zero() {
-    let out = netrepl(&["--format", "python", "-c", "inet_aton 127.1"]);
+    let out = support::run_netrepl(&["--format", "python", "-c", "inet_aton 127.1"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(text(&out.stdout), "b'\\x7f\\x00\\x00\\x01'\n");
     assert_eq!(text(&out.stderr), "");
@@ -82,7 +73,7 @@ fn dash_c_prints_the_result_on_stdout_and_exits_zero() {
 
 #[test]
 fn dash_c_prints_a_failure_on_stderr_and_exits_one() {
-    let out = netrepl(&["-c", "getservbyport 70000"]);
+    let out = support::run_netrepl(&["-c", "getservbyport 70000"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(text(&out.stdout), "");
     assert_eq!(
@@ -93,7 +84,7 @@ fn dash_c_prints_a_failure_on_stderr_and_exits_one() {
 
 #[test]
 fn dash_c_accepts_python_style_and_json() {
-    let out = netrepl(&[
+    let out = support::run_netrepl(&[
         "--format",
         "json",
         "-c",
@@ -134,7 +125,7 @@ fn script_file_runs_every_line_and_keeps_variables() {
         "ok",
         "# pack and unpack\npacked = inet_aton 10.0.0.1\ninet_ntoa packed\nhtons 80\n",
     );
-    let out = netrepl(&["--format", "python", script.path()]);
+    let out = support::run_netrepl(&["--format", "python", script.path()]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(text(&out.stdout), "'10.0.0.1'\n20480\n");
 }
@@ -142,7 +133,7 @@ fn script_file_runs_every_line_and_keeps_variables() {
 #[test]
 fn script_file_goes_on_after_a_failure_but_exits_one() {
     let script = Script::new("failing", "inet_aton 1.2.3.256\ninet_aton 1.2.3.4\n");
-    let out = netrepl(&["--format", "python", script.path()]);
+    let out = support::run_netrepl(&["--format", "python", script.path()]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(text(&out.stdout), "b'\\x01\\x02\\x03\\x04'\n");
     assert_eq!(
@@ -153,7 +144,7 @@ fn script_file_goes_on_after_a_failure_but_exits_one() {
 
 #[test]
 fn missing_script_file_is_reported_with_exit_status_two() {
-    let out = netrepl(&["/nonexistent/netrepl-script.txt"]);
+    let out = support::run_netrepl(&["/nonexistent/netrepl-script.txt"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).starts_with("netrepl: cannot open /nonexistent/netrepl-script.txt"),

@@ -14,6 +14,25 @@ pub fn netrepl(format: &str) -> Command {
     command
 }
 
+/// Runs the built binary, colour off, with `args`, and waits for it.
+pub fn run_netrepl(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_netrepl"))
+        .arg("--no-color")
+        .args(args)
+        .output()
+        .expect("netrepl runs")
+}
+
+/// Whether python3, the oracle, is installed; tests that need it skip without.
+pub fn python_available() -> bool {
+    Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
 /// Runs a program with `input` on stdin and stdout and stderr in one pipe,
 /// so results and errors keep their order (netrepl flushes stdout before it
 /// writes an error).
