@@ -98,6 +98,33 @@ fn optional_argument<'a>(
     }
 }
 
+/// CPython's check for functions that take at most `max` arguments, by
+/// position or by one of `keyword_names`: "f() takes at most 2 arguments
+/// (3 given)", "'x' is an invalid keyword argument for f()".
+pub(crate) fn check_arguments(
+    function: &str,
+    max: usize,
+    keyword_names: &[&str],
+    given: usize,
+    keywords: &[(String, Value)],
+) -> CommandResult<()> {
+    if given > max {
+        return Err(CommandError::type_error(format!(
+            "{function}() takes at most {max} argument{} ({given} given)",
+            if max == 1 { "" } else { "s" }
+        )));
+    }
+    match keywords
+        .iter()
+        .find(|(k, _)| !keyword_names.contains(&k.as_str()))
+    {
+        Some((key, _)) => Err(CommandError::type_error(format!(
+            "'{key}' is an invalid keyword argument for {function}()"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Checks the arguments of the built-ins that take up to three by position
 /// or by these names, and returns them in that order.
 fn named_arguments<'a>(
@@ -107,17 +134,7 @@ fn named_arguments<'a>(
     keywords: &'a [(String, Value)],
 ) -> CommandResult<Vec<Option<&'a Value>>> {
     let given = positional.len() + keywords.len();
-    if given > names.len() {
-        return Err(CommandError::type_error(format!(
-            "{function}() takes at most {} arguments ({given} given)",
-            names.len()
-        )));
-    }
-    if let Some((key, _)) = keywords.iter().find(|(k, _)| !names.contains(&k.as_str())) {
-        return Err(CommandError::type_error(format!(
-            "'{key}' is an invalid keyword argument for {function}()"
-        )));
-    }
+    check_arguments(function, names.len(), names, given, keywords)?;
     Ok(names
         .iter()
         .enumerate()
@@ -235,17 +252,14 @@ fn str(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Valu
 
 /// `int(x)` or `int(text, base)`.
 fn int(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Value> {
-    if positional.len() + keywords.len() > 2 {
-        return Err(CommandError::type_error(format!(
-            "int() takes at most 2 arguments ({} given)",
-            positional.len() + keywords.len()
-        )));
-    }
-    if let Some((key, _)) = keywords.iter().find(|(k, _)| k != "base") {
-        return Err(CommandError::type_error(format!(
-            "'{key}' is an invalid keyword argument for int()"
-        )));
-    }
+    // The value is positional only; the base may be named.
+    check_arguments(
+        "int",
+        2,
+        &["base"],
+        positional.len() + keywords.len(),
+        keywords,
+    )?;
     let base = positional
         .get(1)
         .or_else(|| keywords.first().map(|(_, v)| v));

@@ -7,6 +7,7 @@ mod bytes_methods;
 mod format;
 mod str_methods;
 
+use crate::builtins;
 use crate::error::{CommandError, CommandResult, PyException};
 use crate::operators::{self, iterate};
 use crate::value::Value;
@@ -73,23 +74,7 @@ impl MethodArgs<'_> {
         let plural = |n: usize| if n == 1 { "" } else { "s" };
         let error = |message: String| Err(CommandError::type_error(message));
         if let Signature::Keywords(names) = signature {
-            if given > names.len() {
-                return error(format!(
-                    "{method}() takes at most {} argument{} ({given} given)",
-                    names.len(),
-                    plural(names.len())
-                ));
-            }
-            return match self
-                .keywords
-                .iter()
-                .find(|(k, _)| !names.contains(&k.as_str()))
-            {
-                Some((key, _)) => error(format!(
-                    "'{key}' is an invalid keyword argument for {method}()"
-                )),
-                None => Ok(()),
-            };
+            return builtins::check_arguments(method, names.len(), names, given, &self.keywords);
         }
         let qualified = format!("{}.{method}()", self.type_name);
         if !self.keywords.is_empty() {
