@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use netrepl::render::Style;
 use netrepl::repl;
+use netrepl::session::render::Style;
 use netrepl::session::{Format, Session};
 
 /// An interactive REPL for learning networking: Python's socket functions,
@@ -56,22 +56,22 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     if cli.lab
-        && let Some(status) = netrepl::lab::enter_from_command_line()
+        && let Some(status) = netrepl::net::lab::enter_from_command_line()
     {
         return ExitCode::from(status);
     }
     let format = Format::parse(&cli.format).unwrap_or(Format::Pretty);
     let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none() && stdout().is_terminal();
     let style = Style { colour };
-    netrepl::live::set_colour(colour);
+    netrepl::net::live::set_colour(colour);
     let mut session = Session::new(format);
     if let Some(dir) = &cli.lessons {
-        netrepl::lessons::tutor::use_lesson_dir(dir.clone());
+        netrepl::course::lessons::tutor::use_lesson_dir(dir.clone());
     }
     let start_lesson = cli
         .lesson
         .as_ref()
-        .map(|id| format!("lesson {}", netrepl::value::str_repr(id)));
+        .map(|id| format!("lesson {}", netrepl::python::value::str_repr(id)));
     let interactive = cli.command.is_none() && cli.script.is_none() && stdin().is_terminal();
     if let Some(line) = start_lesson.as_deref().filter(|_| !interactive)
         && repl::run_and_show(&mut session, line, style) != (repl::Flow::Continue { ok: true })
@@ -97,21 +97,21 @@ fn main() -> ExitCode {
         repl::run_lines(&mut session, stdin().lock(), style)
     };
     // Sockets close with the process anyway; the Unix socket files would not.
-    netrepl::sockets::close_all();
-    netrepl::sockets::servers::stop_all();
+    netrepl::net::sockets::close_all();
+    netrepl::net::sockets::servers::stop_all();
     ExitCode::from(u8::try_from(status).unwrap_or(1))
 }
 
-/// `netrepl book build|serve`: the book, built in-process (see `netrepl::book`).
+/// `netrepl book build|serve`: the book, built in-process (see `netrepl::course::book`).
 #[cfg(feature = "book")]
 fn book_command(args: &[String]) -> ExitCode {
-    netrepl::book::cli::book_command(args)
+    netrepl::course::book::cli::book_command(args)
 }
 
 /// `netrepl mdbook [supports RENDERER]`: mdBook's preprocessor protocol.
 #[cfg(feature = "book")]
 fn mdbook_command(args: &[String]) -> ExitCode {
-    netrepl::book::cli::mdbook_command(args)
+    netrepl::course::book::cli::mdbook_command(args)
 }
 
 #[cfg(not(feature = "book"))]
@@ -140,11 +140,11 @@ fn lessons_command(args: &[String]) -> ExitCode {
         eprintln!("netrepl: cannot find its own program to run the lesson blocks");
         return ExitCode::from(2);
     };
-    let lab = netrepl::lab::Lab::from_env()
+    let lab = netrepl::net::lab::Lab::from_env()
         .ok()
         .filter(|lab| lab.status().is_some());
-    let report = netrepl::lessons::check::check(dir.as_deref(), &me, lab.as_ref());
-    print!("{}", netrepl::lessons::check::render(&report));
+    let report = netrepl::course::lessons::check::check(dir.as_deref(), &me, lab.as_ref());
+    print!("{}", netrepl::course::lessons::check::render(&report));
     if report.is_clean() {
         ExitCode::SUCCESS
     } else {

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 
-use netrepl::lessons::course::load_course;
-use netrepl::registry;
+use netrepl::commands::registry;
+use netrepl::course::lessons::course::load_course;
 
 const NETREPL: &str = env!("CARGO_BIN_EXE_netrepl");
 
@@ -34,7 +34,7 @@ fn built() -> &'static PathBuf {
         let _lock = build_lock();
         let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("book-test");
         let _ = std::fs::remove_dir_all(&dest);
-        netrepl::book::build(&root().join("book"), &dest, Path::new(NETREPL))
+        netrepl::course::book::build(&root().join("book"), &dest, Path::new(NETREPL))
             .unwrap_or_else(|e| panic!("the book did not build:\n{e}"));
         dest
     })
@@ -254,7 +254,7 @@ fn a_broken_lesson_fails_the_build_with_file_and_line() {
         std::fs::read_to_string(book.join("../lessons/packing-addresses.md")).expect("edited");
     let dest = book.join("../out");
     let _lock = build_lock();
-    let error = netrepl::book::build(&book, &dest, Path::new(NETREPL))
+    let error = netrepl::course::book::build(&book, &dest, Path::new(NETREPL))
         .expect_err("a broken lesson must not build");
     let file = "lessons/packing-addresses.md";
     let link_line = line_of(&edited, "nowhere.md");

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use netrepl::lessons::course::load_course;
+use netrepl::course::lessons::course::load_course;
 
 const NETREPL: &str = env!("CARGO_BIN_EXE_netrepl");
 
@@ -269,13 +269,13 @@ fn the_book_works_in_headless_chromium() {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR"));
     let dest = target.join("book-browser");
     let _ = std::fs::remove_dir_all(&dest);
-    netrepl::book::build(&root.join("book"), &dest, Path::new(NETREPL))
+    netrepl::course::book::build(&root.join("book"), &dest, Path::new(NETREPL))
         .unwrap_or_else(|e| panic!("the book did not build:\n{e}"));
 
     let listener = TcpListener::bind("127.0.0.1:0").expect("listen on loopback");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let served = dest.clone();
-    std::thread::spawn(move || netrepl::book::serve::serve_files(listener, served));
+    std::thread::spawn(move || netrepl::course::book::serve::serve_files(listener, served));
 
     let mut browser = Browser::start(&chromium);
     let target_id =

@@ -4,8 +4,8 @@
 
 mod support;
 
-use netrepl::registry;
-use netrepl::transcript::match_lines;
+use netrepl::commands::registry;
+use netrepl::course::transcript::match_lines;
 
 /// Runs one example in a fresh `--format python` process.
 fn example_failure(command: &str, input: &str, expected: &str) -> Option<String> {

@@ -154,7 +154,7 @@ fn run_python(script: &str, input: &str) -> Vec<String> {
 }
 
 fn netrepl_codec_answer(name: &str) -> String {
-    match netrepl::convert::idna_encode(name) {
+    match netrepl::python::convert::idna_encode(name) {
         Ok(bytes) => format!("ok {}", hex(&bytes)),
         Err(error) => error.python_line(),
     }
@@ -271,7 +271,7 @@ fn idna_failures_in_address_tuples_match_python() {
     let ours: Vec<String> = hosts
         .iter()
         .map(
-            |host| match netrepl::convert::idna_encode_for_address(host) {
+            |host| match netrepl::python::convert::idna_encode_for_address(host) {
                 Ok(bytes) => format!("encoded {bytes:?}"),
                 Err(error) => error.python_line(),
             },

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use netrepl::lab::{self, Lab, LabStatus};
+use netrepl::net::lab::{self, Lab, LabStatus};
 
 const WAIT_LIMIT: Duration = Duration::from_secs(30);
 

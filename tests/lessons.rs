@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard};
 
-use netrepl::lab::Lab;
-use netrepl::lessons::{check, course};
+use netrepl::course::lessons::{check, course};
+use netrepl::net::lab::Lab;
 
 const BIN: &str = env!("CARGO_BIN_EXE_netrepl");
 
@@ -40,7 +40,7 @@ impl LessonLab {
             lab: None,
             built_here: false,
         };
-        let Ok(lab) = Lab::new(netrepl::lab::DEFAULT_PREFIX) else {
+        let Ok(lab) = Lab::new(netrepl::net::lab::DEFAULT_PREFIX) else {
             return none;
         };
         if lab.status().is_some() {
@@ -49,11 +49,11 @@ impl LessonLab {
                 built_here: false,
             };
         }
-        if let Err(why) = netrepl::lab::check_can_build() {
+        if let Err(why) = netrepl::net::lab::check_can_build() {
             eprintln!("lab blocks will be skipped: {why}");
             return none;
         }
-        match lab.up(netrepl::lab::DEFAULT_HOSTS) {
+        match lab.up(netrepl::net::lab::DEFAULT_HOSTS) {
             Ok(_) => LessonLab {
                 lab: Some(lab),
                 built_here: true,

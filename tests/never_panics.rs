@@ -8,7 +8,7 @@
 //! name. Such lines are filtered out, and the pieces are drawn only from the
 //! commands that stay on this machine.
 
-use netrepl::registry;
+use netrepl::commands::registry;
 use netrepl::session::{Format, Session};
 use proptest::prelude::*;
 

@@ -550,7 +550,7 @@ const BUILD_DEPENDENT_CONSTANTS: &[&str] = &["AF_BLUETOOTH"];
 
 /// Every constant netrepl knows, read both bare and as `socket.NAME`.
 fn constant_cases() -> Vec<Case> {
-    netrepl::constants::CONSTANTS
+    netrepl::commands::socket_constants::CONSTANTS
         .iter()
         .filter(|c| !BUILD_DEPENDENT_CONSTANTS.contains(&c.name))
         .flat_map(|c| [py(c.name), py(&format!("socket.{}", c.name))])
@@ -991,7 +991,7 @@ fn netrepl_answers_like_cpython() {
 #[test]
 fn every_command_that_mirrors_python_is_in_the_oracle() {
     let cases = all_cases();
-    let missing: Vec<String> = netrepl::registry::all()
+    let missing: Vec<String> = netrepl::commands::registry::all()
         .iter()
         .filter_map(|command| Some((command.name, command.python?)))
         .flat_map(|(name, python)| {

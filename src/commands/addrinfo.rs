@@ -5,13 +5,13 @@ use std::net::SocketAddr;
 
 use dns_lookup::AddrInfoHints;
 
-use crate::constants::{ADDRESS_FAMILY, SOCKET_KIND, enum_value};
-use crate::convert;
-use crate::error::{CommandError, CommandResult};
-use crate::output::{Output, View};
-use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::resolver;
-use crate::value::Value;
+use crate::commands::output::{Output, View};
+use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::commands::socket_constants::{ADDRESS_FAMILY, SOCKET_KIND, enum_value};
+use crate::net::resolver;
+use crate::python::convert;
+use crate::python::error::{CommandError, CommandResult};
+use crate::python::value::Value;
 
 pub const GETADDRINFO: Command = Command {
     name: "getaddrinfo",

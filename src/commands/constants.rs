@@ -1,11 +1,11 @@
 //! `constants [PREFIX]`: the module's constants by name, as the notes list
 //! `IPPROTO_*` by looping over `dir(socket)`.
 
-use crate::constants::{self, constant_value};
-use crate::error::CommandResult;
-use crate::output::{Output, Table, View};
-use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::value::Value;
+use crate::commands::output::{Output, Table, View};
+use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::commands::socket_constants::{self, constant_value};
+use crate::python::error::CommandResult;
+use crate::python::value::Value;
 
 pub const CONSTANTS: Command = Command {
     name: "constants",
@@ -26,7 +26,7 @@ pub const CONSTANTS: Command = Command {
 fn list_constants(args: &Args) -> CommandResult<Output> {
     let prefix = match args.get(0) {
         None | Some(Value::None) => String::new(),
-        Some(v) => crate::convert::text(v, "constants", 1)?,
+        Some(v) => crate::python::convert::text(v, "constants", 1)?,
     };
     let prefix = prefix
         .strip_prefix("socket.")
@@ -34,7 +34,7 @@ fn list_constants(args: &Args) -> CommandResult<Output> {
         .to_string();
     let mut rows = Vec::new();
     let mut entries = Vec::new();
-    for c in constants::with_prefix(&prefix) {
+    for c in socket_constants::with_prefix(&prefix) {
         rows.push(vec![
             c.name.to_string(),
             c.value.to_string(),

@@ -1,13 +1,13 @@
 //! Host names: this machine's name, and forward and reverse look-ups through the
 //! system resolver (`/etc/hosts`, then DNS, as `/etc/nsswitch.conf` says).
 
-use crate::convert;
-use crate::error::{CommandError, CommandResult, PyException};
-use crate::ffi;
-use crate::output::{Output, View};
-use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::resolver;
-use crate::value::Value;
+use crate::commands::output::{Output, View};
+use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::net::ffi;
+use crate::net::resolver;
+use crate::python::convert;
+use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::value::Value;
 
 pub const GETHOSTNAME: Command = Command {
     name: "gethostname",

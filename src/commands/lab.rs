@@ -1,15 +1,17 @@
 //! `lab`: builds, shows, enters and removes the teaching network of
-//! [`crate::lab`], so ping, map_network and gethostbyaddr have machines to find.
+//! [`crate::net::lab`], so ping, map_network and gethostbyaddr have machines to find.
 
 use std::ffi::OsString;
 
-use crate::convert;
-use crate::error::{CommandError, CommandResult};
-use crate::lab::{DEFAULT_HOSTS, Lab, LabError, LabHost, LabStatus, MAX_HOSTS, PREFIX_ENV, SUBNET};
-use crate::output::{Output, Table, View};
-use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::commands::output::{Output, Table, View};
+use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::net::lab::{
+    DEFAULT_HOSTS, Lab, LabError, LabHost, LabStatus, MAX_HOSTS, PREFIX_ENV, SUBNET,
+};
+use crate::python::convert;
+use crate::python::error::{CommandError, CommandResult};
+use crate::python::value::Value;
 use crate::session::Format;
-use crate::value::Value;
 
 const ACTIONS: &str = "'up', 'status', 'down' or 'shell'";
 
@@ -45,7 +47,7 @@ fn run_lab(args: &Args) -> CommandResult<Output> {
         "shell" => shell(&lab),
         other => Err(CommandError::value_error(format!(
             "lab action must be {ACTIONS}, not {}",
-            crate::value::str_repr(other)
+            crate::python::value::str_repr(other)
         ))
         .explain("Try `lab up`, `lab status`, `lab shell` or `lab down`.")),
     }
@@ -114,7 +116,7 @@ fn shell(lab: &Lab) -> CommandResult<Output> {
         return Err(lab_error(LabError::NotUp(lab.prefix().to_string())));
     }
     // A script's later lines would be read by this process, outside the lab.
-    if !crate::live::is_interactive() {
+    if !crate::net::live::is_interactive() {
         return Err(CommandError::os_error("lab shell needs a person at a terminal")
             .explain("To run a script inside the lab, use: netrepl --lab SCRIPT (or netrepl --lab -c LINE)."));
     }
@@ -123,7 +125,7 @@ fn shell(lab: &Lab) -> CommandResult<Output> {
         "Entering the lab '{}' as scanner.lab (10.77.0.1); Ctrl-D brings you back.",
         lab.prefix()
     );
-    let settings = inner_repl_args(crate::live::format(), crate::live::colour());
+    let settings = inner_repl_args(crate::net::live::format(), crate::net::live::colour());
     let exit = lab.run_netrepl_inside(settings).map_err(lab_error)?;
     let text = match exit.code() {
         Some(0) => "Back from the lab.".to_string(),
@@ -193,13 +195,13 @@ fn lab_error(error: LabError) -> CommandError {
     let python = match &error {
         LabError::NotPrivileged => CommandError::from_errno(libc::EPERM),
         LabError::IpMissing => CommandError::with_errno(
-            crate::error::PyException::OsError,
+            crate::python::error::PyException::OsError,
             libc::ENOENT,
             "No such file or directory: 'ip'",
         ),
         LabError::InvalidPrefix(prefix) => CommandError::value_error(format!(
             "invalid lab prefix {} (from ${PREFIX_ENV})",
-            crate::value::str_repr(prefix)
+            crate::python::value::str_repr(prefix)
         )),
         LabError::InvalidHostCount(count) => CommandError::value_error(format!(
             "hosts must be between 1 and {MAX_HOSTS}, not {count}"
@@ -251,14 +253,14 @@ mod tests {
 
     #[test]
     fn lab_is_in_the_registry() {
-        assert!(crate::registry::find("lab").is_some());
+        assert!(crate::commands::registry::find("lab").is_some());
     }
 
     #[test]
     fn the_status_example_holds_whether_or_not_a_lab_is_up() {
         let pattern = LAB.examples[0].output;
-        assert!(crate::transcript::line_matches(pattern, "[]"));
-        assert!(crate::transcript::line_matches(
+        assert!(crate::course::transcript::line_matches(pattern, "[]"));
+        assert!(crate::course::transcript::line_matches(
             pattern,
             "[{'name': 'scanner.lab', 'address': '10.77.0.1'}]"
         ));

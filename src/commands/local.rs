@@ -3,12 +3,12 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 
-use crate::addressing::{self, prefix_mask_v4, prefix_mask_v6};
-use crate::error::{CommandError, CommandResult};
-use crate::ffi;
-use crate::output::{Output, Table, View};
-use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::value::{Value, bytes_repr};
+use crate::commands::output::{Output, Table, View};
+use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::net::addressing::{self, prefix_mask_v4, prefix_mask_v6};
+use crate::net::ffi;
+use crate::python::error::{CommandError, CommandResult};
+use crate::python::value::{Value, bytes_repr};
 
 /// Documentation addresses (RFC 5737, RFC 3849): connecting a UDP socket to
 /// them only asks the kernel for a route; no packet is sent anywhere.
@@ -178,7 +178,7 @@ pub const IPINFO: Command = Command {
 };
 
 fn ipinfo(args: &Args) -> CommandResult<Output> {
-    let text = crate::convert::text(args.get(0).unwrap_or(&Value::None), "ipinfo", 1)?;
+    let text = crate::python::convert::text(args.get(0).unwrap_or(&Value::None), "ipinfo", 1)?;
     let (addr_text, prefix_text) = match text.split_once('/') {
         Some((a, p)) => (a, Some(p)),
         None => (text.as_str(), None),
@@ -189,7 +189,7 @@ fn ipinfo(args: &Args) -> CommandResult<Output> {
         _ => (addr_text, None),
     };
     let ip: IpAddr = addr_text.parse().map_err(|_| {
-        CommandError::value_error(format!("{} does not appear to be an IPv4 or IPv6 address", crate::value::str_repr(addr_text)))
+        CommandError::value_error(format!("{} does not appear to be an IPv4 or IPv6 address", crate::python::value::str_repr(addr_text)))
             .explain("Write an address like 192.168.1.10 or 2001:db8::1, optionally with a prefix such as /24.")
     })?;
     let bits: u8 = if ip.is_ipv4() { 32 } else { 128 };
@@ -198,7 +198,7 @@ fn ipinfo(args: &Args) -> CommandResult<Output> {
         Some(p) => Some(p.parse::<u8>().ok().filter(|p| *p <= bits).ok_or_else(|| {
             CommandError::value_error(format!(
                 "{} is not a valid netmask",
-                crate::value::str_repr(p)
+                crate::python::value::str_repr(p)
             ))
             .explain(format!("A prefix length is a number from 0 to {bits}."))
         })?),

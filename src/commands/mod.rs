@@ -5,15 +5,20 @@ mod constants;
 mod hostnames;
 mod lab;
 mod local;
+pub mod output;
 mod packing;
 mod probing;
+pub mod registry;
 mod services;
+pub mod socket_address;
+pub mod socket_constants;
+pub mod socket_methods;
 mod sockets;
 mod tutorial;
 
 pub use addrinfo::socket_address;
 
-use crate::registry::Command;
+use crate::commands::registry::Command;
 
 pub static COMMANDS: &[Command] = &[
     hostnames::GETHOSTNAME,

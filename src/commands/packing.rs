@@ -1,12 +1,12 @@
 //! Packing addresses: text to the bytes that travel in packets and back
 //! (`inet_aton`, `inet_pton`, ...), and byte-order swaps (`htons`, `ntohl`, ...).
 
-use crate::convert;
-use crate::error::{CommandError, CommandResult};
-use crate::ffi::{self, PtonError};
-use crate::output::{Output, View};
-use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::value::Value;
+use crate::commands::output::{Output, View};
+use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::net::ffi::{self, PtonError};
+use crate::python::convert;
+use crate::python::error::{CommandError, CommandResult};
+use crate::python::value::Value;
 
 fn arg(args: &Args, index: usize) -> &Value {
     args.get(index).unwrap_or(&Value::None)

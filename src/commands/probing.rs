@@ -5,15 +5,16 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::local::{ROUTE_PROBE_V4, outbound_address};
-use crate::error::{CommandError, CommandResult};
-use crate::output::{Output, Table, View};
-use crate::ping::{PingOptions, ping};
-use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::commands::output::{Output, Table, View};
+use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::net::ping::{PingOptions, ping};
+use crate::net::sweep::targets::{self, CONFIRM_ABOVE};
+use crate::net::sweep::{Method, SweepOptions, SweepReport, sweep};
+use crate::net::{icmp, live, resolver};
+use crate::python::convert;
+use crate::python::error::{CommandError, CommandResult};
+use crate::python::value::Value;
 use crate::session::Format;
-use crate::sweep::targets::{self, CONFIRM_ABOVE};
-use crate::sweep::{Method, SweepOptions, SweepReport, sweep};
-use crate::value::Value;
-use crate::{convert, icmp, live, resolver};
 
 /// A number of seconds from an int or a float, within bounds.
 fn seconds(
@@ -271,13 +272,13 @@ fn sweep_table(report: &SweepReport) -> String {
         headers: vec!["address", "rtt", "name"],
         rows,
     };
-    let style = crate::render::Style {
+    let style = crate::session::render::Style {
         colour: live::colour(),
     };
     format!(
         "{}
 {}",
-        crate::render::table_text(&table, style),
+        crate::session::render::table_text(&table, style),
         report.summary()
     )
 }
@@ -340,7 +341,7 @@ fn default_target() -> CommandResult<String> {
             .explain("This machine has no IPv4 address with a route out. Give a target, like map_network 192.168.1.0/24.")
     };
     let primary = outbound_address(ROUTE_PROBE_V4).ok_or_else(no_subnet)?;
-    let interfaces = crate::ffi::interface_addresses().map_err(|_| no_subnet())?;
+    let interfaces = crate::net::ffi::interface_addresses().map_err(|_| no_subnet())?;
     let prefix = interfaces
         .iter()
         .find(|i| i.address == primary)

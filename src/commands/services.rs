@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
-use crate::convert;
-use crate::error::{CommandError, CommandResult};
-use crate::ffi;
-use crate::output::{Output, Table, View};
-use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::value::Value;
+use crate::commands::output::{Output, Table, View};
+use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::net::ffi;
+use crate::python::convert;
+use crate::python::error::{CommandError, CommandResult};
+use crate::python::value::Value;
 
 const SERVICES_FILE: &str = "/etc/services";
 const PROTOCOLS_FILE: &str = "/etc/protocols";

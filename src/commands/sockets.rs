@@ -5,13 +5,16 @@
 use std::fmt::Write;
 use std::net::SocketAddr;
 
-use crate::error::{CommandError, CommandResult};
-use crate::output::{Output, View};
-use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::sockets::servers::{self, ServerKind};
-use crate::sockets::{self, address, methods};
-use crate::value::Value;
-use crate::{convert, resolver};
+use crate::commands::output::{Output, View};
+use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::commands::socket_address as address;
+use crate::commands::socket_methods as methods;
+use crate::net::resolver;
+use crate::net::sockets;
+use crate::net::sockets::servers::{self, ServerKind};
+use crate::python::convert;
+use crate::python::error::{CommandError, CommandResult};
+use crate::python::value::Value;
 
 /// Words command style accepts for a family and type: `socket tcp`.
 const KIND_WORDS: &[(&str, i32, i32)] = &[
@@ -338,8 +341,11 @@ pub const SERVE: Command = Command {
 fn serve(args: &Args) -> CommandResult<Output> {
     let word = convert::text(args.get(0).unwrap_or(&Value::None), "serve", 1)?;
     let kind = ServerKind::parse(&word).ok_or_else(|| {
-        CommandError::value_error(format!("unknown server {}", crate::value::str_repr(&word)))
-            .explain("The practice servers are echo, chat and time.")
+        CommandError::value_error(format!(
+            "unknown server {}",
+            crate::python::value::str_repr(&word)
+        ))
+        .explain("The practice servers are echo, chat and time.")
     })?;
     let address = match args.get(1) {
         None | Some(Value::None) => kind.default_address(),
@@ -441,7 +447,7 @@ fn stop(args: &Args) -> CommandResult<Output> {
     } else {
         Err(CommandError::value_error(format!(
             "no server called {}",
-            crate::value::str_repr(&name)
+            crate::python::value::str_repr(&name)
         ))
         .explain("`servers` lists the running servers by name."))
     }

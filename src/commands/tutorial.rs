@@ -1,13 +1,13 @@
 //! The tutorial at the prompt: `lessons`, `lesson N`, `next`, `back`, `hint`,
 //! `check` and `reset`, all handled by the runner in `lessons::tutor`.
 
-use crate::convert;
-use crate::error::{CommandError, CommandResult};
-use crate::lessons::tutor;
-use crate::live;
-use crate::output::Output;
-use crate::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::value::Value;
+use crate::commands::output::Output;
+use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::course::lessons::tutor;
+use crate::net::live;
+use crate::python::convert;
+use crate::python::error::{CommandError, CommandResult};
+use crate::python::value::Value;
 
 fn text(result: CommandResult<String>) -> CommandResult<Output> {
     result.map(Output::text)

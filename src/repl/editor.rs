@@ -9,10 +9,10 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use crate::builtins;
-use crate::constants;
-use crate::registry;
-use crate::sockets::methods;
+use crate::commands::registry;
+use crate::commands::socket_constants;
+use crate::commands::socket_methods;
+use crate::python::builtins;
 
 /// Words the REPL itself understands besides commands.
 const SESSION_WORDS: &[&str] = &["help", "exit", "quit", ":format", ":vars", ":quit"];
@@ -32,7 +32,7 @@ impl LineHelper {
         registry::all()
             .iter()
             .map(|c| c.name)
-            .chain(constants::CONSTANTS.iter().map(|c| c.name))
+            .chain(socket_constants::CONSTANTS.iter().map(|c| c.name))
             .chain(SESSION_WORDS.iter().copied())
             .chain(builtins::NAMES.iter().copied())
             .chain(self.variables.iter().map(String::as_str))
@@ -53,7 +53,7 @@ impl LineHelper {
     /// of str and bytes.
     fn methods_of(&self, var: &str) -> Option<Vec<&'static str>> {
         if self.sockets.iter().any(|s| s == var) {
-            return Some(methods::METHODS.iter().map(|m| m.name).collect());
+            return Some(socket_methods::METHODS.iter().map(|m| m.name).collect());
         }
         let (_, names) = self.texts.iter().find(|(name, _)| name == var)?;
         Some(names.to_vec())
@@ -65,7 +65,7 @@ impl LineHelper {
         if !self.sockets.iter().any(|s| s == var) {
             return None;
         }
-        let params = methods::find(method)?.params.iter().map(|p| {
+        let params = socket_methods::find(method)?.params.iter().map(|p| {
             if p.required {
                 p.name.to_string()
             } else {
@@ -205,7 +205,7 @@ fn colour_line(line: &str) -> String {
             let word = &line[at..end];
             let colour = if registry::find(word).is_some() {
                 Some("1;36")
-            } else if constants::find(word).is_some() {
+            } else if socket_constants::find(word).is_some() {
                 Some("33")
             } else {
                 None
@@ -262,7 +262,7 @@ mod tests {
             colour: false,
             variables: vec!["data".into()],
             sockets: Vec::new(),
-            texts: vec![("data".into(), crate::text_methods::BYTES_METHODS)],
+            texts: vec![("data".into(), crate::python::text_methods::BYTES_METHODS)],
         };
         let history = rustyline::history::DefaultHistory::new();
         let context = Context::new(&history);

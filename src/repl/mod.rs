@@ -13,7 +13,7 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 
-use crate::render::{self, Style};
+use crate::session::render::{self, Style};
 use crate::session::{Outcome, Session};
 use editor::LineHelper;
 
@@ -40,7 +40,7 @@ pub enum Flow {
 pub fn run_and_show(session: &mut Session, line: &str, style: Style) -> Flow {
     // `a; b` runs a, then b, and stops at the first failure, as Python does.
     let mut flow = Flow::Continue { ok: true };
-    for statement in crate::syntax::split_statements(line) {
+    for statement in crate::python::syntax::split_statements(line) {
         flow = run_statement_and_show(session, statement, style);
         if !matches!(flow, Flow::Continue { ok: true }) {
             break;
@@ -72,7 +72,7 @@ fn run_statement_and_show(session: &mut Session, line: &str, style: Style) -> Fl
         Outcome::Quit => Flow::Quit,
     };
     if let Some((command, observed)) = session.take_observation()
-        && let Some(feedback) = crate::lessons::tutor::observe(&command, observed)
+        && let Some(feedback) = crate::course::lessons::tutor::observe(&command, observed)
     {
         let _ = writeln!(stdout, "{feedback}");
     }
@@ -94,7 +94,7 @@ pub fn run_lines(session: &mut Session, input: impl BufRead, style: Style) -> i3
             Flow::Continue { ok: true } => {}
         }
         // Ctrl-C, once a command has taken it over, still ends a script.
-        if crate::live::interrupted() {
+        if crate::net::live::interrupted() {
             return INTERRUPTED_STATUS;
         }
     }
@@ -128,7 +128,7 @@ pub fn run_interactive(session: &mut Session, style: Style, first: Option<&str>)
     if let Some(path) = &history {
         let _ = editor.load_history(path);
     }
-    crate::live::set_interactive(true);
+    crate::net::live::set_interactive(true);
     println!(
         "netrepl {} — networking at the prompt. Type help for commands, Ctrl-D to leave.",
         env!("CARGO_PKG_VERSION")

@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 
-use netrepl::transcript::{Block, extract_blocks, match_lines};
+use netrepl::course::transcript::{Block, extract_blocks, match_lines};
 
 /// The built binary with colour off, in the given output format.
 pub fn netrepl(format: &str) -> Command {

@@ -1,0 +1,199 @@
+//! The runnable blocks the book shows: a lesson's (the course has parsed
+//! them) and those of the book's own pages (read here). Each input must
+//! parse and call only commands that exist, so a typo fails the build at
+//! its line instead of reaching a reader.
+
+use std::path::PathBuf;
+
+use mdbook_preprocessor::book::Book;
+
+use crate::commands::registry;
+use crate::commands::socket_methods;
+use crate::course::lessons::course::Course;
+use crate::course::lessons::parse::Problem;
+use crate::course::transcript::Block;
+use crate::python::builtins;
+use crate::python::syntax::{Arg, Expr, Statement, parse_line, split_statements};
+use crate::python::text_methods;
+
+/// Problems in the commands of every lesson's blocks.
+pub fn check_lesson_blocks(course: &Course) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for lesson in &course.lessons {
+        for block in &lesson.blocks {
+            problems.extend(check_block_commands(&lesson.file, &lesson.source, block));
+        }
+    }
+    problems
+}
+
+/// The runnable blocks of each of the book's own pages (the introduction),
+/// in reading order. A page whose blocks cannot be read, or whose blocks
+/// call unknown commands, adds its problems; a page with no path has none.
+pub fn read_page_blocks(
+    book: &Book,
+    book_src: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<(PathBuf, Vec<Block>)> {
+    let mut pages = Vec::new();
+    for chapter in book.chapters() {
+        let Some(path) = &chapter.path else { continue };
+        let file = format!("{book_src}/{}", path.display());
+        match crate::course::transcript::extract_blocks(&chapter.content) {
+            Ok(blocks) => {
+                for block in &blocks {
+                    problems.extend(check_block_commands(&file, &chapter.content, block));
+                }
+                pages.push((path.clone(), blocks));
+            }
+            Err(message) => problems.push(Problem {
+                file,
+                line: 1,
+                message,
+            }),
+        }
+    }
+    pages
+}
+
+/// The 1-based line of each input line of a block in its lesson file.
+fn input_lines(source: &str, block: &Block) -> Vec<usize> {
+    source
+        .lines()
+        .enumerate()
+        .skip(block.line)
+        .take_while(|(_, l)| !l.trim_start().starts_with("```"))
+        .filter(|(_, l)| l.starts_with(">>>"))
+        .map(|(n, _)| n + 1)
+        .collect()
+}
+
+/// Each input must parse and call only commands that exist, unless the
+/// lesson shows it failing on purpose (its recorded output is an error).
+fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem> {
+    let lines = input_lines(source, block);
+    // What the session calls in command style; variables are unknown here,
+    // so any `var.method` of a socket, str or bytes counts.
+    let is_command = |name: &str| match name.split_once('.') {
+        Some((_, method)) => {
+            socket_methods::find(method).is_some()
+                || text_methods::STR_METHODS.contains(&method)
+                || text_methods::BYTES_METHODS.contains(&method)
+        }
+        None => registry::find(name).is_some() || builtins::is_builtin(name),
+    };
+    let mut problems = Vec::new();
+    for (n, step) in block.steps.iter().enumerate() {
+        let shows_error = step.expected.iter().any(|l| l.contains("Error"));
+        let line = lines.get(n).copied().unwrap_or(block.line);
+        let problem = |message: String| Problem {
+            file: file.to_string(),
+            line,
+            message,
+        };
+        // `a; b` runs as two statements, each checked.
+        for input in split_statements(&step.input).into_iter().map(str::trim) {
+            match parse_line(input, &is_command) {
+                Err(_) if !shows_error && let Some(word) = unknown_leading_word(input) => {
+                    problems.push(problem(unknown_command(word)))
+                }
+                Err(e) if !shows_error => problems.push(problem(format!(
+                    "`{}` does not parse ({}); fix the line or show the error it gives",
+                    input,
+                    e.python_line()
+                ))),
+                Ok(statement) if !shows_error => {
+                    let mut unknown = Vec::new();
+                    match &statement {
+                        Statement::Eval(e) | Statement::Assign(_, e) | Statement::Unpack(_, e) => {
+                            unknown_calls(e, &mut unknown)
+                        }
+                        _ => {}
+                    }
+                    for name in unknown {
+                        problems.push(problem(unknown_command(&name)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    problems
+}
+
+fn unknown_command(name: &str) -> String {
+    let mut message = format!("`{name}` is not a command");
+    let names = registry::all().iter().map(|c| c.name);
+    if let Some(near) = registry::suggestions(name, names).first() {
+        message.push_str(&format!(" (did you mean `{near}`?)"));
+    }
+    message.push_str("; `netrepl -c help` lists them");
+    message
+}
+
+/// `inet_atom 1.2.3.4`: a command-style line whose first word is no command
+/// (the parser reads it as Python and fails on the words after it).
+fn unknown_leading_word(input: &str) -> Option<&str> {
+    let text = input.trim();
+    let end = text.find(char::is_whitespace)?;
+    let word = &text[..end];
+    let is_word = word.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !word.starts_with(|c: char| c.is_ascii_digit());
+    let rest = text[end..].trim_start();
+    (is_word && registry::find(word).is_none() && !rest.starts_with(['=', '(', '[', '.']))
+        .then_some(word)
+}
+
+/// Names called in an expression that are neither commands nor socket methods.
+fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
+    match expr {
+        Expr::Call { callee, args } => {
+            match callee.as_ref() {
+                Expr::Name { name, .. }
+                    if registry::find(name).is_none() && !builtins::is_builtin(name) =>
+                {
+                    unknown.push(name.clone())
+                }
+                Expr::Attribute(target, method) => {
+                    let known = socket_methods::find(method).is_some()
+                        || text_methods::STR_METHODS.contains(&method.as_str())
+                        || text_methods::BYTES_METHODS.contains(&method.as_str());
+                    if !known {
+                        unknown.push(method.clone());
+                    }
+                    unknown_calls(target, unknown);
+                }
+                _ => {}
+            }
+            for arg in args {
+                match arg {
+                    Arg::Positional(e) | Arg::Keyword(_, e) => unknown_calls(e, unknown),
+                }
+            }
+        }
+        Expr::Tuple(items) | Expr::List(items) => {
+            items.iter().for_each(|e| unknown_calls(e, unknown))
+        }
+        Expr::BitOr(a, b)
+        | Expr::Add(a, b)
+        | Expr::Index(a, b)
+        | Expr::Compare(_, a, b)
+        | Expr::Binary(_, a, b) => {
+            unknown_calls(a, unknown);
+            unknown_calls(b, unknown);
+        }
+        Expr::Slice {
+            target,
+            start,
+            stop,
+            step,
+        } => {
+            unknown_calls(target, unknown);
+            for part in [start, stop, step].into_iter().flatten() {
+                unknown_calls(part, unknown);
+            }
+        }
+        Expr::Negate(e) | Expr::Attribute(e, _) => unknown_calls(e, unknown),
+        Expr::Literal(_) | Expr::Name { .. } | Expr::Word(_) => {}
+    }
+}

@@ -1,0 +1,111 @@
+//! The command reference chapter, written from the same registry `help`
+//! reads: each command's signature, description, Python equivalent, its
+//! examples as sessions, and links back to the lessons that teach it.
+
+use std::fmt::Write;
+
+use super::render::{Session, ShownStep, escape, session_html};
+use crate::commands::registry::{self, Command, Topic};
+use crate::course::lessons::course::Course;
+
+/// The page the reference lives on, as chapters link to it.
+pub const PAGE: &str = "reference.md";
+/// Where in the hand-written page the entries go.
+pub const MARKER: &str = "<!-- netrepl: reference -->";
+
+/// The anchor of a command's entry: its name, which mdBook would also make
+/// of the heading (letters, digits and `_` are kept as they are).
+pub fn anchor(command: &str) -> String {
+    command.to_string()
+}
+
+/// The entries, by topic in `help` order. `outputs(name, n)` gives the live
+/// output of a command's `n`th example.
+pub fn entries(course: &Course, outputs: &dyn Fn(&str, usize) -> Vec<String>) -> String {
+    let mut out = String::new();
+    for topic in Topic::ALL {
+        let commands: Vec<&Command> = registry::all()
+            .iter()
+            .filter(|c| c.topic == topic)
+            .collect();
+        if commands.is_empty() {
+            continue;
+        }
+        // Explicit ids: a topic such as "Constants" would otherwise take
+        // the id of the command `constants`.
+        let _ = writeln!(
+            out,
+            "## {} {{#topic-{}}}\n",
+            topic.title(),
+            anchor(&format!("{topic:?}")).to_lowercase()
+        );
+        let list: Vec<String> = commands
+            .iter()
+            .map(|c| format!("[`{}`](#{})", c.name, anchor(c.name)))
+            .collect();
+        let _ = writeln!(out, "{}\n", list.join(" · "));
+        for command in commands {
+            out.push_str(&entry(command, course, outputs));
+        }
+    }
+    out
+}
+
+fn entry(
+    command: &Command,
+    course: &Course,
+    outputs: &dyn Fn(&str, usize) -> Vec<String>,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "### {} {{#{}}}\n", command.name, anchor(command.name));
+    let _ = writeln!(
+        out,
+        "<p class=\"netrepl-signature\"><code>{}</code></p>\n",
+        escape(&command.signature())
+    );
+    let _ = writeln!(out, "{}.\n", command.summary);
+    let _ = writeln!(out, "{}\n", command.description);
+    match command.python {
+        Some(python) => {
+            let _ = writeln!(out, "**Python:** `{python}`\n");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "**Python:** none; this is one of netrepl's own commands.\n"
+            );
+        }
+    }
+    let steps: Vec<ShownStep> = command
+        .examples
+        .iter()
+        .enumerate()
+        .map(|(n, example)| ShownStep {
+            input: example.input.to_string(),
+            output: outputs(command.name, n),
+        })
+        .collect();
+    let _ = writeln!(out, "**Example** (run when this book was built):");
+    out.push_str(&session_html(&Session {
+        steps,
+        format: Some("python".into()),
+        recorded_because: None,
+    }));
+    let lessons = course.teaching(command.name);
+    if !lessons.is_empty() {
+        let links: Vec<String> = lessons
+            .iter()
+            .filter_map(|lesson| {
+                let (number, _) = course.find(&lesson.id)?;
+                Some(format!(
+                    "[{}. {}]({}.md)",
+                    number + 1,
+                    lesson.title,
+                    lesson.id
+                ))
+            })
+            .collect();
+        let _ = writeln!(out, "**Taught in:** {}\n", links.join(", "));
+    }
+    out
+}

@@ -1,0 +1,421 @@
+//! The tutorial runner: which lesson and step the learner is on, showing
+//! steps, giving hints, and checking each command the learner runs against the
+//! current exercise, with progress saved as it changes.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use super::course::{Course, load_course};
+use super::parse::{Exercise, Expect, Lesson, Step};
+use super::progress::Progress;
+use crate::course::transcript::line_matches;
+use crate::python::error::{CommandError, CommandResult};
+
+struct Tutor {
+    course: Course,
+    progress: Progress,
+    /// The lesson being worked on in this session, by index.
+    active: Option<usize>,
+    /// Hints given so far for the current exercise.
+    hints_given: usize,
+    /// The last command's name and outcome, for `check`.
+    last: Option<(String, Observed)>,
+}
+
+/// What a command produced, as the runner compares it.
+#[derive(Clone, Debug)]
+pub enum Observed {
+    /// The result's Python repr.
+    Result(String),
+    /// The error's Python line.
+    Error(String),
+}
+
+static TUTOR: Mutex<Option<Tutor>> = Mutex::new(None);
+static LESSON_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Names of the runner's own commands: never checked as exercise attempts.
+pub const TUTORIAL_COMMANDS: &[&str] = &[
+    "lessons", "lesson", "next", "back", "hint", "check", "reset",
+];
+
+/// Teaches from `dir` instead of the built-in course (`--lessons DIR`).
+pub fn use_lesson_dir(dir: PathBuf) {
+    *LESSON_DIR.lock().unwrap_or_else(|p| p.into_inner()) = Some(dir);
+}
+
+fn tutor() -> CommandResult<MutexGuard<'static, Option<Tutor>>> {
+    let mut guard = TUTOR.lock().unwrap_or_else(|p| p.into_inner());
+    if guard.is_none() {
+        let dir = LESSON_DIR.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let course = load_course(dir.as_deref()).map_err(CommandError::os_error)?;
+        *guard = Some(Tutor {
+            course,
+            progress: Progress::load(),
+            active: None,
+            hints_given: 0,
+            last: None,
+        });
+    }
+    Ok(guard)
+}
+
+fn with_tutor<T>(f: impl FnOnce(&mut Tutor) -> CommandResult<T>) -> CommandResult<T> {
+    let mut guard = tutor()?;
+    match guard.as_mut() {
+        Some(t) => f(t),
+        None => Err(CommandError::os_error("the course could not be loaded")),
+    }
+}
+
+fn no_lesson() -> CommandError {
+    CommandError::value_error("no lesson is in progress")
+        .explain("Start one with `lesson 1` (or `lesson ID`); `lessons` lists them.")
+}
+
+impl Tutor {
+    fn active(&self) -> CommandResult<(usize, &Lesson)> {
+        let index = self.active.ok_or_else(no_lesson)?;
+        Ok((index, &self.course.lessons[index]))
+    }
+
+    fn step_index(&self, lesson: &Lesson) -> usize {
+        let saved = self.progress.lessons.get(&lesson.id).map_or(0, |p| p.step);
+        saved.min(lesson.steps.len().saturating_sub(1))
+    }
+
+    fn is_done(&self, lesson: &Lesson, exercise: &Exercise) -> bool {
+        self.progress
+            .lessons
+            .get(&lesson.id)
+            .is_some_and(|p| p.done.contains(&exercise.id))
+    }
+
+    /// The first unfinished exercise of the current step.
+    fn current_exercise(&self) -> Option<(&Lesson, &Exercise)> {
+        let (_, lesson) = self.active().ok()?;
+        let step = &lesson.steps[self.step_index(lesson)];
+        step.exercises
+            .iter()
+            .find(|e| !self.is_done(lesson, e))
+            .map(|e| (lesson, e))
+    }
+
+    fn state(&self, lesson: &Lesson) -> String {
+        let total = lesson.exercises().count();
+        let done = lesson
+            .exercises()
+            .filter(|e| self.is_done(lesson, e))
+            .count();
+        let entry = self.progress.lessons.get(&lesson.id);
+        match entry {
+            None => "not started".into(),
+            Some(p) if done == total && (total > 0 || p.seen_all) => "done".into(),
+            Some(_) if total > 0 => format!("in progress ({done}/{total} exercises)"),
+            Some(_) => "in progress".into(),
+        }
+    }
+
+    fn show_step(&mut self) -> CommandResult<String> {
+        let (index, lesson) = self.active()?;
+        let step_index = self.step_index(lesson);
+        let step = &lesson.steps[step_index];
+        let mut text = format!(
+            "── Lesson {} · {} · step {} of {}: {} ──\n\n{}",
+            index + 1,
+            lesson.title,
+            step_index + 1,
+            lesson.steps.len(),
+            step.title,
+            render_step(step)
+        );
+        let last = step_index + 1 == lesson.steps.len();
+        text.push_str(&self.step_footer(lesson, step, last));
+        if last {
+            let id = lesson.id.clone();
+            self.progress.lesson(&id).seen_all = true;
+            self.progress.save();
+        }
+        Ok(text)
+    }
+
+    fn step_footer(&self, lesson: &Lesson, step: &Step, last: bool) -> String {
+        let mut footer = String::from("\n\n");
+        match step.exercises.iter().find(|e| !self.is_done(lesson, e)) {
+            Some(exercise) => footer.push_str(&format!("▶ Exercise: {}\n  (hint for a hint, check to re-check)", exercise.task)),
+            None if last => footer.push_str("That is the end of this lesson. `lessons` shows the course; `lesson N` starts another."),
+            None => footer.push_str("Type next to go on, back to go back."),
+        }
+        footer
+    }
+
+    fn move_step(&mut self, forward: bool) -> CommandResult<String> {
+        let (_, lesson) = self.active()?;
+        let step = self.step_index(lesson);
+        let count = lesson.steps.len();
+        let target = if forward {
+            if step + 1 >= count {
+                return Err(CommandError::value_error("this is the last step")
+                    .explain("`lessons` shows the course; `lesson N` starts the next lesson."));
+            }
+            step + 1
+        } else {
+            step.checked_sub(1).ok_or_else(|| {
+                CommandError::value_error("this is the first step")
+                    .explain("Type next to go forward.")
+            })?
+        };
+        let id = lesson.id.clone();
+        self.progress.lesson(&id).step = target;
+        self.hints_given = 0;
+        self.progress.save();
+        self.show_step()
+    }
+
+    fn judge(&mut self, command: &str, observed: &Observed) -> Option<String> {
+        let (lesson, exercise) = self.current_exercise()?;
+        let (lesson_id, exercise) = (lesson.id.clone(), exercise.clone());
+        if command != exercise.command {
+            return exercise
+                .wrong
+                .iter()
+                .find(|(cmd, _)| cmd == command)
+                .map(|(_, nudge)| format!("✗ Not quite: {nudge}"));
+        }
+        let passed = match (&exercise.expect, observed) {
+            (Expect::Success, Observed::Result(_)) => true,
+            (Expect::Result(pattern), Observed::Result(repr)) => line_matches(pattern, repr),
+            (Expect::Error(pattern), Observed::Error(line)) => line_matches(pattern, line),
+            _ => false,
+        };
+        if !passed {
+            return Some(nudge_for(&exercise, observed));
+        }
+        let progress = self.progress.lesson(&lesson_id);
+        progress.done.push(exercise.id.clone());
+        self.progress.current = Some(lesson_id.clone());
+        self.progress.save();
+        self.hints_given = 0;
+        let mut message = format!("✓ Exercise done: {}", exercise.task);
+        match self.current_exercise() {
+            Some((_, next)) => message.push_str(&format!("\n▶ Next exercise: {}", next.task)),
+            None => {
+                let (_, lesson) = self.active().ok()?;
+                let all_done = lesson.exercises().all(|e| self.is_done(lesson, e));
+                if all_done {
+                    message.push_str(&format!(
+                        "\n★ Lesson complete: {}. `lessons` shows what is next.",
+                        lesson.title
+                    ));
+                } else {
+                    message.push_str("\nType next to go on.");
+                }
+            }
+        }
+        Some(message)
+    }
+}
+
+fn nudge_for(exercise: &Exercise, observed: &Observed) -> String {
+    let wanted = match &exercise.expect {
+        Expect::Result(p) => format!("a result like {}", p.replace("[..]", "…")),
+        Expect::Error(p) => format!("the error {}", p.replace("[..]", "…")),
+        Expect::Success => "it to succeed".into(),
+    };
+    let got = match observed {
+        Observed::Result(r) => format!("got {r}"),
+        Observed::Error(e) => format!("it raised {e}"),
+    };
+    format!("✗ Right command, but {got}; the exercise wants {wanted}. Type hint if you are stuck.")
+}
+
+/// A step's Markdown for the terminal: example blocks indented, exercise
+/// blocks reduced to their task.
+fn render_step(step: &Step) -> String {
+    let mut out = Vec::new();
+    let mut fence: Option<String> = None;
+    for line in step.text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            match fence.take() {
+                Some(_) => continue,
+                None => {
+                    fence = Some(info.split_whitespace().next().unwrap_or("").to_string());
+                    continue;
+                }
+            }
+        }
+        match fence.as_deref() {
+            Some("exercise") => {
+                if let Some(task) = line.strip_prefix("task:") {
+                    out.push(format!("  Exercise: {}", task.trim()));
+                }
+            }
+            Some(_) => out.push(format!("    {line}")),
+            None => {
+                if line.starts_with("## ") || line.starts_with("# ") || line.starts_with("<!--") {
+                    continue;
+                }
+                out.push(line.to_string());
+            }
+        }
+    }
+    let text = out.join("\n");
+    text.trim_matches('\n').trim_end().to_string()
+}
+
+pub fn list() -> CommandResult<String> {
+    with_tutor(|t| {
+        let mut rows = Vec::new();
+        let mut done = 0;
+        for (i, lesson) in t.course.lessons.iter().enumerate() {
+            let state = t.state(lesson);
+            if state == "done" {
+                done += 1;
+            }
+            let marker = if t.active == Some(i) { "▶" } else { " " };
+            rows.push(format!(
+                "{marker} {:>2}. {:<52} {state}",
+                i + 1,
+                lesson.title
+            ));
+        }
+        Ok(format!(
+            "The course ({} of {} lessons done). `lesson N` starts or resumes one.\n\n{}",
+            done,
+            t.course.lessons.len(),
+            rows.join("\n")
+        ))
+    })
+}
+
+pub fn start(key: Option<&str>) -> CommandResult<String> {
+    with_tutor(|t| {
+        let key = match key {
+            Some(k) => k.to_string(),
+            None => t.progress.current.clone().unwrap_or_else(|| "1".into()),
+        };
+        let (index, lesson) = t.course.find(&key).ok_or_else(|| {
+            CommandError::value_error(format!(
+                "no lesson {}",
+                crate::python::value::str_repr(&key)
+            ))
+            .explain("Give a lesson's number or id; `lessons` lists them.")
+        })?;
+        let id = lesson.id.clone();
+        t.active = Some(index);
+        t.hints_given = 0;
+        t.progress.current = Some(id.clone());
+        t.progress.lesson(&id);
+        t.progress.save();
+        t.show_step()
+    })
+}
+
+pub fn next() -> CommandResult<String> {
+    with_tutor(|t| t.move_step(true))
+}
+
+pub fn back() -> CommandResult<String> {
+    with_tutor(|t| t.move_step(false))
+}
+
+pub fn hint() -> CommandResult<String> {
+    with_tutor(|t| {
+        t.active()?;
+        let Some((_, exercise)) = t.current_exercise() else {
+            return Ok("There is no exercise to do on this step; type next to go on.".into());
+        };
+        let hints = exercise.hints.clone();
+        let index = t.hints_given.min(hints.len() - 1);
+        t.hints_given += 1;
+        let more = if index + 1 < hints.len() {
+            " (hint again for another)"
+        } else {
+            ""
+        };
+        Ok(format!(
+            "Hint {} of {}: {}{more}",
+            index + 1,
+            hints.len(),
+            hints[index]
+        ))
+    })
+}
+
+pub fn check() -> CommandResult<String> {
+    with_tutor(|t| {
+        let (_, lesson) = t.active()?;
+        let step_has_exercises = !lesson.steps[t.step_index(lesson)].exercises.is_empty();
+        let Some((_, exercise)) = t.current_exercise() else {
+            return Ok(if step_has_exercises {
+                "✓ Every exercise on this step is done; type next to go on."
+            } else {
+                "This step has no exercise; type next to go on."
+            }
+            .into());
+        };
+        let task = exercise.task.clone();
+        match t.last.clone() {
+            Some((command, observed)) => Ok(t
+                .judge(&command, &observed)
+                .unwrap_or_else(|| format!("▶ Not done yet: {task}"))),
+            None => Ok(format!("▶ Not done yet: {task}")),
+        }
+    })
+}
+
+pub fn reset(key: Option<&str>) -> CommandResult<String> {
+    with_tutor(|t| {
+        match key {
+            Some(key) => {
+                let (_, lesson) = t.course.find(key).ok_or_else(|| {
+                    CommandError::value_error(format!(
+                        "no lesson {}",
+                        crate::python::value::str_repr(key)
+                    ))
+                })?;
+                let id = lesson.id.clone();
+                t.progress.lessons.remove(&id);
+            }
+            None => {
+                t.progress = Progress::default();
+                t.active = None;
+            }
+        }
+        t.progress.save();
+        Ok(match key {
+            Some(key) => format!("Progress of lesson {key} cleared."),
+            None => "All lesson progress cleared.".into(),
+        })
+    })
+}
+
+/// After each command the learner runs: feedback on the current exercise, if any.
+pub fn observe(command: &str, observed: Observed) -> Option<String> {
+    if TUTORIAL_COMMANDS.contains(&command) {
+        return None;
+    }
+    let mut guard = TUTOR.lock().unwrap_or_else(|p| p.into_inner());
+    let tutor = guard.as_mut()?;
+    tutor.active?;
+    tutor.last = Some((command.to_string(), observed.clone()));
+    tutor.judge(command, &observed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::lessons::parse::parse_lesson;
+
+    #[test]
+    fn steps_render_examples_indented_and_exercises_as_tasks() {
+        let source = "---\nid: x\ntitle: X\nteaches: []\n---\n\n## Try it\n\nSome text.\n\n```netrepl\n>>> gethostname\nvm\n```\n\n```exercise\nid: e\ntask: Do it.\ncommand: gethostname\nhint: h\n```\n";
+        let lesson = parse_lesson("x.md", source).unwrap();
+        let text = render_step(&lesson.steps[0]);
+        assert_eq!(
+            text,
+            "Some text.\n\n    >>> gethostname\n    vm\n\n  Exercise: Do it."
+        );
+    }
+}

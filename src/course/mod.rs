@@ -1,0 +1,4 @@
+#[cfg(feature = "book")]
+pub mod book;
+pub mod lessons;
+pub mod transcript;

@@ -1,0 +1,157 @@
+//! What long-running commands need while they run: the shared tokio runtime
+//! they wait on, a way to show lines as they happen (ping's replies, a progress
+//! bar), and Ctrl-C, which stops them early instead of ending the session.
+//!
+//! It is process-wide on purpose: there is one terminal, one SIGINT and one
+//! session per process, and commands reach it without threading a context
+//! through every call.
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use tokio::runtime::Runtime;
+use tokio::sync::Notify;
+
+use crate::python::error::{CommandError, CommandResult};
+use crate::session::Format;
+
+static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static INTERRUPT: OnceLock<Arc<Notify>> = OnceLock::new();
+static FORMAT: AtomicU8 = AtomicU8::new(Format::Pretty as u8);
+static COLOUR: AtomicBool = AtomicBool::new(false);
+/// How long a blocking socket call may wait when its socket has no timeout.
+static BLOCKING_LIMIT_MS: AtomicU64 = AtomicU64::new(10_000);
+
+/// The runtime network waits run on, built on first use. From then on Ctrl-C
+/// sets a flag and wakes waiting commands instead of ending the process.
+pub fn runtime() -> CommandResult<&'static Runtime> {
+    let built = RUNTIME.get_or_init(|| {
+        // One thread: the waits are on sockets and timers, not on computing, and
+        // it keeps start-up and memory small. Blocking look-ups use tokio's pool.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        catch_interrupts(&runtime);
+        Ok(runtime)
+    });
+    built
+        .as_ref()
+        .map_err(|e| CommandError::os_error(format!("cannot start the async runtime: {e}")))
+}
+
+fn notify() -> Arc<Notify> {
+    INTERRUPT.get_or_init(|| Arc::new(Notify::new())).clone()
+}
+
+fn catch_interrupts(runtime: &Runtime) {
+    let _entered = runtime.enter();
+    let Ok(mut signals) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+    else {
+        return;
+    };
+    let wake = notify();
+    runtime.spawn(async move {
+        while signals.recv().await.is_some() {
+            INTERRUPTED.store(true, Ordering::SeqCst);
+            wake.notify_waiters();
+        }
+    });
+}
+
+/// Whether Ctrl-C was pressed since the last `clear_interrupt`.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+pub fn clear_interrupt() {
+    INTERRUPTED.store(false, Ordering::SeqCst);
+}
+
+/// Resolves when Ctrl-C is pressed (at once if it already was).
+pub async fn wait_for_interrupt() {
+    let wake = notify();
+    loop {
+        let notified = wake.notified();
+        if interrupted() {
+            return;
+        }
+        notified.await;
+    }
+}
+
+pub fn blocking_limit() -> std::time::Duration {
+    std::time::Duration::from_millis(BLOCKING_LIMIT_MS.load(Ordering::SeqCst))
+}
+
+pub fn set_blocking_limit(limit: std::time::Duration) {
+    BLOCKING_LIMIT_MS.store(
+        limit.as_millis().min(u128::from(u64::MAX)) as u64,
+        Ordering::SeqCst,
+    );
+}
+
+pub fn set_format(format: Format) {
+    FORMAT.store(format as u8, Ordering::SeqCst);
+}
+
+pub fn set_colour(colour: bool) {
+    COLOUR.store(colour, Ordering::SeqCst);
+}
+
+pub fn colour() -> bool {
+    COLOUR.load(Ordering::SeqCst)
+}
+
+/// The output format of the line being run.
+pub fn format() -> Format {
+    match FORMAT.load(Ordering::SeqCst) {
+        x if x == Format::Python as u8 => Format::Python,
+        x if x == Format::Json as u8 => Format::Json,
+        _ => Format::Pretty,
+    }
+}
+
+/// Lines stream only in `pretty`: the other formats print one value at the end.
+pub fn streaming() -> bool {
+    FORMAT.load(Ordering::SeqCst) == Format::Pretty as u8
+}
+
+/// Prints a line now, if this format streams.
+pub fn line(text: &str) {
+    if streaming() {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{text}");
+        let _ = out.flush();
+    }
+}
+
+/// Whether a progress bar may be drawn (pretty format, on a terminal).
+pub fn progress_allowed() -> bool {
+    streaming() && std::io::stderr().is_terminal()
+}
+
+static INTERACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Set when a person is at the prompt, so commands may ask them questions.
+pub fn set_interactive(interactive: bool) {
+    INTERACTIVE.store(interactive, Ordering::SeqCst);
+}
+
+pub fn is_interactive() -> bool {
+    INTERACTIVE.load(Ordering::SeqCst)
+}
+
+/// Asks a yes/no question at the terminal; `None` when nobody can answer.
+pub fn confirm(question: &str) -> Option<bool> {
+    if !INTERACTIVE.load(Ordering::SeqCst) {
+        return None;
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).ok()?;
+    Some(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+}

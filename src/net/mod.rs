@@ -1,0 +1,9 @@
+pub mod addressing;
+pub mod ffi;
+pub mod icmp;
+pub mod lab;
+pub mod live;
+pub mod ping;
+pub mod resolver;
+pub mod sockets;
+pub mod sweep;

@@ -1,0 +1,243 @@
+//! Live sockets for the session: a table of the sockets a learner has made,
+//! with Python's view of each (family, type, proto, timeout), limits on how
+//! many may be open, and clean-up when the session ends.
+//!
+//! The OS sockets are always non-blocking; Python's blocking and timeout
+//! behaviour is rebuilt on top (see `blocking`), so every wait can be cut
+//! short by Ctrl-C or by the session's limit.
+
+pub mod blocking;
+pub mod servers;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use socket2::{Domain, Protocol, Socket, Type};
+
+use crate::commands::socket_address as address;
+use crate::python::error::{CommandError, CommandResult};
+use crate::python::value::Value;
+
+/// Open sockets one session may hold.
+pub const MAX_OPEN: usize = 64;
+/// The most bytes one `recv` may ask for.
+pub const MAX_RECEIVE: usize = 1 << 20;
+
+struct Entry {
+    socket: Option<Arc<Socket>>,
+    family: i32,
+    kind: i32,
+    proto: i32,
+    /// Python's timeout: `None` blocks, `Some(0)` never waits.
+    timeout: Option<Duration>,
+    /// A filesystem path this session bound, removed when the session ends.
+    unix_path: Option<PathBuf>,
+}
+
+static TABLE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+
+fn table() -> MutexGuard<'static, Vec<Entry>> {
+    TABLE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// What an operation needs to know about a socket, taken out of the table so
+/// no lock is held while it waits.
+#[derive(Clone)]
+pub struct Handle {
+    pub id: u32,
+    pub socket: Arc<Socket>,
+    pub family: i32,
+    pub kind: i32,
+    pub timeout: Option<Duration>,
+}
+
+fn bad_fd() -> CommandError {
+    CommandError::from_errno(libc::EBADF)
+        .explain("That socket is closed; make a new one with socket().")
+}
+
+pub fn handle(id: u32) -> CommandResult<Handle> {
+    let table = table();
+    let entry = table.get(id as usize).ok_or_else(bad_fd)?;
+    let socket = entry.socket.clone().ok_or_else(bad_fd)?;
+    Ok(Handle {
+        id,
+        socket,
+        family: entry.family,
+        kind: entry.kind,
+        timeout: entry.timeout,
+    })
+}
+
+fn open_count(table: &[Entry]) -> usize {
+    table.iter().filter(|e| e.socket.is_some()).count()
+}
+
+/// Makes a socket as `socket.socket(family, type, proto)` does.
+pub fn create(family: i32, kind: i32, proto: i32) -> CommandResult<Value> {
+    let socket = Socket::new(
+        Domain::from(family),
+        Type::from(kind),
+        (proto != 0).then(|| Protocol::from(proto)),
+    )
+    .map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EINVAL)))?;
+    adopt(socket, family, kind, proto)
+}
+
+/// Puts an OS socket in the table (made here, accepted, or from a pair).
+pub fn adopt(socket: Socket, family: i32, kind: i32, proto: i32) -> CommandResult<Value> {
+    socket
+        .set_nonblocking(true)
+        .map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EINVAL)))?;
+    let mut table = table();
+    if open_count(&table) >= MAX_OPEN {
+        return Err(CommandError::os_error(format!(
+            "netrepl allows {MAX_OPEN} open sockets in a session"
+        ))
+        .explain(
+            "Close sockets you no longer need with s.close(); `sockets` lists the open ones.",
+        ));
+    }
+    table.push(Entry {
+        socket: Some(Arc::new(socket)),
+        family,
+        kind,
+        proto,
+        timeout: None,
+        unix_path: None,
+    });
+    Ok(Value::Socket((table.len() - 1) as u32))
+}
+
+pub fn set_timeout(id: u32, timeout: Option<Duration>) -> CommandResult<()> {
+    let mut table = table();
+    let entry = table.get_mut(id as usize).ok_or_else(bad_fd)?;
+    entry.timeout = timeout;
+    Ok(())
+}
+
+pub fn remember_unix_path(id: u32, path: PathBuf) {
+    if let Some(entry) = table().get_mut(id as usize) {
+        entry.unix_path = Some(path);
+    }
+}
+
+/// Closes a socket; closing twice is fine, as in Python.
+pub fn close(id: u32) {
+    if let Some(entry) = table().get_mut(id as usize) {
+        entry.socket = None;
+    }
+}
+
+/// Closes every socket and removes the Unix socket files the session bound.
+pub fn close_all() {
+    let mut table = table();
+    for entry in table.iter_mut() {
+        entry.socket = None;
+        if let Some(path) = entry.unix_path.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// CPython's `repr()` of a socket object.
+pub fn repr(id: u32) -> String {
+    let table = table();
+    let Some(entry) = table.get(id as usize) else {
+        return "<socket.socket [closed] fd=-1>".into();
+    };
+    let head = format!(
+        "family={}, type={}, proto={}",
+        entry.family, entry.kind, entry.proto
+    );
+    let Some(socket) = &entry.socket else {
+        return format!("<socket.socket [closed] fd=-1, {head}>");
+    };
+    let mut out = format!("<socket.socket fd={}, {head}", raw_fd(socket));
+    // CPython formats addresses with str(): a Unix path shows without quotes.
+    let shown = |addr: Option<Value>| {
+        addr.filter(|a| !is_empty_address(a)).map(|a| match a {
+            Value::Str(path) => path,
+            other => other.repr(),
+        })
+    };
+    if let Some(laddr) = shown(socket.local_addr().ok().map(|a| address::to_value(&a))) {
+        out.push_str(&format!(", laddr={laddr}"));
+    }
+    if let Some(raddr) = shown(socket.peer_addr().ok().map(|a| address::to_value(&a))) {
+        out.push_str(&format!(", raddr={raddr}"));
+    }
+    out.push('>');
+    out
+}
+
+/// Python skips addresses that are empty (an unbound Unix socket's `''`).
+fn is_empty_address(value: &Value) -> bool {
+    matches!(value, Value::Str(s) if s.is_empty())
+        || matches!(value, Value::Bytes(b) if b.is_empty())
+}
+
+pub fn raw_fd(socket: &Socket) -> i32 {
+    use std::os::fd::AsRawFd;
+    socket.as_raw_fd()
+}
+
+/// One row of `sockets`.
+pub struct Summary {
+    pub id: u32,
+    pub fd: i32,
+    pub kind: String,
+    pub state: &'static str,
+    pub local: String,
+    pub remote: String,
+}
+
+/// The open sockets, for the `sockets` listing.
+pub fn summaries() -> Vec<Summary> {
+    let table = table();
+    table
+        .iter()
+        .enumerate()
+        .filter_map(|(id, entry)| {
+            let socket = entry.socket.as_ref()?;
+            let local = socket.local_addr().ok().map(|a| address::to_value(&a));
+            let remote = socket.peer_addr().ok().map(|a| address::to_value(&a));
+            let listening = socket.is_listener().unwrap_or(false);
+            let state = if listening {
+                "listening"
+            } else if remote.is_some() {
+                "connected"
+            } else if local.as_ref().is_some_and(|l| !address::is_unbound(l)) {
+                "bound"
+            } else {
+                "new"
+            };
+            Some(Summary {
+                id: id as u32,
+                fd: raw_fd(socket),
+                kind: kind_name(entry.family, entry.kind),
+                state,
+                local: local.map(|a| address::text(&a)).unwrap_or_default(),
+                remote: remote.map(|a| address::text(&a)).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// `tcp`, `udp6`, `unix-stream`...
+pub fn kind_name(family: i32, kind: i32) -> String {
+    let base = match (family, kind) {
+        (libc::AF_INET, libc::SOCK_STREAM) => "tcp",
+        (libc::AF_INET, libc::SOCK_DGRAM) => "udp",
+        (libc::AF_INET6, libc::SOCK_STREAM) => "tcp6",
+        (libc::AF_INET6, libc::SOCK_DGRAM) => "udp6",
+        (libc::AF_UNIX, libc::SOCK_STREAM) => "unix stream",
+        (libc::AF_UNIX, libc::SOCK_DGRAM) => "unix datagram",
+        (libc::AF_UNIX, libc::SOCK_SEQPACKET) => "unix seqpacket",
+        _ => return format!("family {family} type {kind}"),
+    };
+    base.to_string()
+}

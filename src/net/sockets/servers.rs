@@ -1,0 +1,374 @@
+//! Practice servers that run in the background while the learner types:
+//! `echo` (TCP, sends back what it gets), `chat` (TCP, a line-based room that
+//! several REPLs can join) and `time` (UDP, answers any datagram with the
+//! time). They run on their own small tokio runtime, so they keep serving
+//! while the prompt waits.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::runtime::Runtime;
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+
+use crate::python::error::{CommandError, CommandResult};
+
+/// Servers one session may run at once.
+pub const MAX_SERVERS: usize = 8;
+/// Clients one chat room holds.
+const MAX_CHAT_CLIENTS: usize = 64;
+/// The longest chat line; longer lines are cut.
+const MAX_LINE: u64 = 4096;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerKind {
+    Echo,
+    Chat,
+    Time,
+}
+
+impl ServerKind {
+    pub fn parse(name: &str) -> Option<ServerKind> {
+        match name {
+            "echo" => Some(ServerKind::Echo),
+            "chat" => Some(ServerKind::Chat),
+            "time" => Some(ServerKind::Time),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ServerKind::Echo => "echo",
+            ServerKind::Chat => "chat",
+            ServerKind::Time => "time",
+        }
+    }
+
+    pub fn protocol(self) -> &'static str {
+        match self {
+            ServerKind::Time => "udp",
+            _ => "tcp",
+        }
+    }
+
+    /// Where it listens unless told otherwise: loopback, a port per kind.
+    pub fn default_address(self) -> SocketAddr {
+        let port = match self {
+            ServerKind::Echo => 9000,
+            ServerKind::Chat => 9001,
+            ServerKind::Time => 9002,
+        };
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+}
+
+struct Server {
+    name: String,
+    kind: ServerKind,
+    address: SocketAddr,
+    started: Instant,
+    served: Arc<AtomicU64>,
+    task: JoinHandle<()>,
+}
+
+pub struct ServerSummary {
+    pub name: String,
+    pub kind: ServerKind,
+    pub address: SocketAddr,
+    pub served: u64,
+    pub uptime_seconds: u64,
+}
+
+static SERVERS: Mutex<Vec<Server>> = Mutex::new(Vec::new());
+static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
+
+fn servers() -> MutexGuard<'static, Vec<Server>> {
+    SERVERS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn runtime() -> CommandResult<&'static Runtime> {
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("netrepl-servers")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| CommandError::os_error(format!("cannot start the server runtime: {e}")))
+}
+
+fn io_error(e: &std::io::Error) -> CommandError {
+    let error = CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EIO));
+    if e.raw_os_error() == Some(libc::EADDRINUSE) {
+        error.explain("Something already listens there (`servers` lists netrepl's); give another address, like serve echo 127.0.0.1:9100.")
+    } else {
+        error
+    }
+}
+
+/// Starts a server; returns its name and the address it really got (port 0 picks one).
+pub fn start(kind: ServerKind, address: SocketAddr) -> CommandResult<(String, SocketAddr)> {
+    if servers().len() >= MAX_SERVERS {
+        return Err(CommandError::os_error(format!(
+            "netrepl runs at most {MAX_SERVERS} servers at once"
+        ))
+        .explain("Stop one first: `servers` lists them, `stop NAME` ends one."));
+    }
+    let runtime = runtime()?;
+    let served = Arc::new(AtomicU64::new(0));
+    let counter = served.clone();
+    let (task, bound) = match kind {
+        ServerKind::Time => {
+            let socket = runtime
+                .block_on(UdpSocket::bind(address))
+                .map_err(|e| io_error(&e))?;
+            let bound = socket.local_addr().map_err(|e| io_error(&e))?;
+            (runtime.spawn(serve_time(socket, counter)), bound)
+        }
+        ServerKind::Echo | ServerKind::Chat => {
+            let listener = runtime
+                .block_on(TcpListener::bind(address))
+                .map_err(|e| io_error(&e))?;
+            let bound = listener.local_addr().map_err(|e| io_error(&e))?;
+            let task = if kind == ServerKind::Echo {
+                runtime.spawn(serve_echo(listener, counter))
+            } else {
+                runtime.spawn(serve_chat(listener, counter))
+            };
+            (task, bound)
+        }
+    };
+    let mut list = servers();
+    let name = unique_name(&list, kind.name());
+    list.push(Server {
+        name: name.clone(),
+        kind,
+        address: bound,
+        started: Instant::now(),
+        served,
+        task,
+    });
+    Ok((name, bound))
+}
+
+fn unique_name(list: &[Server], base: &str) -> String {
+    let taken = |n: &str| list.iter().any(|s| s.name == n);
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|i| format!("{base}{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| base.to_string())
+}
+
+pub fn list() -> Vec<ServerSummary> {
+    servers()
+        .iter()
+        .map(|s| ServerSummary {
+            name: s.name.clone(),
+            kind: s.kind,
+            address: s.address,
+            served: s.served.load(Ordering::Relaxed),
+            uptime_seconds: s.started.elapsed().as_secs(),
+        })
+        .collect()
+}
+
+/// Stops the server called `name`; false if there is none.
+pub fn stop(name: &str) -> bool {
+    let mut list = servers();
+    let Some(at) = list.iter().position(|s| s.name == name) else {
+        return false;
+    };
+    list.remove(at).task.abort();
+    true
+}
+
+pub fn stop_all() {
+    for server in servers().drain(..) {
+        server.task.abort();
+    }
+}
+
+/// Accepts clients and runs `client` for each; the clients' tasks belong to
+/// this one, so stopping the server disconnects them too.
+async fn accept_clients<F, Fut>(listener: TcpListener, served: Arc<AtomicU64>, client: F)
+where
+    F: Fn(TcpStream, u64) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let mut clients = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { return };
+                let number = served.fetch_add(1, Ordering::Relaxed) + 1;
+                clients.spawn(client(stream, number));
+            }
+            Some(_) = clients.join_next(), if !clients.is_empty() => {}
+        }
+    }
+}
+
+async fn serve_echo(listener: TcpListener, served: Arc<AtomicU64>) {
+    accept_clients(listener, served, |stream, _| async move {
+        let (mut reader, mut writer) = stream.into_split();
+        let mut buf = vec![0u8; 16 * 1024];
+        while let Ok(n) = reader.read(&mut buf).await {
+            if n == 0 || writer.write_all(&buf[..n]).await.is_err() {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
+async fn serve_time(socket: UdpSocket, served: Arc<AtomicU64>) {
+    let mut buf = [0u8; 512];
+    while let Ok((_, from)) = socket.recv_from(&mut buf).await {
+        served.fetch_add(1, Ordering::Relaxed);
+        let _ = socket
+            .send_to(format!("{}\n", utc_now()).as_bytes(), from)
+            .await;
+    }
+}
+
+/// The room: who is in it, and the channel every line goes out on.
+struct Room {
+    names: Mutex<HashMap<u64, String>>,
+    lines: broadcast::Sender<(u64, String)>,
+}
+
+async fn serve_chat(listener: TcpListener, served: Arc<AtomicU64>) {
+    let (lines, _) = broadcast::channel(256);
+    let room = Arc::new(Room {
+        names: Mutex::new(HashMap::new()),
+        lines,
+    });
+    accept_clients(listener, served, move |stream, id| {
+        chat_client(stream, id, room.clone())
+    })
+    .await;
+}
+
+async fn chat_client(stream: TcpStream, id: u64, room: Arc<Room>) {
+    let (reader, mut writer) = stream.into_split();
+    let full = room
+        .names
+        .lock()
+        .map(|n| n.len() >= MAX_CHAT_CLIENTS)
+        .unwrap_or(true);
+    if full {
+        let _ = writer.write_all(b"* the room is full\n").await;
+        return;
+    }
+    let mut name = format!("guest{id}");
+    if let Ok(mut names) = room.names.lock() {
+        names.insert(id, name.clone());
+    }
+    let mut inbox = room.lines.subscribe();
+    let welcome = format!(
+        "* welcome, {name}. Type to talk; /nick NAME renames you, /who lists the room, /quit leaves.\n"
+    );
+    if writer.write_all(welcome.as_bytes()).await.is_err() {
+        return;
+    }
+    let _ = room.lines.send((id, format!("* {name} joined")));
+    let mut reader = BufReader::new(reader);
+    loop {
+        let mut line = String::new();
+        let mut limited = (&mut reader).take(MAX_LINE);
+        tokio::select! {
+            read = limited.read_line(&mut line) => {
+                let Ok(n) = read else { break };
+                if n == 0 {
+                    break;
+                }
+                let text = line.trim_end().to_string();
+                if text == "/quit" {
+                    break;
+                } else if let Some(new) = text.strip_prefix("/nick ") {
+                    let new = new.trim().chars().take(32).collect::<String>();
+                    if !new.is_empty() {
+                        let _ = writer.write_all(format!("* you are now {new}\n").as_bytes()).await;
+                        let _ = room.lines.send((id, format!("* {name} is now {new}")));
+                        name = new;
+                        if let Ok(mut names) = room.names.lock() {
+                            names.insert(id, name.clone());
+                        }
+                    }
+                } else if text == "/who" {
+                    let mut who: Vec<String> = room.names.lock().map(|n| n.values().cloned().collect()).unwrap_or_default();
+                    who.sort();
+                    let _ = writer.write_all(format!("* here: {}\n", who.join(", ")).as_bytes()).await;
+                } else if !text.is_empty() {
+                    let _ = room.lines.send((id, format!("{name}: {text}")));
+                }
+            }
+            message = inbox.recv() => match message {
+                Ok((from, text)) if from != id => {
+                    if writer.write_all(format!("{text}\n").as_bytes()).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+        }
+    }
+    if let Ok(mut names) = room.names.lock() {
+        names.remove(&id);
+    }
+    let _ = room.lines.send((id, format!("* {name} left")));
+}
+
+/// `2026-11-23 03:40:00 UTC`, from the system clock.
+pub fn utc_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = civil_from_days(days as i64);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day), Howard Hinnant's method.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_come_out_right() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}

@@ -1,0 +1,10 @@
+pub mod arithmetic;
+pub mod builtins;
+pub mod codecs;
+pub mod convert;
+pub mod error;
+pub mod idna;
+pub mod operators;
+pub mod syntax;
+pub mod text_methods;
+pub mod value;

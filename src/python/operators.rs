@@ -1,0 +1,292 @@
+//! Python's operators on values: `+`, indexing, slicing, `==`/`!=`,
+//! `in`/`not in`, and unpacking, each with the error CPython raises.
+
+use std::cmp::Ordering;
+
+use crate::python::arithmetic;
+use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::syntax::Comparison;
+use crate::python::value::Value;
+
+/// The items a `for` loop would see: characters of a str, ints of bytes,
+/// keys of a dict. `None` for values that are not iterable.
+pub fn iterate(value: &Value) -> Option<Vec<Value>> {
+    Some(match value {
+        Value::Tuple(v) | Value::List(v) => v.clone(),
+        Value::Bytes(b) => b.iter().map(|&x| Value::Int(i128::from(x))).collect(),
+        Value::Str(s) => s.chars().map(|c| Value::Str(c.to_string())).collect(),
+        Value::Dict(entries) => entries.iter().map(|(k, _)| Value::str(k)).collect(),
+        _ => return None,
+    })
+}
+
+/// `a, b = value`, with Python's errors for the wrong number of items.
+pub fn unpack(value: &Value, expected: usize) -> CommandResult<Vec<Value>> {
+    let items = iterate(value).ok_or_else(|| {
+        CommandError::type_error(format!(
+            "cannot unpack non-iterable {} object",
+            value.type_name()
+        ))
+    })?;
+    if items.len() > expected {
+        return Err(CommandError::value_error(format!(
+            "too many values to unpack (expected {expected})"
+        )));
+    }
+    if items.len() < expected {
+        return Err(CommandError::value_error(format!(
+            "not enough values to unpack (expected {expected}, got {})",
+            items.len()
+        )));
+    }
+    Ok(items)
+}
+
+/// `a + b` for the types Python adds: numbers, and joining text, bytes and sequences.
+pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
+    Ok(match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Value::Str(format!("{x}{y}")),
+        (Value::Bytes(x), Value::Bytes(y)) => Value::Bytes([x.as_slice(), y.as_slice()].concat()),
+        (Value::Tuple(x), Value::Tuple(y)) => Value::Tuple([x.as_slice(), y.as_slice()].concat()),
+        (Value::List(x), Value::List(y)) => Value::List([x.as_slice(), y.as_slice()].concat()),
+        (x, y) if arithmetic::add(x, y).is_some() => arithmetic::add(x, y).unwrap_or(Value::None),
+        (Value::Str(_), other) => {
+            return Err(CommandError::type_error(format!(
+                "can only concatenate str (not \"{}\") to str",
+                other.type_name()
+            )));
+        }
+        (Value::Bytes(_), other) => {
+            return Err(CommandError::type_error(format!(
+                "can't concat {} to bytes",
+                other.type_name()
+            )));
+        }
+        (x, y) => {
+            return Err(CommandError::type_error(format!(
+                "unsupported operand type(s) for +: '{}' and '{}'",
+                x.type_name(),
+                y.type_name()
+            )));
+        }
+    })
+}
+
+/// `target[index]`, with the messages Python gives for each type.
+pub fn subscript(target: &Value, index: &Value) -> CommandResult<Value> {
+    if let (Value::Dict(entries), Value::Str(key)) = (target, index) {
+        return entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| {
+                CommandError::new(PyException::KeyError, crate::python::value::str_repr(key))
+            });
+    }
+    // Python names the sequence in its messages: "tuple index out of range",
+    // but bytes say "byte indices must be ..." and "index out of range".
+    let (len, indices, range) = match target {
+        Value::Tuple(v) => (v.len(), "tuple indices", "tuple index out of range"),
+        Value::List(v) => (v.len(), "list indices", "list index out of range"),
+        Value::Bytes(b) => (b.len(), "byte indices", "index out of range"),
+        Value::Str(s) => (
+            s.chars().count(),
+            "string indices",
+            "string index out of range",
+        ),
+        other => {
+            return Err(CommandError::type_error(format!(
+                "'{}' object is not subscriptable",
+                other.type_name()
+            )));
+        }
+    };
+    let Some(i) = index.as_int() else {
+        return Err(CommandError::type_error(format!(
+            "{indices} must be integers or slices, not {}",
+            index.type_name()
+        )));
+    };
+    let position = if i < 0 { i + len as i128 } else { i };
+    if position < 0 || position >= len as i128 {
+        return Err(CommandError::new(PyException::IndexError, range));
+    }
+    let at = position as usize;
+    Ok(match target {
+        Value::Tuple(v) | Value::List(v) => v[at].clone(),
+        Value::Bytes(b) => Value::Int(i128::from(b[at])),
+        Value::Str(s) => Value::Str(s.chars().nth(at).map(String::from).unwrap_or_default()),
+        _ => Value::None,
+    })
+}
+
+/// `target[start:stop:step]` on str, bytes, tuples and lists.
+pub fn slice(
+    target: &Value,
+    start: Option<&Value>,
+    stop: Option<&Value>,
+    step: Option<&Value>,
+) -> CommandResult<Value> {
+    let len = match target {
+        Value::Str(s) => s.chars().count(),
+        Value::Bytes(b) => b.len(),
+        Value::Tuple(v) | Value::List(v) => v.len(),
+        other => {
+            return Err(CommandError::type_error(format!(
+                "'{}' object is not subscriptable",
+                other.type_name()
+            )));
+        }
+    };
+    let part = |v: Option<&Value>| -> CommandResult<Option<i128>> {
+        match v {
+            None | Some(Value::None) => Ok(None),
+            Some(v) => v.as_int().map(Some).ok_or_else(|| {
+                CommandError::type_error(
+                    "slice indices must be integers or None or have an __index__ method",
+                )
+            }),
+        }
+    };
+    let (start, stop, step) = (part(start)?, part(stop)?, part(step)?.unwrap_or(1));
+    if step == 0 {
+        return Err(CommandError::value_error("slice step cannot be zero"));
+    }
+    let positions = slice_positions(len as i128, start, stop, step);
+    Ok(match target {
+        Value::Str(s) => {
+            let chars: Vec<char> = s.chars().collect();
+            Value::Str(positions.map(|i| chars[i]).collect())
+        }
+        Value::Bytes(b) => Value::Bytes(positions.map(|i| b[i]).collect()),
+        Value::Tuple(v) => Value::Tuple(positions.map(|i| v[i].clone()).collect()),
+        Value::List(v) => Value::List(positions.map(|i| v[i].clone()).collect()),
+        _ => Value::None,
+    })
+}
+
+/// The positions a slice picks, as CPython's `PySlice_AdjustIndices` works
+/// them out: negative indices count from the end, out-of-range ones clamp.
+fn slice_positions(
+    len: i128,
+    start: Option<i128>,
+    stop: Option<i128>,
+    step: i128,
+) -> impl Iterator<Item = usize> {
+    let clamp = |index: i128, low: i128, high: i128| {
+        let index = if index < 0 { index + len } else { index };
+        index.clamp(low, high)
+    };
+    let (start, stop) = if step > 0 {
+        (
+            start.map_or(0, |i| clamp(i, 0, len)),
+            stop.map_or(len, |i| clamp(i, 0, len)),
+        )
+    } else {
+        (
+            start.map_or(len - 1, |i| clamp(i, -1, len - 1)),
+            stop.map_or(-1, |i| clamp(i, -1, len - 1)),
+        )
+    };
+    let mut at = start;
+    std::iter::from_fn(move || {
+        let inside = if step > 0 { at < stop } else { at > stop };
+        inside.then(|| {
+            let here = at as usize;
+            at += step;
+            here
+        })
+    })
+}
+
+/// `a == b`, `a != b`, `a in b`, `a not in b`.
+pub fn compare(comparison: Comparison, a: &Value, b: &Value) -> CommandResult<Value> {
+    let ordered = |wanted: fn(Ordering) -> bool, symbol: &str| -> CommandResult<bool> {
+        order(a, b).map(wanted).ok_or_else(|| {
+            CommandError::type_error(format!(
+                "'{symbol}' not supported between instances of '{}' and '{}'",
+                a.type_name(),
+                b.type_name()
+            ))
+        })
+    };
+    Ok(Value::Bool(match comparison {
+        Comparison::Equal => equal(a, b),
+        Comparison::NotEqual => !equal(a, b),
+        Comparison::Less => ordered(Ordering::is_lt, "<")?,
+        Comparison::LessEqual => ordered(Ordering::is_le, "<=")?,
+        Comparison::Greater => ordered(Ordering::is_gt, ">")?,
+        Comparison::GreaterEqual => ordered(Ordering::is_ge, ">=")?,
+        Comparison::In => contains(b, a)?,
+        Comparison::NotIn => !contains(b, a)?,
+    }))
+}
+
+/// Python's ordering of numbers, text, bytes and same-kind sequences;
+/// `None` where Python raises TypeError. (NaN, unordered, also gives `None`,
+/// where Python says False; netrepl's error is the clearer answer there.)
+fn order(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
+        (Value::Bytes(x), Value::Bytes(y)) => Some(x.cmp(y)),
+        (Value::Tuple(x), Value::Tuple(y)) | (Value::List(x), Value::List(y)) => {
+            for (x, y) in x.iter().zip(y) {
+                if !equal(x, y) {
+                    return order(x, y);
+                }
+            }
+            Some(x.len().cmp(&y.len()))
+        }
+        _ => arithmetic::order(a, b),
+    }
+}
+
+/// Python's `==`: ints, bools, enum members and floats compare by number;
+/// str never equals bytes, nor a tuple a list.
+pub fn equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Tuple(x), Value::Tuple(y)) | (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| equal(x, y))
+        }
+        (Value::Dict(x), Value::Dict(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && equal(v, v2)))
+        }
+        _ => match arithmetic::order(a, b) {
+            Some(ordering) => ordering.is_eq(),
+            None => a == b,
+        },
+    }
+}
+
+/// `needle in haystack`.
+fn contains(haystack: &Value, needle: &Value) -> CommandResult<bool> {
+    match (haystack, needle) {
+        (Value::Str(h), Value::Str(n)) => Ok(h.contains(n.as_str())),
+        (Value::Str(_), other) => Err(CommandError::type_error(format!(
+            "'in <string>' requires string as left operand, not {}",
+            other.type_name()
+        ))),
+        (Value::Bytes(h), Value::Bytes(n)) => {
+            Ok(n.is_empty() || h.windows(n.len()).any(|w| w == n.as_slice()))
+        }
+        (Value::Bytes(h), other) => match other.as_int() {
+            Some(byte @ 0..=255) => Ok(h.contains(&(byte as u8))),
+            Some(_) => Err(CommandError::value_error("byte must be in range(0, 256)")),
+            None => Err(CommandError::type_error(format!(
+                "a bytes-like object is required, not '{}'",
+                other.type_name()
+            ))),
+        },
+        (Value::Dict(entries), Value::Str(key)) => Ok(entries.iter().any(|(k, _)| k == key)),
+        (Value::Dict(_), _) => Ok(false),
+        (Value::Tuple(items) | Value::List(items), _) => {
+            Ok(items.iter().any(|item| equal(item, needle)))
+        }
+        (other, _) => Err(CommandError::type_error(format!(
+            "argument of type '{}' is not iterable",
+            other.type_name()
+        ))),
+    }
+}

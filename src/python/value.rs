@@ -1,0 +1,322 @@
+//! The values the interpreter passes around, modelled on the Python objects that
+//! CPython's `socket` module takes and returns, with their exact `repr()`.
+
+use std::fmt::Write;
+
+/// A member of one of the `socket` module's enums (`AddressFamily`, `SocketKind`,
+/// `AddressInfo`, ...). Flag combinations keep the names of their parts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumMember {
+    pub class: &'static str,
+    pub names: Vec<String>,
+    pub value: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    None,
+    Bool(bool),
+    Int(i128),
+    /// An int beyond `i128`, kept as its decimal digits. Only commands make
+    /// these (fe80::1 as a number, the 2**128 addresses of ::/0); arithmetic
+    /// and C conversions refuse them as too large.
+    LargeInt(String),
+    Float(f64),
+    Str(String),
+    Bytes(Vec<u8>),
+    Tuple(Vec<Value>),
+    List(Vec<Value>),
+    /// A dict with string keys, in insertion order.
+    Dict(Vec<(String, Value)>),
+    Enum(EnumMember),
+    /// A live socket, by its number in the session's socket table.
+    Socket(u32),
+}
+
+impl Value {
+    pub fn str(s: impl Into<String>) -> Value {
+        Value::Str(s.into())
+    }
+
+    pub fn int(n: impl Into<i128>) -> Value {
+        Value::Int(n.into())
+    }
+
+    /// A non-negative int of any size up to 2**128 - 1.
+    pub fn unsigned(n: u128) -> Value {
+        i128::try_from(n).map_or_else(|_| Value::LargeInt(n.to_string()), Value::Int)
+    }
+
+    /// Python's name for the value's type, as used in `TypeError` messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::None => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) | Value::LargeInt(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::Bytes(_) => "bytes",
+            Value::Tuple(_) => "tuple",
+            Value::List(_) => "list",
+            Value::Dict(_) => "dict",
+            Value::Enum(m) => m.class,
+            Value::Socket(_) => "socket",
+        }
+    }
+
+    /// The integer behind ints, bools and enum members (Python treats all three as ints).
+    pub fn as_int(&self) -> Option<i128> {
+        match self {
+            Value::Int(n) => Some(*n),
+            Value::Bool(b) => Some(i128::from(*b)),
+            Value::Enum(m) => Some(i128::from(m.value)),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn items(&self) -> Option<&[Value]> {
+        match self {
+            Value::Tuple(v) | Value::List(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// CPython's `str()` of the value: text as it is, enum members as their
+    /// number (Python 3.11's IntEnum), everything else as its `repr()`.
+    pub fn to_python_str(&self) -> String {
+        match self {
+            Value::Str(s) => s.clone(),
+            Value::Enum(m) => m.value.to_string(),
+            other => other.repr(),
+        }
+    }
+
+    /// CPython's `repr()` of the value.
+    pub fn repr(&self) -> String {
+        let mut out = String::new();
+        self.write_repr(&mut out);
+        out
+    }
+
+    fn write_repr(&self, out: &mut String) {
+        match self {
+            Value::None => out.push_str("None"),
+            Value::Bool(true) => out.push_str("True"),
+            Value::Bool(false) => out.push_str("False"),
+            Value::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Value::LargeInt(digits) => out.push_str(digits),
+            Value::Socket(id) => out.push_str(&crate::net::sockets::repr(*id)),
+            Value::Float(f) => out.push_str(&float_repr(*f)),
+            Value::Str(s) => out.push_str(&str_repr(s)),
+            Value::Bytes(b) => out.push_str(&bytes_repr(b)),
+            Value::Tuple(items) => {
+                out.push('(');
+                write_items(out, items);
+                if items.len() == 1 {
+                    out.push(',');
+                }
+                out.push(')');
+            }
+            Value::List(items) => {
+                out.push('[');
+                write_items(out, items);
+                out.push(']');
+            }
+            Value::Dict(entries) => {
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&str_repr(key));
+                    out.push_str(": ");
+                    value.write_repr(out);
+                }
+                out.push('}');
+            }
+            Value::Enum(m) => {
+                let _ = write!(out, "<{}.{}: {}>", m.class, m.names.join("|"), m.value);
+            }
+        }
+    }
+}
+
+fn write_items(out: &mut String, items: &[Value]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item.write_repr(out);
+    }
+}
+
+/// Python's float repr: the shortest digits that round-trip, positional for
+/// exponents from -4 to 15 and scientific (`1e+16`, `1.5e-07`) outside.
+fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    let scientific = format!("{f:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if f != 0.0 && !(-4..16).contains(&exponent) {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exponent.abs());
+    }
+    let s = format!("{f}");
+    if s.contains('.') { s } else { format!("{s}.0") }
+}
+
+/// Python picks single quotes unless the text holds a single quote and no double quote.
+fn pick_quote(has_single: bool, has_double: bool) -> char {
+    if has_single && !has_double { '"' } else { '\'' }
+}
+
+pub fn str_repr(s: &str) -> String {
+    let quote = pick_quote(s.contains('\''), s.contains('"'));
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_printable(c) => out.push(c),
+            c => {
+                let code = c as u32;
+                let _ = match code {
+                    0..=0xff => write!(out, "\\x{code:02x}"),
+                    0x100..=0xffff => write!(out, "\\u{code:04x}"),
+                    _ => write!(out, "\\U{code:08x}"),
+                };
+            }
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// An approximation of Python's `str.isprintable()` for single characters.
+fn is_printable(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    // Format characters (Cf), private use (Co) and noncharacters, which
+    // Python escapes; other unassigned code points would need Unicode's tables.
+    !matches!(
+        c as u32,
+        0xad | 0x600..=0x605
+            | 0x61c
+            | 0x6dd
+            | 0x70f
+            | 0x890..=0x891
+            | 0x8e2
+            | 0x180e
+            | 0x200b..=0x200f
+            | 0x2028..=0x202e
+            | 0x2060..=0x206f
+            | 0xfeff
+            | 0xfdd0..=0xfdef
+            | 0xe000..=0xf8ff
+            | 0xfff0..=0xfffb
+            | 0xfffe..=0xffff
+            | 0x110bd
+            | 0x110cd
+            | 0x13430..=0x1343f
+            | 0x1bca0..=0x1bca3
+            | 0x1d173..=0x1d17a
+            | 0xe0001
+            | 0xe0020..=0xe007f
+            | 0xf0000..=0x10ffff
+    )
+}
+
+pub fn bytes_repr(b: &[u8]) -> String {
+    let quote = pick_quote(b.contains(&b'\''), b.contains(&b'"'));
+    let mut out = String::with_capacity(b.len() * 4 + 3);
+    out.push('b');
+    out.push(quote);
+    for &byte in b {
+        match byte {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c if c as char == quote => {
+                out.push('\\');
+                out.push(c as char);
+            }
+            0x20..=0x7e => out.push(byte as char),
+            _ => {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+    }
+    out.push(quote);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_repr_like_python() {
+        let cases = [
+            (1.5, "1.5"),
+            (5.0, "5.0"),
+            (-0.0, "-0.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.5e-7, "1.5e-07"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (1e300, "1e+300"),
+        ];
+        for (value, repr) in cases {
+            assert_eq!(Value::Float(value).repr(), repr);
+        }
+    }
+
+    #[test]
+    fn str_repr_chooses_quotes_like_python() {
+        assert_eq!(str_repr("it's"), "\"it's\"");
+        assert_eq!(str_repr("say \"hi\""), "'say \"hi\"'");
+        assert_eq!(str_repr("both ' and \""), "'both \\' and \"'");
+        assert_eq!(str_repr("tab\there\x01"), "'tab\\there\\x01'");
+    }
+
+    #[test]
+    fn bytes_repr_escapes_non_ascii() {
+        assert_eq!(bytes_repr(&[0xc0, 0xa8, 1, 1]), "b'\\xc0\\xa8\\x01\\x01'");
+        assert_eq!(bytes_repr(b"AB'"), "b\"AB'\"");
+    }
+
+    #[test]
+    fn one_element_tuple_keeps_its_comma() {
+        assert_eq!(Value::Tuple(vec![Value::Int(1)]).repr(), "(1,)");
+        assert_eq!(Value::Float(1.0).repr(), "1.0");
+        assert_eq!(Value::Float(0.1).repr(), "0.1");
+    }
+}

@@ -1,0 +1,170 @@
+//! `help` and `help NAME`, written from the command registry and the constants.
+
+use std::fmt::Write;
+
+use crate::commands::output::Output;
+use crate::commands::registry::{self, Command, Topic};
+use crate::commands::socket_constants;
+use crate::commands::socket_methods;
+use crate::python::builtins;
+use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::text_methods;
+
+const WIDTH: usize = 78;
+
+pub fn help(topic: Option<&str>) -> CommandResult<Output> {
+    let Some(name) = topic else {
+        return Ok(Output::text(overview()));
+    };
+    if let Some(command) = registry::find(name) {
+        let mut text = command_help(command);
+        if let Some(lesson) = teaching_lesson(command.name) {
+            let _ = write!(text, "\n  Lesson:   {lesson}");
+        }
+        if command.name == "socket" {
+            text.push_str("\n\n  Methods (help socket.NAME tells more):");
+            for m in socket_methods::METHODS {
+                let _ = write!(text, "\n    {:<34} {}", m.signature(), m.summary);
+            }
+        }
+        return Ok(Output::text(text));
+    }
+    if let Some(method) = socket_methods::find(name) {
+        return Ok(Output::text(format!(
+            "{}\n  {}\n\n  Python:   socket.socket.{}; see help socket for making one.",
+            method.signature(),
+            method.summary,
+            method.name
+        )));
+    }
+    if let Some(c) = socket_constants::find(name) {
+        let shown = socket_constants::constant_value(c);
+        return Ok(Output::text(format!(
+            "{} = {}\n  {}\n  Python: socket.{}",
+            c.name,
+            c.value,
+            c.meaning,
+            if c.class.is_some() {
+                format!("{} -> {}", c.name, shown.repr())
+            } else {
+                c.name.to_string()
+            }
+        )));
+    }
+    if builtins::is_builtin(name) || name == "python" {
+        return Ok(Output::text(python_help()));
+    }
+    let candidates = registry::all()
+        .iter()
+        .map(|c| c.name)
+        .chain(socket_constants::CONSTANTS.iter().map(|c| c.name));
+    let suggestion = registry::suggestions(name, candidates)
+        .first()
+        .map(|s| s.to_string());
+    let mut message = format!("no help for '{name}'");
+    if let Some(s) = &suggestion {
+        message.push_str(&format!(". Did you mean: '{s}'?"));
+    }
+    Err(CommandError::new(PyException::NameError, message)
+        .explain("Type help to list every command."))
+}
+
+/// `11. Packing addresses (lesson packing-addresses)`: where the course teaches a command.
+pub fn teaching_lesson(command: &str) -> Option<String> {
+    let course = crate::course::lessons::course::load_course(None).ok()?;
+    let lesson = course.teaching(command).into_iter().next()?;
+    let (number, _) = course.find(&lesson.id)?;
+    Some(format!(
+        "{}. {} (lesson {})",
+        number + 1,
+        lesson.title,
+        lesson.id
+    ))
+}
+
+fn overview() -> String {
+    let mut out = String::from("Commands, by topic (help NAME, or NAME?, tells more):\n");
+    for topic in Topic::ALL {
+        let _ = write!(out, "\n{}\n", topic.title());
+        for c in registry::all().iter().filter(|c| c.topic == topic) {
+            let _ = writeln!(out, "  {:<18} {}", c.name, c.summary);
+        }
+    }
+    out.push_str(
+        "\nType commands like a shell (inet_aton 10.0.0.1) or paste Python\n\
+         (socket.inet_aton(\"10.0.0.1\")). _ is the last result; x = ... keeps one.\n\
+         Settings: :format pretty|python|json, :timeout SECONDS, :vars, :quit (or Ctrl-D).\n\
+         The Python around socket calls works too: help python.",
+    );
+    out
+}
+
+/// Names joined with commas, wrapped under the help text's second column.
+fn listed(names: &[&str]) -> String {
+    wrap(&names.join(", "), 58).join(&format!("\n{:18}", ""))
+}
+
+/// What of plain Python a pasted line may use besides the socket module.
+fn python_help() -> String {
+    format!(
+        "Besides the socket module, pasted lines may use:\n\
+         \n  Built-ins:      {}\
+         \n  str methods:    {}\
+         \n  bytes methods:  {}\
+         \n  Operators:      + - * / // % ** << >> & | ^, == != < <= > >= in, not in,\
+         \n                  indexing and slicing (data[2:4], data[::-1])\
+         \n\n  print(...) shows its text in every format; the rest return values like any\
+         \n  command. Example: print('{{}}://example.com/'.format(getservbyport(80)))",
+        listed(builtins::NAMES),
+        listed(text_methods::STR_METHODS),
+        listed(text_methods::BYTES_METHODS),
+    )
+}
+
+pub fn command_help(c: &Command) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", c.signature());
+    let _ = writeln!(out, "  {}\n", c.summary);
+    for line in wrap(c.description, WIDTH - 2) {
+        let _ = writeln!(out, "  {line}");
+    }
+    out.push('\n');
+    match c.python {
+        Some(py) => {
+            let _ = writeln!(out, "  Python:   {py}");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  Python:   (netrepl's own; no socket function of that name)"
+            );
+        }
+    }
+    for example in c.examples {
+        let _ = writeln!(out, "  Example:  >>> {}", example.input);
+        for line in example.output.lines() {
+            let _ = writeln!(out, "            {}", line.replace("[..]", "…"));
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Greedy word wrap.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}

@@ -1,0 +1,618 @@
+//! A REPL session: variables, `_`, the output format, and the evaluation of
+//! parsed lines against the command registry.
+
+pub mod help;
+pub mod render;
+
+use std::collections::HashMap;
+
+use crate::commands::output::Output;
+use crate::commands::registry::{self, ArgKind};
+use crate::commands::socket_constants;
+use crate::commands::socket_methods;
+use crate::course::lessons::tutor::Observed;
+use crate::net::live;
+use crate::python::builtins;
+use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::operators;
+use crate::python::syntax::{self, Arg, Expr, Statement, parse_line};
+use crate::python::text_methods;
+use crate::python::value::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Pretty,
+    Python,
+    Json,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 3] = ["pretty", "python", "json"];
+
+    pub fn parse(name: &str) -> Option<Format> {
+        match name {
+            "pretty" => Some(Format::Pretty),
+            "python" => Some(Format::Python),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// A call's evaluated arguments: positional values, then keyword pairs.
+type CallArgs = (Vec<Value>, Vec<(String, Value)>);
+
+/// What running one line produced.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// A blank line, a comment or an assignment: nothing to show.
+    Nothing,
+    Shown(Output),
+    /// A message about the session itself (a changed setting).
+    Notice(String),
+    Failed(CommandError),
+    Quit,
+}
+
+pub struct Session {
+    variables: HashMap<String, Value>,
+    last: Value,
+    pub format: Format,
+    /// The last command run and what it produced, for the tutorial to check.
+    observation: Option<(String, Observed)>,
+    /// The value the last assignment stored.
+    assigned: Value,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new(Format::Pretty)
+    }
+}
+
+impl Session {
+    pub fn new(format: Format) -> Session {
+        Session {
+            variables: HashMap::new(),
+            last: Value::None,
+            format,
+            observation: None,
+            assigned: Value::None,
+        }
+    }
+
+    pub fn socket_variable_names(&self) -> Vec<String> {
+        self.variables
+            .iter()
+            .filter(|(_, v)| matches!(v, Value::Socket(_)))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Variables holding str or bytes, with the method names they have.
+    pub fn text_variable_methods(&self) -> Vec<(String, &'static [&'static str])> {
+        self.variables
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), text_methods::method_names(v)?)))
+            .collect()
+    }
+
+    pub fn variable_names(&self) -> impl Iterator<Item = &str> {
+        self.variables.keys().map(String::as_str)
+    }
+
+    pub fn run_line(&mut self, line: &str) -> Outcome {
+        live::set_format(self.format);
+        live::clear_interrupt();
+        if matches!(line.trim(), "exit" | "quit" | "exit()" | "quit()") {
+            return Outcome::Quit;
+        }
+        let statement = match parse_line(line, &|name| self.is_callable_word(name)) {
+            Ok(s) => s,
+            // `gethostbynam localhost` fails to parse; a "did you mean" says more.
+            Err(e) => return Outcome::Failed(self.unknown_leading_command(line).unwrap_or(e)),
+        };
+        let command = statement_command(&statement);
+        let outcome = match self.run_statement(statement) {
+            Ok(outcome) => outcome,
+            Err(e) => Outcome::Failed(e),
+        };
+        self.observation = command.map(|name| {
+            let observed = match &outcome {
+                Outcome::Failed(e) => Observed::Error(e.python_line()),
+                Outcome::Shown(output) => Observed::Result(output.value.repr()),
+                _ => Observed::Result(self.assigned.repr()),
+            };
+            (name, observed)
+        });
+        outcome
+    }
+
+    /// The command the last line ran and what it produced, once.
+    pub fn take_observation(&mut self) -> Option<(String, Observed)> {
+        self.observation.take()
+    }
+
+    /// A command, or `var.method` where `var` holds a socket: the words that
+    /// may start a command-style line.
+    fn is_callable_word(&self, name: &str) -> bool {
+        if registry::find(name).is_some() {
+            return true;
+        }
+        match name.split_once('.') {
+            Some((var, method)) => match self.variables.get(var) {
+                Some(Value::Socket(_)) => socket_methods::find(method).is_some(),
+                Some(value) => text_methods::has_method(value, method),
+                None => false,
+            },
+            None => builtins::is_builtin(name) && !self.variables.contains_key(name),
+        }
+    }
+
+    /// `gethostbynam localhost`: a line in command style whose first word names
+    /// nothing known gets a "did you mean", not a syntax error.
+    fn unknown_leading_command(&self, line: &str) -> Option<CommandError> {
+        let text = line.trim();
+        let end = text
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(text.len());
+        let (word, rest) = (&text[..end], text[end..].trim_start());
+        if word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()) || rest.is_empty() {
+            return None;
+        }
+        if rest.starts_with(['(', '=', '|', '[', '.', '?', '#', ',', ')', ']'])
+            || !text[end..].starts_with(char::is_whitespace)
+        {
+            return None;
+        }
+        let (name, qualified) = match word.strip_prefix("socket.") {
+            Some(n) => (n, true),
+            None => (word, false),
+        };
+        let known = registry::find(name).is_some()
+            || socket_constants::find(name).is_some()
+            || self.variables.contains_key(name)
+            || builtins::is_builtin(name)
+            || syntax::is_statement_keyword(name)
+            || matches!(name, "_" | "None" | "True" | "False" | "help");
+        (!known && !name.contains('.')).then(|| self.unknown_name(name, qualified))
+    }
+
+    fn run_statement(&mut self, statement: Statement) -> CommandResult<Outcome> {
+        Ok(match statement {
+            Statement::Empty => Outcome::Nothing,
+            Statement::Help(topic) => Outcome::Shown(help::help(topic.as_deref())?),
+            Statement::Meta(name, args) => self.run_meta(&name, &args)?,
+            Statement::Unpack(names, expr) => {
+                let value = self.eval_output(&expr)?.value;
+                self.assigned = value.clone();
+                let items = operators::unpack(&value, names.len())?;
+                for (name, item) in names.into_iter().zip(items) {
+                    self.variables.insert(name, item);
+                }
+                Outcome::Nothing
+            }
+            Statement::Assign(name, expr) => {
+                let output = self.eval_output(&expr)?;
+                self.assigned = output.value.clone();
+                self.variables.insert(name, output.value);
+                Outcome::Nothing
+            }
+            Statement::Eval(expr) => {
+                let output = self.eval_output(&expr)?;
+                self.last = output.value.clone();
+                Outcome::Shown(output)
+            }
+        })
+    }
+
+    fn run_meta(&mut self, name: &str, args: &[String]) -> CommandResult<Outcome> {
+        match (name, args) {
+            ("format", []) => Ok(Outcome::Notice(format!(
+                "format: {}",
+                Format::NAMES[self.format as usize]
+            ))),
+            ("format", [choice]) => {
+                let format = Format::parse(choice).ok_or_else(|| {
+                    CommandError::value_error(format!("unknown format '{choice}'"))
+                        .explain("The formats are pretty (for people), python (Python's repr) and json (for scripts).")
+                })?;
+                self.format = format;
+                Ok(Outcome::Notice(format!("format: {choice}")))
+            }
+            ("vars", []) => {
+                let mut names: Vec<_> = self.variables.iter().collect();
+                names.sort_by(|a, b| a.0.cmp(b.0));
+                let text = names
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {}", v.repr()))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                Ok(Outcome::Notice(if text.is_empty() {
+                    "no variables yet".into()
+                } else {
+                    text
+                }))
+            }
+            ("quit" | "q" | "exit", []) => Ok(Outcome::Quit),
+            ("timeout", []) => Ok(Outcome::Notice(format!(
+                "blocking socket calls give up after {} s",
+                live::blocking_limit().as_secs_f64()
+            ))),
+            ("timeout", [seconds]) => {
+                let limit = seconds
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| (0.1..=86_400.0).contains(s))
+                    .ok_or_else(|| {
+                        CommandError::value_error(format!(
+                            "'{seconds}' is not a number of seconds from 0.1 to 86400"
+                        ))
+                    })?;
+                live::set_blocking_limit(std::time::Duration::from_secs_f64(limit));
+                Ok(Outcome::Notice(format!(
+                    "blocking socket calls give up after {limit} s"
+                )))
+            }
+            _ => Err(
+                CommandError::value_error(format!("unknown setting ':{name}'"))
+                    .explain("Settings are :format [pretty|python|json], :timeout [SECONDS], :vars and :quit."),
+            ),
+        }
+    }
+
+    /// Evaluates a top-level expression, keeping the command's view for display.
+    fn eval_output(&mut self, expr: &Expr) -> CommandResult<Output> {
+        match expr {
+            Expr::Call { callee, args } => self.call(callee, args),
+            other => Ok(Output::plain(self.eval(other, None)?)),
+        }
+    }
+
+    fn eval(&mut self, expr: &Expr, kind: Option<ArgKind>) -> CommandResult<Value> {
+        match expr {
+            Expr::Literal(v) => Ok(v.clone()),
+            Expr::Word(word) => self.eval_word(word, kind),
+            Expr::Name { name, qualified } => self.lookup_name(name, *qualified),
+            Expr::Tuple(items) => Ok(Value::Tuple(self.eval_all(items)?)),
+            Expr::List(items) => Ok(Value::List(self.eval_all(items)?)),
+            Expr::Call { callee, args } => Ok(self.call(callee, args)?.value),
+            Expr::Add(a, b) => {
+                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
+                operators::add(&a, &b)
+            }
+            Expr::BitOr(a, b) => {
+                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
+                socket_constants::bit_or(&a, &b).ok_or_else(|| {
+                    CommandError::type_error(format!(
+                        "unsupported operand type(s) for |: '{}' and '{}'",
+                        a.type_name(),
+                        b.type_name()
+                    ))
+                })
+            }
+            Expr::Negate(inner) => crate::python::arithmetic::negate(&self.eval(inner, None)?),
+            Expr::Index(target, index) => {
+                let target = self.eval(target, None)?;
+                let index = self.eval(index, None)?;
+                operators::subscript(&target, &index)
+            }
+            Expr::Slice {
+                target,
+                start,
+                stop,
+                step,
+            } => {
+                let target = self.eval(target, None)?;
+                let mut part = |e: &Option<Box<Expr>>| -> CommandResult<Option<Value>> {
+                    e.as_deref().map(|e| self.eval(e, None)).transpose()
+                };
+                let (start, stop, step) = (part(start)?, part(stop)?, part(step)?);
+                operators::slice(&target, start.as_ref(), stop.as_ref(), step.as_ref())
+            }
+            Expr::Binary(op, a, b) => {
+                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
+                crate::python::arithmetic::binary(*op, &a, &b)
+            }
+            Expr::Compare(comparison, a, b) => {
+                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
+                operators::compare(*comparison, &a, &b)
+            }
+            Expr::Attribute(target, attr) => {
+                let target = self.eval(target, None)?;
+                if text_methods::has_method(&target, attr) {
+                    return Err(CommandError::type_error(format!(
+                        "{attr} is a method of {}; call it as .{attr}(...)",
+                        target.type_name()
+                    )));
+                }
+                Err(CommandError::new(
+                    PyException::AttributeError,
+                    format!("'{}' object has no attribute '{attr}'", target.type_name()),
+                ))
+            }
+        }
+    }
+
+    fn eval_all(&mut self, items: &[Expr]) -> CommandResult<Vec<Value>> {
+        items.iter().map(|e| self.eval(e, None)).collect()
+    }
+
+    fn lookup_name(&self, name: &str, qualified: bool) -> CommandResult<Value> {
+        if name == "_" && !qualified {
+            return Ok(self.last.clone());
+        }
+        if !qualified && let Some(v) = self.variables.get(name) {
+            return Ok(v.clone());
+        }
+        if let Some(c) = socket_constants::find(name) {
+            return Ok(socket_constants::constant_value(c));
+        }
+        if registry::find(name).is_some() || (!qualified && builtins::is_builtin(name)) {
+            return Err(CommandError::type_error(format!(
+                "{name} is a command; call it as {name}(...)"
+            )));
+        }
+        Err(self.unknown_name(name, qualified))
+    }
+
+    fn unknown_name(&self, name: &str, qualified: bool) -> CommandError {
+        let candidates = registry::all()
+            .iter()
+            .map(|c| c.name)
+            .chain(socket_constants::CONSTANTS.iter().map(|c| c.name))
+            .chain(self.variables.keys().map(String::as_str));
+        let suggestion = registry::suggestions(name, candidates)
+            .first()
+            .map(|s| s.to_string());
+        let mut message = if qualified {
+            format!("module 'socket' has no attribute '{name}'")
+        } else {
+            format!("name '{name}' is not defined")
+        };
+        if let Some(s) = &suggestion {
+            message.push_str(&format!(". Did you mean: '{s}'?"));
+        }
+        let exception = if qualified {
+            PyException::AttributeError
+        } else {
+            PyException::NameError
+        };
+        CommandError::new(exception, message).explain(match suggestion {
+            Some(s) => format!("There is no command or constant called {name}; perhaps you meant {s}. Type help to list the commands."),
+            None => format!("There is no command, constant or variable called {name}. Type help to list the commands."),
+        })
+    }
+
+    /// A bare command-style word, typed by the parameter it fills.
+    fn eval_word(&mut self, word: &str, kind: Option<ArgKind>) -> CommandResult<Value> {
+        if kind == Some(ArgKind::Word) {
+            return Ok(Value::str(word));
+        }
+        if word == "_" {
+            return Ok(self.last.clone());
+        }
+        if let Some(v) = self.variables.get(word) {
+            return Ok(v.clone());
+        }
+        match word {
+            "None" => return Ok(Value::None),
+            "True" => return Ok(Value::Bool(true)),
+            "False" => return Ok(Value::Bool(false)),
+            _ => {}
+        }
+        let kind = kind.unwrap_or(ArgKind::NumberOrText);
+        if kind == ArgKind::Data {
+            return Ok(Value::Bytes(word.as_bytes().to_vec()));
+        }
+        if kind == ArgKind::Text || kind == ArgKind::Packed {
+            return Ok(Value::str(word));
+        }
+        if kind == ArgKind::SocketAddress
+            && let Some(tuple) = socket_address_word(word)
+        {
+            return Ok(tuple);
+        }
+        // Numbers, constants and flags joined with `|` (AI_PASSIVE|AI_CANONNAME).
+        if let Ok(expr) = crate::python::syntax::parse_python(word)
+            && is_numeric_expression(&expr)
+            && let Ok(v) = self.eval(&expr, None)
+        {
+            return Ok(v);
+        }
+        Ok(Value::str(word))
+    }
+
+    fn call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Output> {
+        if let Expr::Attribute(target, method) = callee {
+            return self.call_method(target, method, args);
+        }
+        let Expr::Name { name, qualified } = callee else {
+            let value = self.eval(callee, None)?;
+            return Err(CommandError::type_error(format!(
+                "'{}' object is not callable",
+                value.type_name()
+            )));
+        };
+        let is_variable = !*qualified && self.variables.contains_key(name);
+        if !*qualified && !is_variable && builtins::is_builtin(name) {
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return builtins::call(name, positional, keywords);
+        }
+        let Some(command) = registry::find(name) else {
+            return Err(match self.lookup_name(name, *qualified) {
+                Ok(v) => {
+                    CommandError::type_error(format!("'{}' object is not callable", v.type_name()))
+                }
+                Err(e) => e,
+            });
+        };
+        let (positional, keywords) = self.eval_args(args, command.params)?;
+        let bound = registry::bind(command, positional, keywords)?;
+        (command.run)(&bound)
+    }
+
+    /// `s.bind(...)`: a method of a socket.
+    fn call_method(&mut self, target: &Expr, name: &str, args: &[Arg]) -> CommandResult<Output> {
+        let value = self.eval(target, None)?;
+        let no_attribute = |type_name: &str| {
+            CommandError::new(
+                PyException::AttributeError,
+                format!("'{type_name}' object has no attribute '{name}'"),
+            )
+        };
+        if matches!(value, Value::Str(_) | Value::Bytes(_)) {
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return text_methods::call(&value, name, positional, keywords).map(Output::plain);
+        }
+        let Value::Socket(id) = value else {
+            return Err(no_attribute(value.type_name()));
+        };
+        let method = socket_methods::find(name).ok_or_else(|| {
+            let suggestion =
+                registry::suggestions(name, socket_methods::METHODS.iter().map(|m| m.name))
+                    .first()
+                    .map(|s| s.to_string());
+            let error = no_attribute("socket");
+            match suggestion {
+                Some(s) => CommandError {
+                    message: format!("{}. Did you mean: '{s}'?", error.message),
+                    ..error
+                },
+                None => error,
+            }
+        })?;
+        let (positional, keywords) = self.eval_args(args, method.params)?;
+        socket_methods::call(id, method, positional, keywords)
+    }
+
+    /// Evaluates call arguments, typing bare words by the parameter they fill.
+    fn eval_args(&mut self, args: &[Arg], params: &[registry::Param]) -> CommandResult<CallArgs> {
+        let mut positional = Vec::new();
+        let mut keywords = Vec::new();
+        for arg in args {
+            match arg {
+                Arg::Positional(e) => {
+                    let kind = params.get(positional.len()).map(|p| p.kind);
+                    positional.push(self.eval(e, kind)?);
+                }
+                Arg::Keyword(key, e) => {
+                    let kind = params.iter().find(|p| p.name == key).map(|p| p.kind);
+                    keywords.push((key.clone(), self.eval(e, kind)?));
+                }
+            }
+        }
+        Ok((positional, keywords))
+    }
+}
+
+/// The command a statement calls at its top: the outer call of a nested one
+/// (`inet_ntoa` for `inet_ntoa(inet_aton(...))`), the method for `conn.recv(10)`.
+fn statement_command(statement: &Statement) -> Option<String> {
+    let expr = match statement {
+        Statement::Eval(e) | Statement::Assign(_, e) | Statement::Unpack(_, e) => e,
+        _ => return None,
+    };
+    match expr {
+        Expr::Call { callee, .. } => match callee.as_ref() {
+            Expr::Name { name, .. } => Some(name.clone()),
+            Expr::Attribute(_, method) => Some(method.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a word is a number, a constant or a `|` of those (not text like a host).
+fn is_numeric_expression(expr: &Expr) -> bool {
+    match expr {
+        Expr::Literal(Value::Int(_) | Value::Float(_)) => true,
+        Expr::Name { name, .. } => socket_constants::find(name).is_some(),
+        Expr::BitOr(a, b) => is_numeric_expression(a) && is_numeric_expression(b),
+        Expr::Negate(inner) => is_numeric_expression(inner),
+        _ => false,
+    }
+}
+
+/// `127.0.0.1:80` or `[::1]:22` as a socket address tuple.
+pub fn socket_address_word(word: &str) -> Option<Value> {
+    let (host, port) = if let Some(rest) = word.strip_prefix('[') {
+        let (host, port) = rest.split_once("]:")?;
+        (host, port)
+    } else {
+        let (host, port) = word.rsplit_once(':')?;
+        if host.contains(':') {
+            return None;
+        }
+        (host, port)
+    };
+    let port: i128 = port.parse().ok()?;
+    Some(Value::Tuple(vec![Value::str(host), Value::Int(port)]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(session: &mut Session, line: &str) -> String {
+        match session.run_line(line) {
+            Outcome::Shown(o) => o.value.repr(),
+            Outcome::Failed(e) => e.python_line(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn underscore_and_variables_carry_results() {
+        let mut s = Session::default();
+        assert_eq!(run(&mut s, "inet_aton 10.0.0.1"), "b'\\n\\x00\\x00\\x01'");
+        assert_eq!(run(&mut s, "inet_ntoa _"), "'10.0.0.1'");
+        assert_eq!(run(&mut s, "packed = inet_aton(\"127.0.0.1\")"), "Nothing");
+        assert_eq!(run(&mut s, "inet_ntoa(packed)"), "'127.0.0.1'");
+        assert_eq!(run(&mut s, "packed[0]"), "127");
+    }
+
+    #[test]
+    fn words_are_typed_by_their_parameter() {
+        let mut s = Session::default();
+        assert_eq!(
+            run(&mut s, "inet_aton 10"),
+            "b'\\x00\\x00\\x00\\n'",
+            "inet_aton takes text, so 10 stays a string"
+        );
+        assert_eq!(run(&mut s, "htons 1"), "256");
+        assert_eq!(
+            run(&mut s, "AI_PASSIVE|AI_CANONNAME"),
+            "<AddressInfo.AI_PASSIVE|AI_CANONNAME: 3>"
+        );
+    }
+
+    #[test]
+    fn a_variable_does_not_hide_a_word_netrepl_defines() {
+        let mut s = Session::default();
+        run(&mut s, "echo = 1");
+        assert_eq!(
+            run(&mut s, "stop echo"),
+            "ValueError: no server called 'echo'",
+            "the server name, not the variable's 1"
+        );
+        assert_eq!(
+            run(&mut s, "stop(echo)"),
+            "TypeError: stop() argument 1 must be str, not int",
+            "in Python style a name is always the variable"
+        );
+    }
+
+    #[test]
+    fn unknown_names_suggest_a_command() {
+        let mut s = Session::default();
+        assert_eq!(
+            run(&mut s, "socket.gethostbynam('x')"),
+            "AttributeError: module 'socket' has no attribute 'gethostbynam'. Did you mean: 'gethostbyname'?"
+        );
+        assert_eq!(
+            run(&mut s, "gethostbynam x"),
+            "NameError: name 'gethostbynam' is not defined. Did you mean: 'gethostbyname'?"
+        );
+    }
+}
