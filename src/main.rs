@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use netrepl::commands::output::Style;
 use netrepl::repl;
-use netrepl::session::render::Style;
 use netrepl::session::{Format, Session};
 
 /// An interactive REPL for learning networking: Python's socket functions,
@@ -47,6 +47,8 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    // The course answers the tutorial commands and help's "Lesson:" line.
+    netrepl::course::lessons::tutor::install();
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("lessons") => return lessons_command(&args[2..]),
@@ -63,7 +65,7 @@ fn main() -> ExitCode {
     let format = Format::parse(&cli.format).unwrap_or(Format::Pretty);
     let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none() && stdout().is_terminal();
     let style = Style { colour };
-    netrepl::net::live::set_colour(colour);
+    netrepl::commands::context::set_colour(colour);
     let mut session = Session::new(format);
     if let Some(dir) = &cli.lessons {
         netrepl::course::lessons::tutor::use_lesson_dir(dir.clone());

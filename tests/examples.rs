@@ -42,3 +42,14 @@ fn a_wrong_example_would_be_caught() {
     assert!(example_failure("htons", "htons 80", "80").is_some());
     assert!(example_failure("htons", "htons 80", "20480").is_none());
 }
+
+#[test]
+fn the_lab_status_example_holds_whether_or_not_a_lab_is_up() {
+    let lab = registry::find("lab").expect("lab is a command");
+    let pattern = lab.examples[0].output;
+    assert!(netrepl::course::transcript::line_matches(pattern, "[]"));
+    assert!(netrepl::course::transcript::line_matches(
+        pattern,
+        "[{'name': 'scanner.lab', 'address': '10.77.0.1'}]"
+    ));
+}

@@ -2,6 +2,7 @@
 
 mod addrinfo;
 mod constants;
+pub mod context;
 mod hostnames;
 mod lab;
 mod local;
@@ -14,7 +15,7 @@ pub mod socket_address;
 pub mod socket_constants;
 pub mod socket_methods;
 mod sockets;
-mod tutorial;
+pub mod tutorial;
 
 pub use addrinfo::socket_address;
 

@@ -1,6 +1,8 @@
 //! What a command hands back: the Python value, and a hint of how people
 //! would like to see it (a table, a host entry, packed bytes).
 
+use std::fmt::Write;
+
 use crate::python::value::Value;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -74,4 +76,65 @@ impl Output {
             view: View::Text(text),
         }
     }
+}
+
+/// ANSI styling, or none when colour is off.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub colour: bool,
+}
+
+impl Style {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn bold(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    pub fn dim(self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    pub fn red(self, text: &str) -> String {
+        self.paint("31", text)
+    }
+}
+
+/// A table as aligned columns under a bold header.
+pub fn table_text(table: &Table, style: Style) -> String {
+    if table.rows.is_empty() {
+        return "(nothing to show)".into();
+    }
+    let columns = table.headers.len();
+    let mut widths: Vec<usize> = table.headers.iter().map(|h| h.chars().count()).collect();
+    for row in &table.rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| -> String {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == columns {
+                out.push_str(cell);
+            } else {
+                let pad = widths[i].saturating_sub(cell.chars().count());
+                let _ = write!(out, "{cell}{}  ", " ".repeat(pad));
+            }
+        }
+        out.trim_end().to_string()
+    };
+    let header = line(table.headers.iter().map(|h| h.to_string()).collect());
+    let mut out = style.bold(&header);
+    for row in &table.rows {
+        out.push('\n');
+        out.push_str(&line(row.clone()));
+    }
+    out
 }

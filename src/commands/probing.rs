@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::local::{ROUTE_PROBE_V4, outbound_address};
+use crate::commands::context::{self, Format};
 use crate::commands::output::{Output, Table, View};
 use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
 use crate::net::ping::{PingOptions, ping};
@@ -14,7 +15,6 @@ use crate::net::{icmp, live, resolver};
 use crate::python::convert;
 use crate::python::error::{CommandError, CommandResult};
 use crate::python::value::Value;
-use crate::session::Format;
 
 /// A number of seconds from an int or a float, within bounds.
 fn seconds(
@@ -207,7 +207,7 @@ fn run_map_network(args: &Args) -> CommandResult<Output> {
     targets::check_not_public(&targets, flag(args, 7, false))?;
     if targets.len() > CONFIRM_ABOVE && !flag(args, 6, false) {
         let question = format!("Sweep {} addresses of {target}?", targets.len());
-        match live::confirm(&question) {
+        match context::confirm(&question) {
             Some(true) => {}
             Some(false) => return Err(CommandError::value_error("sweep cancelled")),
             None => {
@@ -245,7 +245,7 @@ fn run_map_network(args: &Args) -> CommandResult<Output> {
             .collect(),
     );
     // Only the shape the format shows is built: a /16 sweep can find 65,534 hosts.
-    let (text, json) = match live::format() {
+    let (text, json) = match context::format() {
         Format::Pretty => (sweep_table(&report), None),
         Format::Json => (String::new(), Some(sweep_json(&report))),
         Format::Python => (String::new(), None),
@@ -272,13 +272,13 @@ fn sweep_table(report: &SweepReport) -> String {
         headers: vec!["address", "rtt", "name"],
         rows,
     };
-    let style = crate::session::render::Style {
-        colour: live::colour(),
+    let style = crate::commands::output::Style {
+        colour: context::colour(),
     };
     format!(
         "{}
 {}",
-        crate::session::render::table_text(&table, style),
+        crate::commands::output::table_text(&table, style),
         report.summary()
     )
 }

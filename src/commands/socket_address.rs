@@ -187,3 +187,19 @@ pub fn is_every_interface(address: &SockAddr) -> bool {
         .as_socket()
         .is_some_and(|a: SocketAddr| a.ip().is_unspecified())
 }
+
+/// `127.0.0.1:80` or `[::1]:22` as a socket address tuple.
+pub fn socket_address_word(word: &str) -> Option<Value> {
+    let (host, port) = if let Some(rest) = word.strip_prefix('[') {
+        let (host, port) = rest.split_once("]:")?;
+        (host, port)
+    } else {
+        let (host, port) = word.rsplit_once(':')?;
+        if host.contains(':') {
+            return None;
+        }
+        (host, port)
+    };
+    let port: i128 = port.parse().ok()?;
+    Some(Value::Tuple(vec![Value::str(host), Value::Int(port)]))
+}

@@ -17,9 +17,6 @@ pub const SOCKET_KIND: &str = "SocketKind";
 pub const ADDRESS_INFO: &str = "AddressInfo";
 pub const MSG_FLAG: &str = "MsgFlag";
 
-/// glibc's value; the `libc` crate does not export this GNU extension.
-pub const GLIBC_EAI_ADDRFAMILY: i32 = -9;
-
 /// Enum classes that are flags: their members combine with `|` and keep the class.
 fn is_flag_class(class: &str) -> bool {
     class == ADDRESS_INFO || class == MSG_FLAG
@@ -111,7 +108,7 @@ constants! {
         EAI_FAMILY = libc::EAI_FAMILY, "getaddrinfo: family not supported";
         EAI_SOCKTYPE = libc::EAI_SOCKTYPE, "getaddrinfo: socket type not supported";
         EAI_SERVICE = libc::EAI_SERVICE, "getaddrinfo: service not supported for the type";
-        EAI_ADDRFAMILY = GLIBC_EAI_ADDRFAMILY, "getaddrinfo: no address in the family";
+        EAI_ADDRFAMILY = crate::net::ffi::EAI_ADDRFAMILY, "getaddrinfo: no address in the family";
         EAI_MEMORY = libc::EAI_MEMORY, "getaddrinfo: out of memory";
         EAI_SYSTEM = libc::EAI_SYSTEM, "getaddrinfo: system error, see errno";
         EAI_OVERFLOW = libc::EAI_OVERFLOW, "getaddrinfo: buffer overflow";

@@ -15,7 +15,59 @@ use crate::net::sockets::blocking::{self, Ready, os_error};
 use crate::net::sockets::{self, Handle, MAX_RECEIVE, handle};
 use crate::python::convert;
 use crate::python::error::{CommandError, CommandResult};
-use crate::python::value::Value;
+use crate::python::value::{ShowSocket, SocketRef, Value};
+
+/// The session's socket table, as the language sees it: numbers it can show.
+struct SocketTable;
+
+impl ShowSocket for SocketTable {
+    fn repr(&self, id: u32) -> String {
+        repr(id)
+    }
+}
+
+/// A socket from the table as a Python value.
+pub fn socket_value(id: u32) -> Value {
+    Value::Socket(SocketRef::new(id, &SocketTable))
+}
+
+/// CPython's `repr()` of a socket object.
+fn repr(id: u32) -> String {
+    let Some(socket) = sockets::describe(id) else {
+        return "<socket.socket [closed] fd=-1>".into();
+    };
+    let head = format!(
+        "family={}, type={}, proto={}",
+        socket.family, socket.kind, socket.proto
+    );
+    let Some(open) = socket.open else {
+        return format!("<socket.socket [closed] fd=-1, {head}>");
+    };
+    let mut out = format!("<socket.socket fd={}, {head}", open.fd);
+    // CPython formats addresses with str(): a Unix path shows without quotes.
+    let shown = |addr: Option<SockAddr>| {
+        addr.map(|a| address::to_value(&a))
+            .filter(|a| !is_empty_address(a))
+            .map(|a| match a {
+                Value::Str(path) => path,
+                other => other.repr(),
+            })
+    };
+    if let Some(laddr) = shown(open.local) {
+        out.push_str(&format!(", laddr={laddr}"));
+    }
+    if let Some(raddr) = shown(open.peer) {
+        out.push_str(&format!(", raddr={raddr}"));
+    }
+    out.push('>');
+    out
+}
+
+/// Python skips addresses that are empty (an unbound Unix socket's `''`).
+fn is_empty_address(value: &Value) -> bool {
+    matches!(value, Value::Str(s) if s.is_empty())
+        || matches!(value, Value::Bytes(b) if b.is_empty())
+}
 
 /// How CPython checks a method's arguments, which decides its messages.
 #[derive(Clone, Copy)]
@@ -321,7 +373,10 @@ fn accept(h: &Handle, _: &[Value]) -> CommandResult<Value> {
     let (socket, peer) = blocking::run(h, Ready::Read, |s| s.accept())?;
     let proto = 0;
     let conn = sockets::adopt(socket, h.family, h.kind, proto)?;
-    Ok(Value::Tuple(vec![conn, address::to_value(&peer)]))
+    Ok(Value::Tuple(vec![
+        socket_value(conn),
+        address::to_value(&peer),
+    ]))
 }
 
 /// Starts a connect and waits for it as CPython would; `Ok(errno)`, 0 for

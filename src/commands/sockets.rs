@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use crate::commands::output::{Output, View};
 use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
 use crate::commands::socket_address as address;
-use crate::commands::socket_methods as methods;
+use crate::commands::socket_methods::{self as methods, socket_value};
 use crate::net::resolver;
 use crate::net::sockets;
 use crate::net::sockets::servers::{self, ServerKind};
@@ -62,12 +62,16 @@ fn socket(args: &Args) -> CommandResult<Output> {
             CommandError::type_error("'str' object cannot be interpreted as an integer")
                 .explain("Name the socket with a family and type (socket(AF_INET, SOCK_STREAM)) or one word: tcp, udp, tcp6, udp6, unix or unix_dgram.")
         })?;
-        return Ok(Output::plain(sockets::create(*family, *kind, 0)?));
+        return Ok(Output::plain(socket_value(sockets::create(
+            *family, *kind, 0,
+        )?)));
     }
     let family = int_or(args, 0, libc::AF_INET)?;
     let kind = int_or(args, 1, libc::SOCK_STREAM)?;
     let proto = int_or(args, 2, 0)?;
-    Ok(Output::plain(sockets::create(family, kind, proto)?))
+    Ok(Output::plain(socket_value(sockets::create(
+        family, kind, proto,
+    )?)))
 }
 
 pub const SOCKETPAIR: Command = Command {
@@ -102,7 +106,10 @@ fn socketpair(args: &Args) -> CommandResult<Output> {
     .map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EINVAL)))?;
     let a = sockets::adopt(a, family, kind, proto)?;
     let b = sockets::adopt(b, family, kind, proto)?;
-    Ok(Output::plain(Value::Tuple(vec![a, b])))
+    Ok(Output::plain(Value::Tuple(vec![
+        socket_value(a),
+        socket_value(b),
+    ])))
 }
 
 pub const CREATE_CONNECTION: Command = Command {
@@ -154,8 +161,7 @@ fn create_connection(args: &Args) -> CommandResult<Output> {
     let candidates = resolver::lookup(Some(&host), Some(&port), hints)?;
     let mut last_error = CommandError::os_error("getaddrinfo returns an empty list");
     for candidate in candidates {
-        let value = sockets::create(candidate.address, libc::SOCK_STREAM, 0)?;
-        let Value::Socket(id) = value else { continue };
+        let id = sockets::create(candidate.address, libc::SOCK_STREAM, 0)?;
         if let Some(timeout) = args.get(1).filter(|t| **t != Value::None) {
             methods::call(
                 id,
@@ -171,7 +177,7 @@ fn create_connection(args: &Args) -> CommandResult<Output> {
             vec![address],
             Vec::new(),
         ) {
-            Ok(_) => return Ok(Output::plain(value)),
+            Ok(_) => return Ok(Output::plain(socket_value(id))),
             Err(e) => {
                 sockets::close(id);
                 last_error = e;
@@ -203,10 +209,7 @@ pub const CREATE_SERVER: Command = Command {
 
 fn create_server(args: &Args) -> CommandResult<Output> {
     let family = int_or(args, 1, libc::AF_INET)?;
-    let value = sockets::create(family, libc::SOCK_STREAM, 0)?;
-    let Value::Socket(id) = value else {
-        return Err(CommandError::os_error("no socket"));
-    };
+    let id = sockets::create(family, libc::SOCK_STREAM, 0)?;
     let handle = sockets::handle(id)?;
     let _ = handle.socket.set_reuse_address(true);
     let address = args.get(0).cloned().unwrap_or(Value::None);
@@ -226,7 +229,7 @@ fn create_server(args: &Args) -> CommandResult<Output> {
         sockets::close(id);
         return Err(e);
     }
-    Ok(Output::plain(value))
+    Ok(Output::plain(socket_value(id)))
 }
 
 pub const SOCKETS: Command = Command {
@@ -246,16 +249,29 @@ pub const SOCKETS: Command = Command {
 };
 
 fn list_sockets(_: &Args) -> CommandResult<Output> {
-    let rows = sockets::summaries()
+    let rows = sockets::open_sockets()
         .into_iter()
-        .map(|s| {
-            vec![
-                Value::Int(i128::from(s.fd)),
-                Value::Str(s.kind),
-                Value::str(s.state),
-                Value::Str(s.local),
-                Value::Str(s.remote),
-            ]
+        .filter_map(|socket| {
+            let open = socket.open?;
+            let local = open.local.map(|a| address::to_value(&a));
+            let remote = open.peer.map(|a| address::to_value(&a));
+            let state = if open.listening {
+                "listening"
+            } else if remote.is_some() {
+                "connected"
+            } else if local.as_ref().is_some_and(|l| !address::is_unbound(l)) {
+                "bound"
+            } else {
+                "new"
+            };
+            let shown = |a: Option<Value>| a.map(|a| address::text(&a)).unwrap_or_default();
+            Some(vec![
+                Value::Int(i128::from(open.fd)),
+                Value::Str(sockets::kind_name(socket.family, socket.kind)),
+                Value::str(state),
+                Value::Str(shown(local)),
+                Value::Str(shown(remote)),
+            ])
         })
         .collect();
     Ok(Output::records(
@@ -372,7 +388,7 @@ fn serve(args: &Args) -> CommandResult<Output> {
 /// A (host, port) value as a numeric socket address.
 fn socket_address(value: &Value) -> CommandResult<SocketAddr> {
     if let Value::Str(text) = value
-        && let Some(tuple) = crate::session::socket_address_word(text)
+        && let Some(tuple) = address::socket_address_word(text)
     {
         return socket_address(&tuple);
     }

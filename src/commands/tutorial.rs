@@ -1,13 +1,49 @@
 //! The tutorial at the prompt: `lessons`, `lesson N`, `next`, `back`, `hint`,
-//! `check` and `reset`, all handled by the runner in `lessons::tutor`.
+//! `check` and `reset`. The course that answers them lives in a layer above
+//! (`course::lessons::tutor`), so it hands itself down as a [`Tutor`] when the
+//! program starts; until then these commands say that no course is loaded.
 
+use crate::commands::context;
 use crate::commands::output::Output;
 use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::course::lessons::tutor;
-use crate::net::live;
 use crate::python::convert;
+use std::sync::OnceLock;
+
 use crate::python::error::{CommandError, CommandResult};
 use crate::python::value::Value;
+
+/// The course, as the tutorial commands and `help` need it.
+pub trait Tutor: Sync {
+    fn list(&self) -> CommandResult<String>;
+    fn start(&self, key: Option<&str>) -> CommandResult<String>;
+    fn next(&self) -> CommandResult<String>;
+    fn back(&self) -> CommandResult<String>;
+    fn hint(&self) -> CommandResult<String>;
+    fn check(&self) -> CommandResult<String>;
+    fn reset(&self, key: Option<&str>) -> CommandResult<String>;
+    /// Where the course teaches a command, as `help` shows it:
+    /// `11. Packing addresses (lesson packing-addresses)`.
+    fn teaching_lesson(&self, command: &str) -> Option<String>;
+}
+
+static TUTOR: OnceLock<&'static dyn Tutor> = OnceLock::new();
+
+/// Hands the course to the commands; the first one installed stays.
+pub fn install(tutor: &'static dyn Tutor) {
+    let _ = TUTOR.set(tutor);
+}
+
+fn tutor() -> CommandResult<&'static dyn Tutor> {
+    TUTOR.get().copied().ok_or_else(|| {
+        CommandError::os_error("no course is loaded in this program")
+            .explain("The tutorial runs in the netrepl program, which loads the course at start.")
+    })
+}
+
+/// Where the course teaches a command, if a course is loaded and teaches it.
+pub fn teaching_lesson(command: &str) -> Option<String> {
+    TUTOR.get()?.teaching_lesson(command)
+}
 
 fn text(result: CommandResult<String>) -> CommandResult<Output> {
     result.map(Output::text)
@@ -35,7 +71,7 @@ pub const LESSONS: Command = Command {
         input: "lessons",
         output: "The course ([..] lessons done). `lesson N` starts or resumes one.\n...",
     }],
-    run: |_| text(tutor::list()),
+    run: |_| text(tutor()?.list()),
 };
 
 pub const LESSON: Command = Command {
@@ -51,7 +87,7 @@ pub const LESSON: Command = Command {
         input: "lesson no-such-lesson",
         output: "ValueError: no lesson 'no-such-lesson'",
     }],
-    run: |args| text(tutor::start(lesson_key(args, 0, "lesson")?.as_deref())),
+    run: |args| text(tutor()?.start(lesson_key(args, 0, "lesson")?.as_deref())),
 };
 
 pub const NEXT: Command = Command {
@@ -67,7 +103,7 @@ pub const NEXT: Command = Command {
         input: "next",
         output: "ValueError: no lesson is in progress",
     }],
-    run: |_| text(tutor::next()),
+    run: |_| text(tutor()?.next()),
 };
 
 pub const BACK: Command = Command {
@@ -83,7 +119,7 @@ pub const BACK: Command = Command {
         input: "back",
         output: "ValueError: no lesson is in progress",
     }],
-    run: |_| text(tutor::back()),
+    run: |_| text(tutor()?.back()),
 };
 
 pub const HINT: Command = Command {
@@ -99,7 +135,7 @@ pub const HINT: Command = Command {
         input: "hint",
         output: "ValueError: no lesson is in progress",
     }],
-    run: |_| text(tutor::hint()),
+    run: |_| text(tutor()?.hint()),
 };
 
 pub const CHECK: Command = Command {
@@ -115,7 +151,7 @@ pub const CHECK: Command = Command {
         input: "check",
         output: "ValueError: no lesson is in progress",
     }],
-    run: |_| text(tutor::check()),
+    run: |_| text(tutor()?.check()),
 };
 
 pub const RESET: Command = Command {
@@ -145,7 +181,7 @@ pub const RESET: Command = Command {
                 .map_or("all lesson progress".to_string(), |k| {
                     format!("your progress in lesson {k}")
                 });
-            match live::confirm(&format!("Clear {what}?")) {
+            match context::confirm(&format!("Clear {what}?")) {
                 Some(true) => {}
                 Some(false) => return Ok(Output::text("Nothing cleared.".into())),
                 None => {
@@ -156,6 +192,6 @@ pub const RESET: Command = Command {
                 }
             }
         }
-        text(tutor::reset(key.as_deref()))
+        text(tutor()?.reset(key.as_deref()))
     },
 };

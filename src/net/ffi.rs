@@ -9,6 +9,9 @@
 use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::net::IpAddr;
 
+/// glibc's `EAI_ADDRFAMILY`; the `libc` crate does not export this GNU extension.
+pub const EAI_ADDRFAMILY: i32 = -9;
+
 /// What `struct hostent` holds, copied into owned Rust values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HostEntry {

@@ -1,26 +1,26 @@
-//! What long-running commands need while they run: the shared tokio runtime
-//! they wait on, a way to show lines as they happen (ping's replies, a progress
-//! bar), and Ctrl-C, which stops them early instead of ending the session.
+//! What long waits on the network need while they run: the shared tokio
+//! runtime they wait on, a way to show lines as they happen (ping's replies, a
+//! progress bar), and Ctrl-C, which stops them early instead of ending the
+//! session.
 //!
 //! It is process-wide on purpose: there is one terminal, one SIGINT and one
 //! session per process, and commands reach it without threading a context
 //! through every call.
 
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use tokio::runtime::Runtime;
 use tokio::sync::Notify;
 
 use crate::python::error::{CommandError, CommandResult};
-use crate::session::Format;
 
 static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static INTERRUPT: OnceLock<Arc<Notify>> = OnceLock::new();
-static FORMAT: AtomicU8 = AtomicU8::new(Format::Pretty as u8);
-static COLOUR: AtomicBool = AtomicBool::new(false);
+/// Whether lines may be shown as they happen (set from the output format).
+static STREAMING: AtomicBool = AtomicBool::new(true);
 /// How long a blocking socket call may wait when its socket has no timeout.
 static BLOCKING_LIMIT_MS: AtomicU64 = AtomicU64::new(10_000);
 
@@ -93,33 +93,17 @@ pub fn set_blocking_limit(limit: std::time::Duration) {
     );
 }
 
-pub fn set_format(format: Format) {
-    FORMAT.store(format as u8, Ordering::SeqCst);
+/// Whether lines are shown as they happen; when not, the caller prints one
+/// result at the end.
+pub fn set_streaming(streaming: bool) {
+    STREAMING.store(streaming, Ordering::SeqCst);
 }
 
-pub fn set_colour(colour: bool) {
-    COLOUR.store(colour, Ordering::SeqCst);
-}
-
-pub fn colour() -> bool {
-    COLOUR.load(Ordering::SeqCst)
-}
-
-/// The output format of the line being run.
-pub fn format() -> Format {
-    match FORMAT.load(Ordering::SeqCst) {
-        x if x == Format::Python as u8 => Format::Python,
-        x if x == Format::Json as u8 => Format::Json,
-        _ => Format::Pretty,
-    }
-}
-
-/// Lines stream only in `pretty`: the other formats print one value at the end.
 pub fn streaming() -> bool {
-    FORMAT.load(Ordering::SeqCst) == Format::Pretty as u8
+    STREAMING.load(Ordering::SeqCst)
 }
 
-/// Prints a line now, if this format streams.
+/// Prints a line now, if lines stream.
 pub fn line(text: &str) {
     if streaming() {
         let mut out = std::io::stdout().lock();
@@ -128,30 +112,7 @@ pub fn line(text: &str) {
     }
 }
 
-/// Whether a progress bar may be drawn (pretty format, on a terminal).
+/// Whether a progress bar may be drawn (lines stream, on a terminal).
 pub fn progress_allowed() -> bool {
     streaming() && std::io::stderr().is_terminal()
-}
-
-static INTERACTIVE: AtomicBool = AtomicBool::new(false);
-
-/// Set when a person is at the prompt, so commands may ask them questions.
-pub fn set_interactive(interactive: bool) {
-    INTERACTIVE.store(interactive, Ordering::SeqCst);
-}
-
-pub fn is_interactive() -> bool {
-    INTERACTIVE.load(Ordering::SeqCst)
-}
-
-/// Asks a yes/no question at the terminal; `None` when nobody can answer.
-pub fn confirm(question: &str) -> Option<bool> {
-    if !INTERACTIVE.load(Ordering::SeqCst) {
-        return None;
-    }
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer).ok()?;
-    Some(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
 }

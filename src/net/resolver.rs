@@ -40,9 +40,7 @@ pub fn gai_error_code(code: i32) -> CommandError {
         }
         libc::EAI_BADFLAGS => "That combination of AI_* flags is not valid.",
         libc::EAI_NODATA => "The name exists but has no address of the kind asked for.",
-        crate::commands::socket_constants::GLIBC_EAI_ADDRFAMILY => {
-            "The name has no address in the requested family."
-        }
+        ffi::EAI_ADDRFAMILY => "The name has no address in the requested family.",
         _ => "The resolver could not answer this look-up.",
     };
     CommandError::with_errno(PyException::GaiError, code, message).explain(explanation)

@@ -3,7 +3,6 @@
 //! CPython's results and errors. They are not commands (help and the lessons
 //! are about the socket module), just what a pasted line needs to run.
 
-use crate::commands::output::Output;
 use crate::python::codecs;
 use crate::python::error::{CommandError, CommandResult};
 use crate::python::operators::iterate;
@@ -20,12 +19,20 @@ pub fn is_builtin(name: &str) -> bool {
     NAMES.contains(&name)
 }
 
+/// What a built-in did: returned a value, or (`print`) wrote text.
+#[derive(Debug, PartialEq)]
+pub enum Called {
+    Returned(Value),
+    /// The text `print` wrote, without the final newline the REPL adds.
+    Printed(String),
+}
+
 /// Calls the built-in `name`.
 pub fn call(
     name: &str,
     positional: Vec<Value>,
     keywords: Vec<(String, Value)>,
-) -> CommandResult<Output> {
+) -> CommandResult<Called> {
     if name == "print" {
         return print(&positional, &keywords);
     }
@@ -56,7 +63,7 @@ pub fn call(
             ));
         }
     };
-    Ok(Output::plain(value))
+    Ok(Called::Returned(value))
 }
 
 fn only_argument<'a>(
@@ -147,7 +154,7 @@ fn named_arguments<'a>(
 }
 
 /// `print(*values, sep=' ', end='\n')`: the text shows in every format.
-fn print(values: &[Value], keywords: &[(String, Value)]) -> CommandResult<Output> {
+fn print(values: &[Value], keywords: &[(String, Value)]) -> CommandResult<Called> {
     let mut sep = " ".to_string();
     let mut end = "\n".to_string();
     for (key, value) in keywords {
@@ -177,7 +184,7 @@ fn print(values: &[Value], keywords: &[(String, Value)]) -> CommandResult<Output
     if text.ends_with('\n') {
         text.pop();
     }
-    Ok(Output::text(text))
+    Ok(Called::Printed(text))
 }
 
 fn len(value: &Value) -> CommandResult<Value> {

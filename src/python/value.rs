@@ -29,8 +29,42 @@ pub enum Value {
     /// A dict with string keys, in insertion order.
     Dict(Vec<(String, Value)>),
     Enum(EnumMember),
-    /// A live socket, by its number in the session's socket table.
-    Socket(u32),
+    /// A live socket: an opaque handle into a socket table kept above this layer.
+    Socket(SocketRef),
+}
+
+/// How a socket value shows itself. The language only carries sockets; the
+/// table that knows their file descriptors and addresses lives above it and
+/// implements this.
+pub trait ShowSocket: Sync {
+    /// CPython's `repr()` of the socket with this number.
+    fn repr(&self, id: u32) -> String;
+}
+
+/// A socket inside a value: its number in a socket table, and that table's
+/// way of showing it. Two refs are the same socket when their numbers are.
+#[derive(Clone, Copy)]
+pub struct SocketRef {
+    pub id: u32,
+    table: &'static dyn ShowSocket,
+}
+
+impl SocketRef {
+    pub fn new(id: u32, table: &'static dyn ShowSocket) -> SocketRef {
+        SocketRef { id, table }
+    }
+}
+
+impl PartialEq for SocketRef {
+    fn eq(&self, other: &SocketRef) -> bool {
+        self.id == other.id
+    }
+}
+
+impl std::fmt::Debug for SocketRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SocketRef({})", self.id)
+    }
 }
 
 impl Value {
@@ -114,7 +148,7 @@ impl Value {
                 let _ = write!(out, "{n}");
             }
             Value::LargeInt(digits) => out.push_str(digits),
-            Value::Socket(id) => out.push_str(&crate::net::sockets::repr(*id)),
+            Value::Socket(socket) => out.push_str(&socket.table.repr(socket.id)),
             Value::Float(f) => out.push_str(&float_repr(*f)),
             Value::Str(s) => out.push_str(&str_repr(s)),
             Value::Bytes(b) => out.push_str(&bytes_repr(b)),

@@ -13,18 +13,10 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 
-use crate::session::render::{self, Style};
-use crate::session::{Outcome, Session};
+use crate::commands::output::Style;
+use crate::session::render;
+use crate::session::{Outcome, Session, data_dir};
 use editor::LineHelper;
-
-/// Where netrepl keeps its files (history, later lesson progress):
-/// `$NETREPL_DATA_DIR`, else the user's data directory.
-pub fn data_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("NETREPL_DATA_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    dirs::data_dir().map(|d| d.join("netrepl"))
-}
 
 /// The shell's status for a program ended by SIGINT.
 pub const INTERRUPTED_STATUS: i32 = 130;
@@ -128,7 +120,7 @@ pub fn run_interactive(session: &mut Session, style: Style, first: Option<&str>)
     if let Some(path) = &history {
         let _ = editor.load_history(path);
     }
-    crate::net::live::set_interactive(true);
+    crate::commands::context::set_interactive(true);
     println!(
         "netrepl {} — networking at the prompt. Type help for commands, Ctrl-D to leave.",
         env!("CARGO_PKG_VERSION")

@@ -6,6 +6,7 @@ use crate::commands::output::Output;
 use crate::commands::registry::{self, Command, Topic};
 use crate::commands::socket_constants;
 use crate::commands::socket_methods;
+use crate::commands::tutorial;
 use crate::python::builtins;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::text_methods;
@@ -18,7 +19,7 @@ pub fn help(topic: Option<&str>) -> CommandResult<Output> {
     };
     if let Some(command) = registry::find(name) {
         let mut text = command_help(command);
-        if let Some(lesson) = teaching_lesson(command.name) {
+        if let Some(lesson) = tutorial::teaching_lesson(command.name) {
             let _ = write!(text, "\n  Lesson:   {lesson}");
         }
         if command.name == "socket" {
@@ -67,19 +68,6 @@ pub fn help(topic: Option<&str>) -> CommandResult<Output> {
     }
     Err(CommandError::new(PyException::NameError, message)
         .explain("Type help to list every command."))
-}
-
-/// `11. Packing addresses (lesson packing-addresses)`: where the course teaches a command.
-pub fn teaching_lesson(command: &str) -> Option<String> {
-    let course = crate::course::lessons::course::load_course(None).ok()?;
-    let lesson = course.teaching(command).into_iter().next()?;
-    let (number, _) = course.find(&lesson.id)?;
-    Some(format!(
-        "{}. {} (lesson {})",
-        number + 1,
-        lesson.title,
-        lesson.id
-    ))
 }
 
 fn overview() -> String {

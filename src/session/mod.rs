@@ -5,12 +5,14 @@ pub mod help;
 pub mod render;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
+use crate::commands::context;
 use crate::commands::output::Output;
 use crate::commands::registry::{self, ArgKind};
+use crate::commands::socket_address::socket_address_word;
 use crate::commands::socket_constants;
 use crate::commands::socket_methods;
-use crate::course::lessons::tutor::Observed;
 use crate::net::live;
 use crate::python::builtins;
 use crate::python::error::{CommandError, CommandResult, PyException};
@@ -19,25 +21,7 @@ use crate::python::syntax::{self, Arg, Expr, Statement, parse_line};
 use crate::python::text_methods;
 use crate::python::value::Value;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Pretty,
-    Python,
-    Json,
-}
-
-impl Format {
-    pub const NAMES: [&'static str; 3] = ["pretty", "python", "json"];
-
-    pub fn parse(name: &str) -> Option<Format> {
-        match name {
-            "pretty" => Some(Format::Pretty),
-            "python" => Some(Format::Python),
-            "json" => Some(Format::Json),
-            _ => None,
-        }
-    }
-}
+pub use crate::commands::context::Format;
 
 /// A call's evaluated arguments: positional values, then keyword pairs.
 type CallArgs = (Vec<Value>, Vec<(String, Value)>);
@@ -52,6 +36,24 @@ pub enum Outcome {
     Notice(String),
     Failed(CommandError),
     Quit,
+}
+
+/// What a command produced, as the runner compares it.
+#[derive(Clone, Debug)]
+pub enum Observed {
+    /// The result's Python repr.
+    Result(String),
+    /// The error's Python line.
+    Error(String),
+}
+
+/// Where netrepl keeps its files (history, lesson progress):
+/// `$NETREPL_DATA_DIR`, else the user's data directory.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("NETREPL_DATA_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    dirs::data_dir().map(|d| d.join("netrepl"))
 }
 
 pub struct Session {
@@ -102,7 +104,7 @@ impl Session {
     }
 
     pub fn run_line(&mut self, line: &str) -> Outcome {
-        live::set_format(self.format);
+        context::set_format(self.format);
         live::clear_interrupt();
         if matches!(line.trim(), "exit" | "quit" | "exit()" | "quit()") {
             return Outcome::Quit;
@@ -437,7 +439,10 @@ impl Session {
         let is_variable = !*qualified && self.variables.contains_key(name);
         if !*qualified && !is_variable && builtins::is_builtin(name) {
             let (positional, keywords) = self.eval_args(args, &[])?;
-            return builtins::call(name, positional, keywords);
+            return Ok(match builtins::call(name, positional, keywords)? {
+                builtins::Called::Returned(value) => Output::plain(value),
+                builtins::Called::Printed(text) => Output::text(text),
+            });
         }
         let Some(command) = registry::find(name) else {
             return Err(match self.lookup_name(name, *qualified) {
@@ -465,7 +470,7 @@ impl Session {
             let (positional, keywords) = self.eval_args(args, &[])?;
             return text_methods::call(&value, name, positional, keywords).map(Output::plain);
         }
-        let Value::Socket(id) = value else {
+        let Value::Socket(socket) = value else {
             return Err(no_attribute(value.type_name()));
         };
         let method = socket_methods::find(name).ok_or_else(|| {
@@ -483,7 +488,7 @@ impl Session {
             }
         })?;
         let (positional, keywords) = self.eval_args(args, method.params)?;
-        socket_methods::call(id, method, positional, keywords)
+        socket_methods::call(socket.id, method, positional, keywords)
     }
 
     /// Evaluates call arguments, typing bare words by the parameter they fill.
@@ -532,22 +537,6 @@ fn is_numeric_expression(expr: &Expr) -> bool {
         Expr::Negate(inner) => is_numeric_expression(inner),
         _ => false,
     }
-}
-
-/// `127.0.0.1:80` or `[::1]:22` as a socket address tuple.
-pub fn socket_address_word(word: &str) -> Option<Value> {
-    let (host, port) = if let Some(rest) = word.strip_prefix('[') {
-        let (host, port) = rest.split_once("]:")?;
-        (host, port)
-    } else {
-        let (host, port) = word.rsplit_once(':')?;
-        if host.contains(':') {
-            return None;
-        }
-        (host, port)
-    };
-    let port: i128 = port.parse().ok()?;
-    Some(Value::Tuple(vec![Value::str(host), Value::Int(port)]))
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ pub struct Progress {
 pub const FILE_NAME: &str = "progress.json";
 
 fn path() -> Option<PathBuf> {
-    Some(crate::repl::data_dir()?.join(FILE_NAME))
+    Some(crate::session::data_dir()?.join(FILE_NAME))
 }
 
 impl Progress {

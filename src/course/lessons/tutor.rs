@@ -8,8 +8,10 @@ use std::sync::{Mutex, MutexGuard};
 use super::course::{Course, load_course};
 use super::parse::{Exercise, Expect, Lesson, Step};
 use super::progress::Progress;
+use crate::commands;
 use crate::course::transcript::line_matches;
 use crate::python::error::{CommandError, CommandResult};
+use crate::session::Observed;
 
 struct Tutor {
     course: Course,
@@ -20,15 +22,6 @@ struct Tutor {
     hints_given: usize,
     /// The last command's name and outcome, for `check`.
     last: Option<(String, Observed)>,
-}
-
-/// What a command produced, as the runner compares it.
-#[derive(Clone, Debug)]
-pub enum Observed {
-    /// The result's Python repr.
-    Result(String),
-    /// The error's Python line.
-    Error(String),
 }
 
 static TUTOR: Mutex<Option<Tutor>> = Mutex::new(None);
@@ -401,6 +394,55 @@ pub fn observe(command: &str, observed: Observed) -> Option<String> {
     tutor.active?;
     tutor.last = Some((command.to_string(), observed.clone()));
     tutor.judge(command, &observed)
+}
+
+/// The course as the commands layer sees it (see `commands::tutorial`).
+struct CourseTutor;
+
+impl commands::tutorial::Tutor for CourseTutor {
+    fn list(&self) -> CommandResult<String> {
+        list()
+    }
+    fn start(&self, key: Option<&str>) -> CommandResult<String> {
+        start(key)
+    }
+    fn next(&self) -> CommandResult<String> {
+        next()
+    }
+    fn back(&self) -> CommandResult<String> {
+        back()
+    }
+    fn hint(&self) -> CommandResult<String> {
+        hint()
+    }
+    fn check(&self) -> CommandResult<String> {
+        check()
+    }
+    fn reset(&self, key: Option<&str>) -> CommandResult<String> {
+        reset(key)
+    }
+    fn teaching_lesson(&self, command: &str) -> Option<String> {
+        teaching_lesson(command)
+    }
+}
+
+/// Hands this course to the tutorial commands and to `help`.
+pub fn install() {
+    commands::tutorial::install(&CourseTutor);
+}
+
+/// `11. Packing addresses (lesson packing-addresses)`: where the built-in
+/// course teaches a command.
+pub fn teaching_lesson(command: &str) -> Option<String> {
+    let course = load_course(None).ok()?;
+    let lesson = course.teaching(command).into_iter().next()?;
+    let (number, _) = course.find(&lesson.id)?;
+    Some(format!(
+        "{}. {} (lesson {})",
+        number + 1,
+        lesson.title,
+        lesson.id
+    ))
 }
 
 #[cfg(test)]

@@ -13,11 +13,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use socket2::{Domain, Protocol, Socket, Type};
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
-use crate::commands::socket_address as address;
 use crate::python::error::{CommandError, CommandResult};
-use crate::python::value::Value;
 
 /// Open sockets one session may hold.
 pub const MAX_OPEN: usize = 64;
@@ -77,7 +75,7 @@ fn open_count(table: &[Entry]) -> usize {
 }
 
 /// Makes a socket as `socket.socket(family, type, proto)` does.
-pub fn create(family: i32, kind: i32, proto: i32) -> CommandResult<Value> {
+pub fn create(family: i32, kind: i32, proto: i32) -> CommandResult<u32> {
     let socket = Socket::new(
         Domain::from(family),
         Type::from(kind),
@@ -88,7 +86,7 @@ pub fn create(family: i32, kind: i32, proto: i32) -> CommandResult<Value> {
 }
 
 /// Puts an OS socket in the table (made here, accepted, or from a pair).
-pub fn adopt(socket: Socket, family: i32, kind: i32, proto: i32) -> CommandResult<Value> {
+pub fn adopt(socket: Socket, family: i32, kind: i32, proto: i32) -> CommandResult<u32> {
     socket
         .set_nonblocking(true)
         .map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EINVAL)))?;
@@ -109,7 +107,7 @@ pub fn adopt(socket: Socket, family: i32, kind: i32, proto: i32) -> CommandResul
         timeout: None,
         unix_path: None,
     });
-    Ok(Value::Socket((table.len() - 1) as u32))
+    Ok((table.len() - 1) as u32)
 }
 
 pub fn set_timeout(id: u32, timeout: Option<Duration>) -> CommandResult<()> {
@@ -143,87 +141,57 @@ pub fn close_all() {
     }
 }
 
-/// CPython's `repr()` of a socket object.
-pub fn repr(id: u32) -> String {
-    let table = table();
-    let Some(entry) = table.get(id as usize) else {
-        return "<socket.socket [closed] fd=-1>".into();
-    };
-    let head = format!(
-        "family={}, type={}, proto={}",
-        entry.family, entry.kind, entry.proto
-    );
-    let Some(socket) = &entry.socket else {
-        return format!("<socket.socket [closed] fd=-1, {head}>");
-    };
-    let mut out = format!("<socket.socket fd={}, {head}", raw_fd(socket));
-    // CPython formats addresses with str(): a Unix path shows without quotes.
-    let shown = |addr: Option<Value>| {
-        addr.filter(|a| !is_empty_address(a)).map(|a| match a {
-            Value::Str(path) => path,
-            other => other.repr(),
-        })
-    };
-    if let Some(laddr) = shown(socket.local_addr().ok().map(|a| address::to_value(&a))) {
-        out.push_str(&format!(", laddr={laddr}"));
-    }
-    if let Some(raddr) = shown(socket.peer_addr().ok().map(|a| address::to_value(&a))) {
-        out.push_str(&format!(", raddr={raddr}"));
-    }
-    out.push('>');
-    out
-}
-
-/// Python skips addresses that are empty (an unbound Unix socket's `''`).
-fn is_empty_address(value: &Value) -> bool {
-    matches!(value, Value::Str(s) if s.is_empty())
-        || matches!(value, Value::Bytes(b) if b.is_empty())
-}
-
 pub fn raw_fd(socket: &Socket) -> i32 {
     use std::os::fd::AsRawFd;
     socket.as_raw_fd()
 }
 
-/// One row of `sockets`.
-pub struct Summary {
+/// What the table knows of one socket, for showing it.
+pub struct Description {
     pub id: u32,
-    pub fd: i32,
-    pub kind: String,
-    pub state: &'static str,
-    pub local: String,
-    pub remote: String,
+    pub family: i32,
+    pub kind: i32,
+    pub proto: i32,
+    /// The open socket's state; `None` once it is closed.
+    pub open: Option<OpenState>,
 }
 
-/// The open sockets, for the `sockets` listing.
-pub fn summaries() -> Vec<Summary> {
-    let table = table();
-    table
+pub struct OpenState {
+    pub fd: i32,
+    pub local: Option<SockAddr>,
+    pub peer: Option<SockAddr>,
+    pub listening: bool,
+}
+
+fn describe_entry(id: u32, entry: &Entry) -> Description {
+    Description {
+        id,
+        family: entry.family,
+        kind: entry.kind,
+        proto: entry.proto,
+        open: entry.socket.as_ref().map(|socket| OpenState {
+            fd: raw_fd(socket),
+            local: socket.local_addr().ok(),
+            peer: socket.peer_addr().ok(),
+            listening: socket.is_listener().unwrap_or(false),
+        }),
+    }
+}
+
+/// One socket as the table knows it; `None` for a number it never gave out.
+pub fn describe(id: u32) -> Option<Description> {
+    table()
+        .get(id as usize)
+        .map(|entry| describe_entry(id, entry))
+}
+
+/// The open sockets, in the order they were made.
+pub fn open_sockets() -> Vec<Description> {
+    table()
         .iter()
         .enumerate()
-        .filter_map(|(id, entry)| {
-            let socket = entry.socket.as_ref()?;
-            let local = socket.local_addr().ok().map(|a| address::to_value(&a));
-            let remote = socket.peer_addr().ok().map(|a| address::to_value(&a));
-            let listening = socket.is_listener().unwrap_or(false);
-            let state = if listening {
-                "listening"
-            } else if remote.is_some() {
-                "connected"
-            } else if local.as_ref().is_some_and(|l| !address::is_unbound(l)) {
-                "bound"
-            } else {
-                "new"
-            };
-            Some(Summary {
-                id: id as u32,
-                fd: raw_fd(socket),
-                kind: kind_name(entry.family, entry.kind),
-                state,
-                local: local.map(|a| address::text(&a)).unwrap_or_default(),
-                remote: remote.map(|a| address::text(&a)).unwrap_or_default(),
-            })
-        })
+        .filter(|(_, entry)| entry.socket.is_some())
+        .map(|(id, entry)| describe_entry(id as u32, entry))
         .collect()
 }
 
