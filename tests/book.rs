@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 
-use netrepl::commands::registry;
+use netrepl::commands;
 use netrepl::course::lessons::course::load_course;
 
 const NETREPL: &str = env!("CARGO_BIN_EXE_netrepl");
@@ -77,7 +77,7 @@ fn every_lesson_is_a_page_in_course_order() {
 fn the_reference_lists_every_command_and_links_to_its_lesson() {
     let reference = page("reference.html");
     let course = load_course(Some(&root().join("lessons"))).expect("the course loads");
-    for command in registry::all() {
+    for command in commands::all() {
         let heading = format!("id=\"{}\"", command.name);
         let at = reference
             .find(&heading)

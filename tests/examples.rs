@@ -4,7 +4,7 @@
 
 mod support;
 
-use netrepl::commands::registry;
+use netrepl::commands;
 use netrepl::course::transcript::match_lines;
 
 /// Runs one example in a fresh `--format python` process.
@@ -21,13 +21,13 @@ fn example_failure(command: &str, input: &str, expected: &str) -> Option<String>
 fn every_registry_example_prints_what_it_promises() {
     let mut failures = Vec::new();
     let mut count = 0;
-    for command in registry::all() {
+    for command in commands::all() {
         for example in command.examples {
             count += 1;
             failures.extend(example_failure(command.name, example.input, example.output));
         }
     }
-    assert!(count >= registry::all().len(), "every command has examples");
+    assert!(count >= commands::all().len(), "every command has examples");
     assert!(
         failures.is_empty(),
         "{} of {count} examples failed:\n\n{}",
@@ -45,7 +45,7 @@ fn a_wrong_example_would_be_caught() {
 
 #[test]
 fn the_lab_status_example_holds_whether_or_not_a_lab_is_up() {
-    let lab = registry::find("lab").expect("lab is a command");
+    let lab = commands::find("lab").expect("lab is a command");
     let pattern = lab.examples[0].output;
     assert!(netrepl::course::transcript::line_matches(pattern, "[]"));
     assert!(netrepl::course::transcript::line_matches(

@@ -8,6 +8,7 @@
 //! name. Such lines are filtered out, and the pieces are drawn only from the
 //! commands that stay on this machine.
 
+use netrepl::commands;
 use netrepl::commands::registry;
 use netrepl::session::{Format, Session};
 use proptest::prelude::*;
@@ -25,7 +26,7 @@ fn is_safe_command(command: &registry::Command) -> bool {
 }
 
 fn safe_command_names() -> Vec<&'static str> {
-    registry::all()
+    commands::all()
         .iter()
         .filter(|c| is_safe_command(c))
         .map(|c| c.name)
@@ -35,7 +36,7 @@ fn safe_command_names() -> Vec<&'static str> {
 /// Whether a line mentions a command that may reach the network (as any
 /// substring, so `socket.getaddrinfo(` and `x=getfqdn` are caught too).
 fn mentions_unsafe_command(line: &str) -> bool {
-    registry::all()
+    commands::all()
         .iter()
         .filter(|c| !is_safe_command(c))
         .any(|c| line.contains(c.name))

@@ -991,7 +991,7 @@ fn netrepl_answers_like_cpython() {
 #[test]
 fn every_command_that_mirrors_python_is_in_the_oracle() {
     let cases = all_cases();
-    let missing: Vec<String> = netrepl::commands::registry::all()
+    let missing: Vec<String> = netrepl::commands::all()
         .iter()
         .filter_map(|command| Some((command.name, command.python?)))
         .flat_map(|(name, python)| {

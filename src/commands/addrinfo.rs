@@ -7,6 +7,7 @@ use dns_lookup::AddrInfoHints;
 
 use crate::commands::output::{Output, View};
 use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
+use crate::commands::socket_address;
 use crate::commands::socket_constants::{ADDRESS_FAMILY, SOCKET_KIND, enum_value};
 use crate::net::resolver;
 use crate::python::convert;
@@ -90,7 +91,7 @@ fn getaddrinfo(args: &Args) -> CommandResult<Output> {
                 enum_value(SOCKET_KIND, i64::from(r.socktype)),
                 Value::Int(i128::from(r.protocol)),
                 Value::Str(r.canonname.clone().unwrap_or_default()),
-                socket_address(&r.sockaddr),
+                socket_address::inet_tuple(&r.sockaddr),
             ])
         })
         .collect();
@@ -102,21 +103,6 @@ fn getaddrinfo(args: &Args) -> CommandResult<Output> {
 fn c_string_text(bytes: &[u8]) -> String {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     String::from_utf8_lossy(&bytes[..end]).into_owned()
-}
-
-/// A socket address as Python shows it: `(host, port)` for IPv4 and
-/// `(host, port, flowinfo, scope_id)` for IPv6.
-pub fn socket_address(addr: &SocketAddr) -> Value {
-    let host = Value::Str(resolver::numeric_host(addr));
-    match addr {
-        SocketAddr::V4(a) => Value::Tuple(vec![host, Value::Int(i128::from(a.port()))]),
-        SocketAddr::V6(a) => Value::Tuple(vec![
-            host,
-            Value::Int(i128::from(a.port())),
-            Value::Int(i128::from(a.flowinfo())),
-            Value::Int(i128::from(a.scope_id())),
-        ]),
-    }
 }
 
 pub const GETNAMEINFO: Command = Command {

@@ -253,6 +253,6 @@ mod tests {
 
     #[test]
     fn lab_is_in_the_registry() {
-        assert!(crate::commands::registry::find("lab").is_some());
+        assert!(crate::commands::find("lab").is_some());
     }
 }

@@ -1,4 +1,17 @@
-//! The commands, one file per family. `COMMANDS` is the registry's list.
+//! The commands, layer 3: the registry's types (`registry`: a command's
+//! name, Python signature, help, examples), what a command hands back
+//! (`output`) and may know of the line it runs for (`context`), and one file
+//! per family of commands: host names, getaddrinfo, services, address
+//! packing, this machine, probing, the lab, sockets and their methods, the
+//! socket module's constants, the tutorial. Each turns what `net` answers into
+//! Python values and errors. [`COMMANDS`] is the one list that help,
+//! completion, the book's reference and the lessons' cross-check all read.
+//!
+//! May use: `net` and `python`.
+//!
+//! Must not: know of the session (variables, rendering), the course or the
+//! line editor. The tutorial commands reach the course through the
+//! `tutorial::Tutor` trait that the course installs at start-up.
 
 mod addrinfo;
 mod constants;
@@ -17,10 +30,9 @@ pub mod socket_methods;
 mod sockets;
 pub mod tutorial;
 
-pub use addrinfo::socket_address;
-
 use crate::commands::registry::Command;
 
+/// Every command, in the order help lists them.
 pub static COMMANDS: &[Command] = &[
     hostnames::GETHOSTNAME,
     hostnames::GETHOSTBYNAME,
@@ -67,3 +79,13 @@ pub static COMMANDS: &[Command] = &[
     tutorial::CHECK,
     tutorial::RESET,
 ];
+
+/// Every command: help, completion, the book's reference and the lessons'
+/// cross-check all read this one list.
+pub fn all() -> &'static [Command] {
+    COMMANDS
+}
+
+pub fn find(name: &str) -> Option<&'static Command> {
+    all().iter().find(|c| c.name == name)
+}

@@ -1,7 +1,6 @@
 //! The one list of commands. Help, completion, hints, the signature check on
 //! calls, the book's reference and the example tests all read it.
 
-use crate::commands;
 use crate::commands::output::Output;
 use crate::python::error::{CommandError, CommandResult};
 use crate::python::value::Value;
@@ -152,14 +151,6 @@ impl Command {
     fn required_count(&self) -> usize {
         self.params.iter().filter(|p| p.required).count()
     }
-}
-
-pub fn all() -> &'static [Command] {
-    commands::COMMANDS
-}
-
-pub fn find(name: &str) -> Option<&'static Command> {
-    all().iter().find(|c| c.name == name)
 }
 
 /// Close matches for a mistyped name, best first (for "did you mean").
@@ -330,6 +321,7 @@ pub fn bind(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::all;
 
     #[test]
     fn every_command_is_described_and_named_uniquely() {

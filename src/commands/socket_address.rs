@@ -141,10 +141,25 @@ fn unix(value: &Value) -> CommandResult<Target> {
     })
 }
 
+/// A socket address as Python shows it: `(host, port)` for IPv4 and
+/// `(host, port, flowinfo, scope_id)` for IPv6.
+pub fn inet_tuple(addr: &SocketAddr) -> Value {
+    let host = Value::Str(resolver::numeric_host(addr));
+    match addr {
+        SocketAddr::V4(a) => Value::Tuple(vec![host, Value::Int(i128::from(a.port()))]),
+        SocketAddr::V6(a) => Value::Tuple(vec![
+            host,
+            Value::Int(i128::from(a.port())),
+            Value::Int(i128::from(a.flowinfo())),
+            Value::Int(i128::from(a.scope_id())),
+        ]),
+    }
+}
+
 /// The Python value of an address the OS gave back.
 pub fn to_value(address: &SockAddr) -> Value {
     if let Some(socket) = address.as_socket() {
-        return crate::commands::socket_address(&socket);
+        return inet_tuple(&socket);
     }
     if address.is_unix() {
         if let Some(path) = address.as_pathname() {

@@ -170,7 +170,7 @@ fn create_connection(args: &Args) -> CommandResult<Output> {
                 Vec::new(),
             )?;
         }
-        let address = crate::commands::socket_address(&candidate.sockaddr);
+        let address = address::inet_tuple(&candidate.sockaddr);
         match methods::call(
             id,
             methods::find("connect").expect("connect exists"),
@@ -376,11 +376,11 @@ fn serve(args: &Args) -> CommandResult<Output> {
     let text = format!(
         "{} server '{name}' listening on {} ({}); `stop {name}` ends it",
         kind.name(),
-        address::text(&crate::commands::socket_address(&bound)),
+        address::text(&address::inet_tuple(&bound)),
         kind.protocol()
     );
     Ok(Output::with_view(
-        crate::commands::socket_address(&bound),
+        address::inet_tuple(&bound),
         View::Report { text, json: None },
     ))
 }

@@ -1,3 +1,20 @@
+//! The operating system, layer 2: everything that asks the kernel or the C
+//! library. The libc wrappers (`ffi`, the only module with `unsafe`), the
+//! resolver (`getaddrinfo` and friends), ICMP sockets and `ping`, the sweep
+//! behind `map_network` and the rules that keep it safe, the session's socket
+//! table and practice servers (`sockets`), interface addresses and address
+//! classes (`addressing`), the namespace lab (`lab`), and `live`: the tokio
+//! runtime that network waits run on, Ctrl-C, and lines streamed while a
+//! command runs.
+//!
+//! May use: the language's errors (`python::error`): an OS failure's Python
+//! exception is fixed by its errno where it happens, so there is one error
+//! type all the way up.
+//!
+//! Must not: build or read Python values (it returns Rust types: addresses,
+//! reports, socket numbers and descriptions), or know of the registry, the
+//! session, the course or the line editor.
+
 pub mod addressing;
 pub mod ffi;
 pub mod icmp;

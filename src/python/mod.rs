@@ -1,3 +1,18 @@
+//! The language, layer 1: the part of Python a learner types around socket
+//! calls. Values (`value`) and their exact `repr()`, errors in Python's form
+//! (`error`), the syntax of both styles, command style and pasted Python
+//! (`syntax`), operators and arithmetic on ints of any size, built-ins, str
+//! and bytes methods (`text_methods`), codecs, IDNA, and the conversions
+//! CPython applies to arguments (`convert`).
+//!
+//! May use: only itself and pure crates (num-bigint, stringprep, ...); errno
+//! numbers from `libc` as data, to name the `OSError` subclass of each.
+//!
+//! Must not: call the operating system, open sockets or know of any layer
+//! above. A socket inside a value is an opaque `value::SocketRef`: a number
+//! and a `ShowSocket` handed in from above, which is all the language needs
+//! to show it.
+
 pub mod arithmetic;
 pub mod builtins;
 pub mod codecs;

@@ -9,7 +9,7 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use crate::commands::registry;
+use crate::commands;
 use crate::commands::socket_constants;
 use crate::commands::socket_methods;
 use crate::python::builtins;
@@ -29,7 +29,7 @@ pub struct LineHelper {
 
 impl LineHelper {
     fn candidates(&self) -> impl Iterator<Item = &str> {
-        registry::all()
+        commands::all()
             .iter()
             .map(|c| c.name)
             .chain(socket_constants::CONSTANTS.iter().map(|c| c.name))
@@ -131,7 +131,7 @@ impl Hinter for LineHelper {
         let trimmed = line.trim_start();
         let end = trimmed.find([' ', '(']).unwrap_or(trimmed.len());
         let name = trimmed[..end].trim_start_matches("socket.");
-        let rest = match registry::find(name) {
+        let rest = match commands::find(name) {
             Some(command) => command.signature()[command.name.len()..]
                 .trim_start()
                 .to_string(),
@@ -203,7 +203,7 @@ fn colour_line(line: &str) -> String {
             let j = run_end(&|ch| ch.is_alphanumeric() || ch == '_', i);
             let end = chars.get(j).map_or(line.len(), |(n, _)| *n);
             let word = &line[at..end];
-            let colour = if registry::find(word).is_some() {
+            let colour = if commands::find(word).is_some() {
                 Some("1;36")
             } else if socket_constants::find(word).is_some() {
                 Some("33")

@@ -1,6 +1,12 @@
-//! The read-eval-print loops: the interactive one on a terminal (rustyline), and
-//! the plain one for `-c`, scripts and piped input. Results go to stdout, errors
-//! to stderr, and no error ends the session.
+//! The line editor and the loops, layer 6: the interactive loop on a
+//! terminal (rustyline: history, completion, hints), and the plain one for
+//! `-c`, scripts and piped input. Results go to stdout, errors to stderr, and
+//! no error ends the session. After each line the tutor sees what it did.
+//!
+//! May use: every layer below.
+//!
+//! Must not: hold any logic of its own beyond reading lines and showing
+//! results; `main.rs` only picks which loop to run.
 
 mod editor;
 

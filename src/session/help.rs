@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use crate::commands;
 use crate::commands::output::Output;
 use crate::commands::registry::{self, Command, Topic};
 use crate::commands::socket_constants;
@@ -17,7 +18,7 @@ pub fn help(topic: Option<&str>) -> CommandResult<Output> {
     let Some(name) = topic else {
         return Ok(Output::text(overview()));
     };
-    if let Some(command) = registry::find(name) {
+    if let Some(command) = commands::find(name) {
         let mut text = command_help(command);
         if let Some(lesson) = tutorial::teaching_lesson(command.name) {
             let _ = write!(text, "\n  Lesson:   {lesson}");
@@ -55,7 +56,7 @@ pub fn help(topic: Option<&str>) -> CommandResult<Output> {
     if builtins::is_builtin(name) || name == "python" {
         return Ok(Output::text(python_help()));
     }
-    let candidates = registry::all()
+    let candidates = commands::all()
         .iter()
         .map(|c| c.name)
         .chain(socket_constants::CONSTANTS.iter().map(|c| c.name));
@@ -74,7 +75,7 @@ fn overview() -> String {
     let mut out = String::from("Commands, by topic (help NAME, or NAME?, tells more):\n");
     for topic in Topic::ALL {
         let _ = write!(out, "\n{}\n", topic.title());
-        for c in registry::all().iter().filter(|c| c.topic == topic) {
+        for c in commands::all().iter().filter(|c| c.topic == topic) {
             let _ = writeln!(out, "  {:<18} {}", c.name, c.summary);
         }
     }

@@ -1,5 +1,12 @@
-//! A REPL session: variables, `_`, the output format, and the evaluation of
-//! parsed lines against the command registry.
+//! The session, layer 4: variables and `_`, the output format, and running
+//! a parsed line against the command registry (`Session::run_line`);
+//! rendering outcomes in pretty, python and json (`render`); `help`; and the
+//! data directory where netrepl keeps a learner's files.
+//!
+//! May use: `commands`, `net` and `python`.
+//!
+//! Must not: know of the course, the tutor or the line editor. What a line
+//! did is left for them as an [`Observed`] (see `take_observation`).
 
 pub mod help;
 pub mod render;
@@ -7,6 +14,7 @@ pub mod render;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use crate::commands;
 use crate::commands::context;
 use crate::commands::output::Output;
 use crate::commands::registry::{self, ArgKind};
@@ -138,7 +146,7 @@ impl Session {
     /// A command, or `var.method` where `var` holds a socket: the words that
     /// may start a command-style line.
     fn is_callable_word(&self, name: &str) -> bool {
-        if registry::find(name).is_some() {
+        if commands::find(name).is_some() {
             return true;
         }
         match name.split_once('.') {
@@ -171,7 +179,7 @@ impl Session {
             Some(n) => (n, true),
             None => (word, false),
         };
-        let known = registry::find(name).is_some()
+        let known = commands::find(name).is_some()
             || socket_constants::find(name).is_some()
             || self.variables.contains_key(name)
             || builtins::is_builtin(name)
@@ -350,7 +358,7 @@ impl Session {
         if let Some(c) = socket_constants::find(name) {
             return Ok(socket_constants::constant_value(c));
         }
-        if registry::find(name).is_some() || (!qualified && builtins::is_builtin(name)) {
+        if commands::find(name).is_some() || (!qualified && builtins::is_builtin(name)) {
             return Err(CommandError::type_error(format!(
                 "{name} is a command; call it as {name}(...)"
             )));
@@ -359,7 +367,7 @@ impl Session {
     }
 
     fn unknown_name(&self, name: &str, qualified: bool) -> CommandError {
-        let candidates = registry::all()
+        let candidates = commands::all()
             .iter()
             .map(|c| c.name)
             .chain(socket_constants::CONSTANTS.iter().map(|c| c.name))
@@ -444,7 +452,7 @@ impl Session {
                 builtins::Called::Printed(text) => Output::text(text),
             });
         }
-        let Some(command) = registry::find(name) else {
+        let Some(command) = commands::find(name) else {
             return Err(match self.lookup_name(name, *qualified) {
                 Ok(v) => {
                     CommandError::type_error(format!("'{}' object is not callable", v.type_name()))

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use mdbook_preprocessor::book::Book;
 
+use crate::commands;
 use crate::commands::registry;
 use crate::commands::socket_methods;
 use crate::course::lessons::course::Course;
@@ -80,7 +81,7 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
                 || text_methods::STR_METHODS.contains(&method)
                 || text_methods::BYTES_METHODS.contains(&method)
         }
-        None => registry::find(name).is_some() || builtins::is_builtin(name),
+        None => commands::find(name).is_some() || builtins::is_builtin(name),
     };
     let mut problems = Vec::new();
     for (n, step) in block.steps.iter().enumerate() {
@@ -123,7 +124,7 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
 
 fn unknown_command(name: &str) -> String {
     let mut message = format!("`{name}` is not a command");
-    let names = registry::all().iter().map(|c| c.name);
+    let names = commands::all().iter().map(|c| c.name);
     if let Some(near) = registry::suggestions(name, names).first() {
         message.push_str(&format!(" (did you mean `{near}`?)"));
     }
@@ -140,7 +141,7 @@ fn unknown_leading_word(input: &str) -> Option<&str> {
     let is_word = word.chars().all(|c| c.is_alphanumeric() || c == '_')
         && !word.starts_with(|c: char| c.is_ascii_digit());
     let rest = text[end..].trim_start();
-    (is_word && registry::find(word).is_none() && !rest.starts_with(['=', '(', '[', '.']))
+    (is_word && commands::find(word).is_none() && !rest.starts_with(['=', '(', '[', '.']))
         .then_some(word)
 }
 
@@ -150,7 +151,7 @@ fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
         Expr::Call { callee, args } => {
             match callee.as_ref() {
                 Expr::Name { name, .. }
-                    if registry::find(name).is_none() && !builtins::is_builtin(name) =>
+                    if commands::find(name).is_none() && !builtins::is_builtin(name) =>
                 {
                     unknown.push(name.clone())
                 }

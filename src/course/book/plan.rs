@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::live::{self, Output, Run};
-use crate::commands::registry;
+use crate::commands;
 use crate::course::lessons::course::Course;
 use crate::course::transcript::Block;
 
@@ -84,7 +84,7 @@ impl RunPlan {
     }
 
     fn add_examples(&mut self) {
-        for command in registry::all() {
+        for command in commands::all() {
             for (n, example) in command.examples.iter().enumerate() {
                 let run = self.add(Run {
                     group: format!("example {}", command.name),

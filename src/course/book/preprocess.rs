@@ -184,7 +184,7 @@ fn example_problems(outputs: &LiveOutputs) -> Vec<Problem> {
     for (name, output) in outputs.examples() {
         if let Err(e) = output {
             problems.push(Problem {
-                file: "src/registry.rs".into(),
+                file: "src/commands/mod.rs".into(),
                 line: 0,
                 message: format!("the example of `{name}` could not be run: {e}"),
             });

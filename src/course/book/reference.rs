@@ -5,7 +5,8 @@
 use std::fmt::Write;
 
 use super::render::{Session, ShownStep, escape, session_html};
-use crate::commands::registry::{self, Command, Topic};
+use crate::commands;
+use crate::commands::registry::{Command, Topic};
 use crate::course::lessons::course::Course;
 
 /// The page the reference lives on, as chapters link to it.
@@ -24,7 +25,7 @@ pub fn anchor(command: &str) -> String {
 pub fn entries(course: &Course, outputs: &dyn Fn(&str, usize) -> Vec<String>) -> String {
     let mut out = String::new();
     for topic in Topic::ALL {
-        let commands: Vec<&Command> = registry::all()
+        let commands: Vec<&Command> = commands::all()
             .iter()
             .filter(|c| c.topic == topic)
             .collect();

@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::commands::registry;
+use crate::commands;
 use crate::course::lessons::parse::{Exercise, Expect, Lesson};
 
 /// One input line of a session and the output shown under it.
@@ -119,7 +119,7 @@ pub fn command_in_code(code: &str) -> Option<&'static str> {
         .next()
         .unwrap_or_default()
         .trim_start_matches("socket.");
-    registry::find(word).map(|c| c.name)
+    commands::find(word).map(|c| c.name)
 }
 
 /// Links the first mention of each command (a code span) and every bold

@@ -8,7 +8,7 @@ use std::process::Command;
 use super::course::{self, Course};
 use super::parse::Problem;
 use super::tutor::TUTORIAL_COMMANDS;
-use crate::commands::registry;
+use crate::commands;
 use crate::commands::socket_methods;
 use crate::course::transcript::{Block, run_block};
 use crate::net::lab::Lab;
@@ -69,7 +69,7 @@ pub fn check(dir: Option<&Path>, netrepl: &Path, lab: Option<&Lab>) -> Report {
 /// Commands lessons name must exist, and every command must be taught.
 pub fn cross_check(course: &Course) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let known = |name: &str| registry::find(name).is_some() || TUTORIAL_COMMANDS.contains(&name);
+    let known = |name: &str| commands::find(name).is_some() || TUTORIAL_COMMANDS.contains(&name);
     for lesson in &course.lessons {
         for command in &lesson.teaches {
             if !known(command) {
@@ -95,7 +95,7 @@ pub fn cross_check(course: &Course) -> Vec<Problem> {
             }
         }
     }
-    for command in registry::all() {
+    for command in commands::all() {
         if course.teaching(command.name).is_empty() {
             problems.push(Problem {
                 file: format!("{}/{}", course.origin, course::ORDER_FILE),
