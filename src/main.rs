@@ -1,5 +1,6 @@
 //! The `netrepl` binary: reads the command line, picks a mode, hands over.
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, stdin, stdout};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,13 +50,26 @@ struct Cli {
 fn main() -> ExitCode {
     // The course answers the tutorial commands and help's "Lesson:" line.
     netrepl::course::lessons::tutor::install();
-    let args: Vec<String> = std::env::args().collect();
-    match args.get(1).map(String::as_str) {
-        Some("lessons") => return lessons_command(&args[2..]),
-        Some("book") => return book_command(&args[2..]),
-        Some("mdbook") => return mdbook_command(&args[2..]),
-        _ => {}
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let subcommand = args.get(1).and_then(|a| a.to_str());
+    if let Some(name @ ("lessons" | "book" | "mdbook")) = subcommand {
+        let Some(rest) = args[2..]
+            .iter()
+            .map(|a| a.to_str().map(str::to_string))
+            .collect::<Option<Vec<String>>>()
+        else {
+            eprintln!("netrepl {name}: arguments must be UTF-8 text");
+            return ExitCode::from(2);
+        };
+        return match name {
+            "lessons" => lessons_command(&rest),
+            "book" => book_command(&rest),
+            _ => mdbook_command(&rest),
+        };
     }
+    // From here on this is a REPL, a script or one line: Ctrl-C interrupts
+    // what runs, and never ends the session.
+    netrepl::net::live::catch_interrupts();
     let cli = Cli::parse();
     if cli.lab
         && let Some(status) = netrepl::net::lab::enter_from_command_line()

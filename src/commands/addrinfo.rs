@@ -189,8 +189,7 @@ fn getnameinfo(args: &Args) -> CommandResult<Output> {
         }
         v4 => v4,
     };
-    let (host, service) =
-        dns_lookup::getnameinfo(&address, flags).map_err(|e| resolver::gai_error(&e))?;
+    let (host, service) = resolver::name_info(address, flags)?;
     Ok(Output::plain(Value::Tuple(vec![
         Value::Str(host),
         Value::Str(service),

@@ -8,6 +8,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use crate::net::live;
+use crate::python::error::CommandResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -67,14 +68,14 @@ pub fn is_interactive() -> bool {
     INTERACTIVE.load(Ordering::SeqCst)
 }
 
-/// Asks a yes/no question at the terminal; `None` when nobody can answer.
-pub fn confirm(question: &str) -> Option<bool> {
+/// Asks a yes/no question at the terminal; `Ok(None)` when nobody can
+/// answer, `KeyboardInterrupt` when Ctrl-C is pressed instead.
+pub fn confirm(question: &str) -> CommandResult<Option<bool>> {
     if !is_interactive() {
-        return None;
+        return Ok(None);
     }
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer).ok()?;
-    Some(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+    let answer = live::read_answer().inspect_err(|_| eprintln!())?;
+    Ok(answer.map(|a| matches!(a.trim(), "y" | "Y" | "yes" | "Yes")))
 }

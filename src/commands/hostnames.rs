@@ -77,7 +77,7 @@ fn gethostbyname_ex(args: &Args) -> CommandResult<Output> {
     let name = host_argument(args, "gethostbyname_ex")?;
     resolver::resolve_one(&name, libc::AF_INET)?;
     let c_name = ffi::c_string(&name).unwrap_or_default();
-    let entry = ffi::host_by_name(&c_name).map_err(resolver::host_error)?;
+    let entry = resolver::host_by_name(&c_name)?;
     Ok(host_entry(entry))
 }
 
@@ -115,7 +115,7 @@ pub const GETHOSTBYADDR: Command = Command {
 fn gethostbyaddr(args: &Args) -> CommandResult<Output> {
     let name = host_argument(args, "gethostbyaddr")?;
     let ip = resolver::resolve_one(&name, libc::AF_UNSPEC)?;
-    let entry = ffi::host_by_addr(ip).map_err(resolver::host_error)?;
+    let entry = resolver::host_by_addr(ip)?;
     Ok(host_entry(entry))
 }
 
@@ -159,8 +159,7 @@ fn getfqdn(args: &Args) -> CommandResult<Output> {
         name
     };
     let encoded = convert::host_name(&name, "gethostbyaddr", 1)?;
-    let entry = resolver::resolve_one(&encoded, libc::AF_UNSPEC)
-        .and_then(|ip| ffi::host_by_addr(ip).map_err(resolver::host_error));
+    let entry = resolver::resolve_one(&encoded, libc::AF_UNSPEC).and_then(resolver::host_by_addr);
     match entry {
         Ok(entry) => {
             let dotted = std::iter::once(&entry.name)

@@ -207,7 +207,7 @@ fn run_map_network(args: &Args) -> CommandResult<Output> {
     targets::check_not_public(&targets, flag(args, 7, false))?;
     if targets.len() > CONFIRM_ABOVE && !flag(args, 6, false) {
         let question = format!("Sweep {} addresses of {target}?", targets.len());
-        match context::confirm(&question) {
+        match context::confirm(&question)? {
             Some(true) => {}
             Some(false) => return Err(CommandError::value_error("sweep cancelled")),
             None => {

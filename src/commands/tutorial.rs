@@ -181,7 +181,7 @@ pub const RESET: Command = Command {
                 .map_or("all lesson progress".to_string(), |k| {
                     format!("your progress in lesson {k}")
                 });
-            match context::confirm(&format!("Clear {what}?")) {
+            match context::confirm(&format!("Clear {what}?"))? {
                 Some(true) => {}
                 Some(false) => return Ok(Output::text("Nothing cleared.".into())),
                 None => {

@@ -15,17 +15,16 @@ use tokio::runtime::Runtime;
 use tokio::sync::Notify;
 
 use crate::python::error::{CommandError, CommandResult};
+use crate::python::interrupt;
 
 static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static INTERRUPT: OnceLock<Arc<Notify>> = OnceLock::new();
 /// Whether lines may be shown as they happen (set from the output format).
 static STREAMING: AtomicBool = AtomicBool::new(true);
 /// How long a blocking socket call may wait when its socket has no timeout.
 static BLOCKING_LIMIT_MS: AtomicU64 = AtomicU64::new(10_000);
 
-/// The runtime network waits run on, built on first use. From then on Ctrl-C
-/// sets a flag and wakes waiting commands instead of ending the process.
+/// The runtime network waits run on, built on first use.
 pub fn runtime() -> CommandResult<&'static Runtime> {
     let built = RUNTIME.get_or_init(|| {
         // One thread: the waits are on sockets and timers, not on computing, and
@@ -34,7 +33,7 @@ pub fn runtime() -> CommandResult<&'static Runtime> {
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        catch_interrupts(&runtime);
+        catch_interrupts();
         Ok(runtime)
     });
     built
@@ -46,28 +45,45 @@ fn notify() -> Arc<Notify> {
     INTERRUPT.get_or_init(|| Arc::new(Notify::new())).clone()
 }
 
-fn catch_interrupts(runtime: &Runtime) {
-    let _entered = runtime.enter();
-    let Ok(mut signals) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-    else {
-        return;
-    };
-    let wake = notify();
-    runtime.spawn(async move {
-        while signals.recv().await.is_some() {
-            INTERRUPTED.store(true, Ordering::SeqCst);
-            wake.notify_waiters();
-        }
+/// From the first call on, SIGINT never ends the process: it sets the
+/// interrupt flag and wakes every wait. `main` calls this before anything
+/// else, so a Ctrl-C during the very first look-up or question is caught too.
+/// A thread of its own receives the signal, so it works with or without the
+/// runtime and while the main thread is busy.
+pub fn catch_interrupts() {
+    static CAUGHT: OnceLock<()> = OnceLock::new();
+    CAUGHT.get_or_init(|| {
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([libc::SIGINT]) else {
+            return;
+        };
+        let wake = notify();
+        let _ = std::thread::Builder::new()
+            .name("netrepl-sigint".into())
+            .spawn(move || {
+                for _ in signals.forever() {
+                    interrupt::press();
+                    wake.notify_waiters();
+                }
+            });
     });
 }
 
 /// Whether Ctrl-C was pressed since the last `clear_interrupt`.
 pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+    interrupt::pressed()
 }
 
 pub fn clear_interrupt() {
-    INTERRUPTED.store(false, Ordering::SeqCst);
+    interrupt::clear();
+}
+
+/// Runs a call that may block in the C library (a DNS look-up can wait for
+/// timeout x attempts) on a worker thread, and returns `KeyboardInterrupt`
+/// as soon as Ctrl-C is pressed.
+pub fn blocking_call<T: Send + 'static>(
+    call: impl FnOnce() -> T + Send + 'static,
+) -> CommandResult<T> {
+    interrupt::run_interruptible(call)
 }
 
 /// Resolves when Ctrl-C is pressed (at once if it already was).
@@ -115,4 +131,25 @@ pub fn line(text: &str) {
 /// Whether a progress bar may be drawn (lines stream, on a terminal).
 pub fn progress_allowed() -> bool {
     streaming() && std::io::stderr().is_terminal()
+}
+
+/// Reads one line a person types on standard input, giving up with
+/// `KeyboardInterrupt` when Ctrl-C is pressed; `Ok(None)` at end of input.
+pub fn read_answer() -> CommandResult<Option<String>> {
+    use std::io::BufRead;
+    loop {
+        if interrupt::pressed() {
+            return Err(interrupt::keyboard_interrupt());
+        }
+        match super::ffi::wait_readable(libc::STDIN_FILENO, 50) {
+            Ok(false) => continue,
+            Ok(true) => break,
+            Err(_) => return Ok(None),
+        }
+    }
+    let mut answer = String::new();
+    match std::io::stdin().lock().read_line(&mut answer) {
+        Ok(0) | Err(_) => Ok(None),
+        Ok(_) => Ok(Some(answer)),
+    }
 }

@@ -2,11 +2,12 @@
 //! commands, with CPython's conventions for turning results and failures into
 //! Python values and exceptions.
 
+use std::ffi::CStr;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use dns_lookup::{AddrInfoHints, LookupError};
 
-use crate::net::ffi;
+use crate::net::{ffi, live};
 use crate::python::error::{CommandError, CommandResult, PyException};
 
 /// Turns a `getaddrinfo`/`getnameinfo` failure into `socket.gaierror`, or an
@@ -80,12 +81,35 @@ pub fn lookup(
     if host.is_none() && service.is_none() {
         return Err(gai_error_code(libc::EAI_NONAME));
     }
-    let results = dns_lookup::getaddrinfo(host, service, Some(hints)).map_err(|e| gai_error(&e))?;
-    let mut out = Vec::new();
-    for item in results {
-        out.push(item.map_err(|e| CommandError::os_error(e.to_string()))?);
-    }
-    Ok(out)
+    let host = host.map(str::to_string);
+    let service = service.map(str::to_string);
+    // On a worker, so Ctrl-C ends the wait for a DNS server that does not
+    // answer; the error is read there too (errno belongs to that thread).
+    live::blocking_call(move || {
+        let results = dns_lookup::getaddrinfo(host.as_deref(), service.as_deref(), Some(hints))
+            .map_err(|e| gai_error(&e))?;
+        results
+            .map(|item| item.map_err(|e| CommandError::os_error(e.to_string())))
+            .collect()
+    })?
+}
+
+/// `gethostbyname_r`, where Ctrl-C can cut the wait short.
+pub fn host_by_name(name: &CStr) -> CommandResult<ffi::HostEntry> {
+    let name = name.to_owned();
+    live::blocking_call(move || ffi::host_by_name(&name).map_err(host_error))?
+}
+
+/// `gethostbyaddr_r`, where Ctrl-C can cut the wait short.
+pub fn host_by_addr(address: IpAddr) -> CommandResult<ffi::HostEntry> {
+    live::blocking_call(move || ffi::host_by_addr(address).map_err(host_error))?
+}
+
+/// `getnameinfo`, where Ctrl-C can cut the wait short.
+pub fn name_info(address: SocketAddr, flags: i32) -> CommandResult<(String, String)> {
+    live::blocking_call(move || {
+        dns_lookup::getnameinfo(&address, flags).map_err(|e| gai_error(&e))
+    })?
 }
 
 /// CPython's `setipaddr`: the one address a host argument stands for, with its

@@ -19,6 +19,7 @@ pub mod codecs;
 pub mod convert;
 pub mod error;
 pub mod idna;
+pub mod interrupt;
 pub mod operators;
 pub mod syntax;
 pub mod text_methods;

@@ -78,13 +78,85 @@ fn run_statement_and_show(session: &mut Session, line: &str, style: Style) -> Fl
     flow
 }
 
+/// The longest line a script or pipe may hand in; a longer one is skipped
+/// (read and dropped in pieces) instead of filling memory.
+const MAX_LINE_BYTES: usize = 64 << 20;
+
+/// One line of input, read without trusting its size or its encoding.
+enum InputLine {
+    Text(String),
+    NotUtf8,
+    TooLong,
+}
+
+/// The next line without its `\n` or `\r\n`; `None` at the end of input.
+fn read_input_line(input: &mut impl BufRead) -> Option<InputLine> {
+    let mut bytes = Vec::new();
+    let mut too_long = false;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        let (piece, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(end) => (&chunk[..=end], true),
+            None => (chunk, false),
+        };
+        let used = piece.len();
+        if bytes.len() + used > MAX_LINE_BYTES {
+            too_long = true;
+            bytes.clear();
+        } else if !too_long {
+            bytes.extend_from_slice(piece);
+        }
+        input.consume(used);
+        if done {
+            return Some(finish_line(bytes, too_long));
+        }
+    }
+    (too_long || !bytes.is_empty()).then(|| finish_line(bytes, too_long))
+}
+
+fn finish_line(mut bytes: Vec<u8>, too_long: bool) -> InputLine {
+    if too_long {
+        return InputLine::TooLong;
+    }
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+    }
+    String::from_utf8(bytes).map_or(InputLine::NotUtf8, InputLine::Text)
+}
+
 /// Runs lines from a script or a pipe; the exit status is 1 if any line failed.
-pub fn run_lines(session: &mut Session, input: impl BufRead, style: Style) -> i32 {
+/// A line that is not UTF-8 text, or is too long, is reported by its number
+/// and skipped; the lines after it still run.
+pub fn run_lines(session: &mut Session, mut input: impl BufRead, style: Style) -> i32 {
     let mut status = 0;
-    for line in input.lines() {
-        let Ok(line) = line else {
-            eprintln!("netrepl: input is not valid UTF-8 text");
-            return 1;
+    let mut number = 0;
+    while let Some(line) = read_input_line(&mut input) {
+        number += 1;
+        let line = match line {
+            InputLine::Text(line) => line,
+            InputLine::NotUtf8 => {
+                eprintln!("netrepl: line {number} is not valid UTF-8 text; skipped");
+                status = 1;
+                continue;
+            }
+            InputLine::TooLong => {
+                eprintln!(
+                    "netrepl: line {number} is longer than {} MiB; skipped",
+                    MAX_LINE_BYTES >> 20
+                );
+                status = 1;
+                continue;
+            }
         };
         match run_and_show(session, &line, style) {
             Flow::Quit => break,

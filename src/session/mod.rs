@@ -22,10 +22,12 @@ use crate::commands::socket_address::socket_address_word;
 use crate::commands::socket_constants;
 use crate::commands::socket_methods;
 use crate::net::live;
+use crate::python::arithmetic;
 use crate::python::builtins;
 use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::interrupt;
 use crate::python::operators;
-use crate::python::syntax::{self, Arg, Expr, Statement, parse_line};
+use crate::python::syntax::{self, Arg, BinaryOp, Expr, Statement, parse_line};
 use crate::python::text_methods;
 use crate::python::value::Value;
 
@@ -280,6 +282,7 @@ impl Session {
     }
 
     fn eval(&mut self, expr: &Expr, kind: Option<ArgKind>) -> CommandResult<Value> {
+        interrupt::check()?;
         match expr {
             Expr::Literal(v) => Ok(v.clone()),
             Expr::Word(word) => self.eval_word(word, kind),
@@ -301,7 +304,7 @@ impl Session {
                     ))
                 })
             }
-            Expr::Negate(inner) => crate::python::arithmetic::negate(&self.eval(inner, None)?),
+            Expr::Negate(inner) => arithmetic::negate(&self.eval(inner, None)?),
             Expr::Index(target, index) => {
                 let target = self.eval(target, None)?;
                 let index = self.eval(index, None)?;
@@ -322,7 +325,12 @@ impl Session {
             }
             Expr::Binary(op, a, b) => {
                 let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
-                crate::python::arithmetic::binary(*op, &a, &b)
+                if may_take_long(*op, &a, &b) {
+                    let op = *op;
+                    interrupt::run_interruptible(move || arithmetic::binary(op, &a, &b))?
+                } else {
+                    arithmetic::binary(*op, &a, &b)
+                }
             }
             Expr::Compare(comparison, a, b) => {
                 let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
@@ -534,6 +542,17 @@ fn statement_command(statement: &Statement) -> Option<String> {
         },
         _ => None,
     }
+}
+
+/// Arithmetic that can run for a noticeable time (million-bit numbers), and
+/// so runs where Ctrl-C can cut the wait short.
+fn may_take_long(op: BinaryOp, a: &Value, b: &Value) -> bool {
+    let large = |v: &Value| matches!(v, Value::LargeInt(_));
+    let int_at_least = |v: &Value, n: i128| v.as_int().is_some_and(|x| x.abs() >= n);
+    large(a)
+        || large(b)
+        || (op == BinaryOp::Power && int_at_least(b, 1_000))
+        || (op == BinaryOp::ShiftLeft && int_at_least(b, 100_000))
 }
 
 /// Whether a word is a number, a constant or a `|` of those (not text like a host).
