@@ -141,14 +141,20 @@ fn mdbook_command(args: &[String]) -> ExitCode {
     book_command(args)
 }
 
+const LESSONS_USAGE: &str = "usage: netrepl lessons check [DIR]\n       netrepl lessons grade [--lessons DIR] LESSON EXERCISE -- LINE...";
+
 /// `netrepl lessons check [DIR]`: validates a lesson directory (the built-in
-/// course without DIR) and exits 1 if anything is wrong.
+/// course without DIR) and exits 1 if anything is wrong. `netrepl lessons
+/// grade`: see `grade_command`.
 fn lessons_command(args: &[String]) -> ExitCode {
+    if args.first().map(String::as_str) == Some("grade") {
+        return grade_command(&args[1..]);
+    }
     let (Some("check"), rest) = (
         args.first().map(String::as_str),
         args.get(1..).unwrap_or_default(),
     ) else {
-        eprintln!("usage: netrepl lessons check [DIR]");
+        eprintln!("{LESSONS_USAGE}");
         return ExitCode::from(2);
     };
     let dir = rest.first().map(PathBuf::from);
@@ -165,5 +171,40 @@ fn lessons_command(args: &[String]) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// `netrepl lessons grade [--lessons DIR] LESSON EXERCISE -- LINE...`: runs
+/// the lines in a fresh session and prints the tutor's feedback; exits 0 when
+/// the exercise is complete after them, 1 when it is not, 2 for an unknown
+/// lesson or exercise.
+fn grade_command(args: &[String]) -> ExitCode {
+    let mut args = args;
+    let mut dir = None;
+    if args.first().map(String::as_str) == Some("--lessons") {
+        let Some(path) = args.get(1) else {
+            eprintln!("{LESSONS_USAGE}");
+            return ExitCode::from(2);
+        };
+        dir = Some(PathBuf::from(path));
+        args = &args[2..];
+    }
+    let [lesson, exercise, rest @ ..] = args else {
+        eprintln!("{LESSONS_USAGE}");
+        return ExitCode::from(2);
+    };
+    let lines = match rest.first().map(String::as_str) {
+        Some("--") => &rest[1..],
+        _ => rest,
+    };
+    match netrepl::course::lessons::grade::grade(dir.as_deref(), lesson, exercise, lines) {
+        Ok(graded) => {
+            print!("{}", graded.transcript);
+            ExitCode::from(if graded.complete { 0 } else { 1 })
+        }
+        Err(netrepl::course::lessons::grade::NotGradable(why)) => {
+            eprintln!("netrepl lessons grade: {why}");
+            ExitCode::from(2)
+        }
     }
 }

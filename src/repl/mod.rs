@@ -69,8 +69,8 @@ fn run_statement_and_show(session: &mut Session, line: &str, style: Style) -> Fl
         }
         Outcome::Quit => Flow::Quit,
     };
-    if let Some((command, observed)) = session.take_observation()
-        && let Some(feedback) = crate::course::lessons::tutor::observe(&command, observed)
+    if let Some(attempt) = session.take_attempt()
+        && let Some(feedback) = crate::course::lessons::tutor::observe(attempt)
     {
         let _ = writeln!(stdout, "{feedback}");
     }

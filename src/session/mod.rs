@@ -6,7 +6,7 @@
 //! May use: `commands`, `net` and `python`.
 //!
 //! Must not: know of the course, the tutor or the line editor. What a line
-//! did is left for them as an [`Observed`] (see `take_observation`).
+//! did is left for them as an [`Attempt`] (see `take_attempt`).
 
 pub mod help;
 pub mod render;
@@ -49,7 +49,7 @@ pub enum Outcome {
 }
 
 /// What a command produced, as the runner compares it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Observed {
     /// The result's Python repr.
     Result(String),
@@ -57,9 +57,45 @@ pub enum Observed {
     Error(String),
 }
 
-/// Where netrepl keeps its files (history, lesson progress):
-/// `$NETREPL_DATA_DIR`, else the user's data directory.
+/// How a call was typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// `gethostbyname('localhost')`, with or without `socket.`
+    Python,
+    /// `gethostbyname localhost`
+    Command,
+}
+
+/// One line a learner ran, as the tutor compares it with an exercise: what
+/// was typed, which command it called with which arguments, and what came
+/// back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attempt {
+    pub line: String,
+    /// The outer command or socket method the line called, if any.
+    pub command: Option<String>,
+    pub syntax: Syntax,
+    /// The outer call's arguments by parameter name, as the command received
+    /// them; `None` for a parameter left out.
+    pub arguments: Vec<(&'static str, Option<Value>)>,
+    pub observed: Observed,
+}
+
+static DATA_DIR: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+/// Keeps this process's files in `dir` instead (a throwaway directory for
+/// grading, say), whatever the environment says.
+pub fn use_data_dir(dir: PathBuf) {
+    *DATA_DIR.lock().unwrap_or_else(|p| p.into_inner()) = Some(dir);
+}
+
+/// Where netrepl keeps its files (history, lesson progress): the directory
+/// set by `use_data_dir`, else `$NETREPL_DATA_DIR`, else the user's data
+/// directory.
 pub fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = DATA_DIR.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+        return Some(dir);
+    }
     if let Some(dir) = std::env::var_os("NETREPL_DATA_DIR") {
         return Some(PathBuf::from(dir));
     }
@@ -71,7 +107,9 @@ pub struct Session {
     last: Value,
     pub format: Format,
     /// The last command run and what it produced, for the tutorial to check.
-    observation: Option<(String, Observed)>,
+    attempt: Option<Attempt>,
+    /// The arguments of the last command or method call, by parameter name.
+    last_call: Vec<(&'static str, Option<Value>)>,
     /// The value the last assignment stored.
     assigned: Value,
 }
@@ -88,7 +126,8 @@ impl Session {
             variables: HashMap::new(),
             last: Value::None,
             format,
-            observation: None,
+            attempt: None,
+            last_call: Vec::new(),
             assigned: Value::None,
         }
     }
@@ -122,27 +161,50 @@ impl Session {
         let statement = match parse_line(line, &|name| self.is_callable_word(name)) {
             Ok(s) => s,
             // `gethostbynam localhost` fails to parse; a "did you mean" says more.
-            Err(e) => return Outcome::Failed(self.unknown_leading_command(line).unwrap_or(e)),
+            Err(e) => {
+                let error = self.unknown_leading_command(line).unwrap_or(e);
+                self.attempt = Some(Attempt {
+                    line: line.trim().to_string(),
+                    command: None,
+                    syntax: Syntax::Command,
+                    arguments: Vec::new(),
+                    observed: Observed::Error(error.python_line()),
+                });
+                return Outcome::Failed(error);
+            }
         };
         let command = statement_command(&statement);
+        let runs_code = !matches!(
+            statement,
+            Statement::Empty | Statement::Help(_) | Statement::Meta(..)
+        );
+        self.last_call.clear();
         let outcome = match self.run_statement(statement) {
             Ok(outcome) => outcome,
             Err(e) => Outcome::Failed(e),
         };
-        self.observation = command.map(|name| {
+        self.attempt = runs_code.then(|| {
             let observed = match &outcome {
                 Outcome::Failed(e) => Observed::Error(e.python_line()),
                 Outcome::Shown(output) => Observed::Result(output.value.repr()),
                 _ => Observed::Result(self.assigned.repr()),
             };
-            (name, observed)
+            Attempt {
+                line: line.trim().to_string(),
+                syntax: command
+                    .as_deref()
+                    .map_or(Syntax::Command, |name| typed_syntax(line, name)),
+                command,
+                arguments: std::mem::take(&mut self.last_call),
+                observed,
+            }
         });
         outcome
     }
 
-    /// The command the last line ran and what it produced, once.
-    pub fn take_observation(&mut self) -> Option<(String, Observed)> {
-        self.observation.take()
+    /// What the last line did, once: for the tutor.
+    pub fn take_attempt(&mut self) -> Option<Attempt> {
+        self.attempt.take()
     }
 
     /// A command, or `var.method` where `var` holds a socket: the words that
@@ -469,6 +531,8 @@ impl Session {
             });
         };
         let (positional, keywords) = self.eval_args(args, command.params)?;
+        // The outer call is evaluated last, so its arguments are the ones kept.
+        self.last_call = by_parameter(command.params, &positional, &keywords);
         let bound = registry::bind(command, positional, keywords)?;
         (command.run)(&bound)
     }
@@ -504,6 +568,7 @@ impl Session {
             }
         })?;
         let (positional, keywords) = self.eval_args(args, method.params)?;
+        self.last_call = by_parameter(method.params, &positional, &keywords);
         socket_methods::call(socket.id, method, positional, keywords)
     }
 
@@ -542,6 +607,56 @@ fn statement_command(statement: &Statement) -> Option<String> {
         },
         _ => None,
     }
+}
+
+/// A call's arguments laid against the parameters they fill (a keyword that
+/// names no parameter is left out: the call fails on it anyway).
+fn by_parameter(
+    params: &[registry::Param],
+    positional: &[Value],
+    keywords: &[(String, Value)],
+) -> Vec<(&'static str, Option<Value>)> {
+    params
+        .iter()
+        .enumerate()
+        .map(|(index, param)| {
+            let value = positional.get(index).cloned().or_else(|| {
+                keywords
+                    .iter()
+                    .find(|(name, _)| name == param.name)
+                    .map(|(_, v)| v.clone())
+            });
+            (param.name, value)
+        })
+        .collect()
+}
+
+/// Whether `command` was called Python-style (`name(...)`) in `line`, or
+/// command style (`name args`).
+fn typed_syntax(line: &str, command: &str) -> Syntax {
+    let mut from = 0;
+    while let Some(at) = line[from..].find(command) {
+        let start = from + at;
+        let end = start + command.len();
+        from = end;
+        let word_before = line[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let word_after = line[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if word_before || word_after {
+            continue;
+        }
+        return if line[end..].trim_start().starts_with('(') {
+            Syntax::Python
+        } else {
+            Syntax::Command
+        };
+    }
+    Syntax::Command
 }
 
 /// Arithmetic that can run for a noticeable time (million-bit numbers), and

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::course::{self, Course};
+use super::exercise_check;
 use super::parse::Problem;
 use super::tutor::TUTORIAL_COMMANDS;
 use crate::commands;
@@ -63,6 +64,11 @@ pub fn check(dir: Option<&Path>, netrepl: &Path, lab: Option<&Lab>) -> Report {
             run_one(&lesson.file, block, netrepl, lab, &mut report);
         }
     }
+    let exercises = exercise_check::check_exercises(&course, dir, netrepl, lab);
+    report.problems.extend(exercises.problems);
+    report.passed += exercises.passed;
+    report.failed += exercises.failed;
+    report.skipped.extend(exercises.skipped);
     report
 }
 

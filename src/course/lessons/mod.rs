@@ -3,6 +3,9 @@
 
 pub mod check;
 pub mod course;
+pub mod exercise;
+pub mod exercise_check;
+pub mod grade;
 pub mod parse;
 pub mod progress;
 pub mod tutor;

@@ -2,7 +2,9 @@
 //! runnable blocks and its exercises. Every problem is reported with the line
 //! it is on and a sentence saying how to fix it.
 
+use super::exercise::{self, ArgRule};
 use crate::course::transcript::{self, Block};
+use crate::session::Syntax;
 
 /// A problem in a lesson file.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +40,18 @@ pub struct Exercise {
     pub hints: Vec<String>,
     /// `(command, nudge)` for likely wrong attempts.
     pub wrong: Vec<(String, String)>,
+    /// How the call must be typed, when the task says so.
+    pub syntax: Option<Syntax>,
+    /// What the arguments that matter must be.
+    pub arguments: Vec<ArgRule>,
+    /// Lines run before each `accept` and `reject` line, to set the scene.
+    pub setup: Vec<String>,
+    /// `(line in the file, typed line)`: each must complete the exercise.
+    pub accept: Vec<(usize, String)>,
+    /// `(line in the file, typed line)`: plausible mistakes that must not.
+    pub reject: Vec<(usize, String)>,
+    /// What checking the accept and reject lines needs (`lab`), if anything.
+    pub needs: Option<String>,
     pub line: usize,
 }
 
@@ -317,6 +331,12 @@ fn parse_exercise(body: Vec<(usize, &str)>, line: usize) -> Result<Exercise, (us
         expect: Expect::Success,
         hints: Vec::new(),
         wrong: Vec::new(),
+        syntax: None,
+        arguments: Vec::new(),
+        setup: Vec::new(),
+        accept: Vec::new(),
+        reject: Vec::new(),
+        needs: None,
         line,
     };
     let mut result = None;
@@ -329,7 +349,7 @@ fn parse_exercise(body: Vec<(usize, &str)>, line: usize) -> Result<Exercise, (us
             return Err((
                 at,
                 format!(
-                    "`{text}` is not `key: value`; exercises hold id, task, command, result or error, hint and wrong lines"
+                    "`{text}` is not `key: value`; exercises hold id, task, command, style, arg, result or error, hint, wrong, setup, accept, reject and needs lines"
                 ),
             ));
         };
@@ -352,11 +372,19 @@ fn parse_exercise(body: Vec<(usize, &str)>, line: usize) -> Result<Exercise, (us
                     ));
                 }
             },
+            "style" => exercise.syntax = Some(exercise::parse_syntax(&value).map_err(|e| (at, e))?),
+            "arg" => exercise
+                .arguments
+                .push(exercise::parse_arg_rule(&value).map_err(|e| (at, e))?),
+            "setup" => exercise.setup.push(value),
+            "needs" => exercise.needs = Some(value),
+            "accept" => exercise.accept.push((at, value)),
+            "reject" => exercise.reject.push((at, value)),
             other => {
                 return Err((
                     at,
                     format!(
-                        "unknown exercise key `{other}`; use id, task, command, result, error, hint or wrong"
+                        "unknown exercise key `{other}`; use id, task, command, style, arg, result, error, hint, wrong, setup, accept, reject or needs"
                     ),
                 ));
             }

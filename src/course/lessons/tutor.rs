@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use super::course::{Course, load_course};
-use super::parse::{Exercise, Expect, Lesson, Step};
+use super::exercise::{self, Verdict};
+use super::parse::{Exercise, Lesson, Step};
 use super::progress::Progress;
 use crate::commands;
-use crate::course::transcript::line_matches;
 use crate::python::error::{CommandError, CommandResult};
-use crate::session::Observed;
+use crate::session::Attempt;
 
 struct Tutor {
     course: Course,
@@ -20,8 +20,8 @@ struct Tutor {
     active: Option<usize>,
     /// Hints given so far for the current exercise.
     hints_given: usize,
-    /// The last command's name and outcome, for `check`.
-    last: Option<(String, Observed)>,
+    /// The last line the learner ran, for `check`.
+    last: Option<Attempt>,
 }
 
 static TUTOR: Mutex<Option<Tutor>> = Mutex::new(None);
@@ -165,24 +165,13 @@ impl Tutor {
         self.show_step()
     }
 
-    fn judge(&mut self, command: &str, observed: &Observed) -> Option<String> {
+    fn judge(&mut self, attempt: &Attempt) -> Option<String> {
         let (lesson, exercise) = self.current_exercise()?;
         let (lesson_id, exercise) = (lesson.id.clone(), exercise.clone());
-        if command != exercise.command {
-            return exercise
-                .wrong
-                .iter()
-                .find(|(cmd, _)| cmd == command)
-                .map(|(_, nudge)| format!("✗ Not quite: {nudge}"));
-        }
-        let passed = match (&exercise.expect, observed) {
-            (Expect::Success, Observed::Result(_)) => true,
-            (Expect::Result(pattern), Observed::Result(repr)) => line_matches(pattern, repr),
-            (Expect::Error(pattern), Observed::Error(line)) => line_matches(pattern, line),
-            _ => false,
-        };
-        if !passed {
-            return Some(nudge_for(&exercise, observed));
+        match exercise::judge(&exercise, attempt) {
+            Verdict::Done => {}
+            Verdict::Nudge(nudge) => return Some(nudge),
+            Verdict::Unrelated => return None,
         }
         let progress = self.progress.lesson(&lesson_id);
         progress.done.push(exercise.id.clone());
@@ -207,19 +196,6 @@ impl Tutor {
         }
         Some(message)
     }
-}
-
-fn nudge_for(exercise: &Exercise, observed: &Observed) -> String {
-    let wanted = match &exercise.expect {
-        Expect::Result(p) => format!("a result like {}", p.replace("[..]", "…")),
-        Expect::Error(p) => format!("the error {}", p.replace("[..]", "…")),
-        Expect::Success => "it to succeed".into(),
-    };
-    let got = match observed {
-        Observed::Result(r) => format!("got {r}"),
-        Observed::Error(e) => format!("it raised {e}"),
-    };
-    format!("✗ Right command, but {got}; the exercise wants {wanted}. Type hint if you are stuck.")
 }
 
 /// A step's Markdown for the terminal: example blocks indented, exercise
@@ -350,8 +326,8 @@ pub fn check() -> CommandResult<String> {
         };
         let task = exercise.task.clone();
         match t.last.clone() {
-            Some((command, observed)) => Ok(t
-                .judge(&command, &observed)
+            Some(attempt) => Ok(t
+                .judge(&attempt)
                 .unwrap_or_else(|| format!("▶ Not done yet: {task}"))),
             None => Ok(format!("▶ Not done yet: {task}")),
         }
@@ -384,16 +360,20 @@ pub fn reset(key: Option<&str>) -> CommandResult<String> {
     })
 }
 
-/// After each command the learner runs: feedback on the current exercise, if any.
-pub fn observe(command: &str, observed: Observed) -> Option<String> {
-    if TUTORIAL_COMMANDS.contains(&command) {
+/// After each line the learner runs: feedback on the current exercise, if any.
+pub fn observe(attempt: Attempt) -> Option<String> {
+    if attempt
+        .command
+        .as_deref()
+        .is_some_and(|c| TUTORIAL_COMMANDS.contains(&c))
+    {
         return None;
     }
     let mut guard = TUTOR.lock().unwrap_or_else(|p| p.into_inner());
     let tutor = guard.as_mut()?;
     tutor.active?;
-    tutor.last = Some((command.to_string(), observed.clone()));
-    tutor.judge(command, &observed)
+    tutor.last = Some(attempt.clone());
+    tutor.judge(&attempt)
 }
 
 /// The course as the commands layer sees it (see `commands::tutorial`).
