@@ -376,3 +376,61 @@ fn an_installed_mdbook_builds_the_book() {
         "the reference is filled in"
     );
 }
+
+/// Each exercise box of a page, with its folded hints cut out.
+fn exercise_boxes_without_hints(html: &str) -> Vec<String> {
+    html.split("<div class=\"netrepl-exercise\"")
+        .skip(1)
+        .map(|rest| {
+            let end = rest.find("</div>\n\n</div>").unwrap_or(rest.len());
+            let mut shown = String::new();
+            let mut text = &rest[..end];
+            while let Some(start) = text.find("<details") {
+                shown.push_str(&text[..start]);
+                text = text[start..]
+                    .find("</details>")
+                    .map_or("", |close| &text[start + close..]);
+            }
+            shown.push_str(text);
+            shown
+        })
+        .collect()
+}
+
+#[test]
+fn no_exercise_shows_its_expected_result_outside_a_folded_hint() {
+    use netrepl::course::lessons::parse::Expect;
+    let course = load_course(Some(&root().join("lessons"))).expect("the course loads");
+    for lesson in &course.lessons {
+        let html = page(&format!("{}.html", lesson.id));
+        let boxes = exercise_boxes_without_hints(&html);
+        for exercise in lesson.exercises() {
+            let expected = match &exercise.expect {
+                Expect::Result(r) | Expect::Error(r) => r,
+                Expect::Success => continue,
+            };
+            // The longest literal piece of the expected text, HTML-escaped as the page has it.
+            let raw = expected
+                .split("[..]")
+                .max_by_key(|p| p.len())
+                .unwrap_or_default();
+            let escaped = raw
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('\'', "&#39;");
+            if raw.trim().len() < 6 {
+                continue;
+            }
+            for shown in &boxes {
+                let piece = raw;
+                assert!(
+                    !shown.contains(raw) && !shown.contains(&escaped),
+                    "{}: exercise {} shows its expected result {piece:?} outside a hint",
+                    lesson.id,
+                    exercise.id
+                );
+            }
+        }
+    }
+}

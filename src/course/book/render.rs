@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::commands;
-use crate::course::lessons::parse::{Exercise, Expect, Lesson};
+use crate::course::lessons::parse::{Exercise, Lesson};
 
 /// One input line of a session and the output shown under it.
 #[derive(Clone, Debug, PartialEq)]
@@ -294,16 +294,12 @@ pub fn exercise_html(exercise: &Exercise, lesson_id: &str) -> String {
         escape(&exercise.id),
         exercise.task
     );
-    let checked = match &exercise.expect {
-        Expect::Success => "runs without an error".to_string(),
-        Expect::Result(r) => format!("gives `{}`", r.replace("[..]", "\u{2026}")),
-        Expect::Error(e) => format!("fails with `{}`", e.replace("[..]", "\u{2026}")),
-    };
+    // The expected result is never shown: only the hints, folded, may lead
+    // to the line to type.
     html.push_str(&format!(
-        "<p class=\"netrepl-exercise-check\">In the tutorial (<code>netrepl --lesson {}</code>) this is done when <code>{}</code> {}.</p>\n\n",
+        "<p class=\"netrepl-exercise-check\">Try it in the tutorial (<code>netrepl --lesson {}</code>): it checks the <code>{}</code> line you type and what it gives back.</p>\n\n",
         escape(lesson_id),
         escape(&exercise.command),
-        checked_html(&checked)
     ));
     for (n, hint) in exercise.hints.iter().enumerate() {
         html.push_str(&format!(
@@ -313,19 +309,6 @@ pub fn exercise_html(exercise: &Exercise, lesson_id: &str) -> String {
     }
     html.push_str("</div>\n\n");
     html
-}
-
-/// `gives `x`` with the backticks as `<code>`, inside an HTML paragraph.
-fn checked_html(text: &str) -> String {
-    let mut out = String::new();
-    for (n, part) in text.split('`').enumerate() {
-        if n % 2 == 1 {
-            out.push_str(&format!("<code>{}</code>", escape(part)));
-        } else {
-            out.push_str(&escape(part));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -180,14 +180,15 @@ pub fn judge(exercise: &Exercise, attempt: &Attempt) -> Verdict {
         return Verdict::Done;
     }
     Verdict::Nudge(match (&exercise.expect, &attempt.observed) {
-        (Expect::Error(_), Observed::Result(_)) => {
-            "✗ Right command, but it succeeded; the task expects it to fail. Type hint if you are stuck.".into()
-        }
-        (_, Observed::Error(error)) => format!(
-            "✗ Right command, but it raised {error}. Type hint if you are stuck."
+        (Expect::Error(_), Observed::Result(got)) => format!(
+            "✗ Right command, but got {got}; the task expects it to fail. Type hint if you are stuck."
         ),
-        _ => "✗ Right command, but its result is not the one the task asks for. Type hint if you are stuck."
-            .into(),
+        (_, Observed::Error(error)) => {
+            format!("✗ Right command, but it raised {error}. Type hint if you are stuck.")
+        }
+        (_, Observed::Result(got)) => format!(
+            "✗ Right command, but got {got}; that is not what the task asks for. Type hint if you are stuck."
+        ),
     })
 }
 
@@ -293,10 +294,7 @@ mod tests {
             line: String::new(),
             command: Some(command.into()),
             syntax,
-            arguments: args
-                .iter()
-                .map(|(n, v)| (*n, v.map(Value::str)))
-                .collect(),
+            arguments: args.iter().map(|(n, v)| (*n, v.map(Value::str))).collect(),
             observed: Observed::Result("{'addresses': 65536}".into()),
         }
     }

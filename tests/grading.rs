@@ -1,0 +1,246 @@
+//! The tutor tells right from wrong: `lessons grade` on a lesson directory
+//! written here, `lessons check` running accept and reject lines, and the
+//! tutor on a pseudo-terminal, with wrong answers whose nudges never give
+//! the answer away.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_netrepl");
+
+/// A lesson directory of the test's own, removed when dropped.
+struct LessonDir(PathBuf);
+
+impl LessonDir {
+    fn new(name: &str, exercises: &str) -> LessonDir {
+        let dir =
+            std::env::temp_dir().join(format!("netrepl-grading-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("course.md"), "1. [Sizes](sizes.md)\n").expect("course");
+        let lesson = format!(
+            "---\nid: sizes\ntitle: Sizes\nteaches: []\n---\n\n# Sizes\n\nNetworks have sizes.\n\n## Counting\n\nipinfo counts them.\n\n{exercises}"
+        );
+        std::fs::write(dir.join("sizes.md"), lesson).expect("lesson");
+        LessonDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for LessonDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const SIXTEEN: &str = "```exercise
+id: sixteen
+task: How many addresses does the network 10.20.0.0/16 hold? Ask ipinfo, in Python style.
+command: ipinfo
+style: python
+arg: 1 = 10.20.0.0/16 => that is a different network from the one the task names
+result: {[..]'addresses': 65536}
+hint: ipinfo shows a network's size.
+hint: Type `ipinfo('10.20.0.0/16')`.
+reject: ipinfo('10.99.0.0/16')
+reject: ipinfo 10.20.0.0/16
+```
+";
+
+fn grade(dir: &LessonDir, exercise: &str, lines: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(["lessons", "grade", "--lessons"])
+        .arg(dir.path())
+        .args(["sizes", exercise, "--"])
+        .args(lines)
+        .env("NETREPL_DATA_DIR", dir.path().join("never-used"))
+        .output()
+        .expect("netrepl runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn grade_accepts_the_right_line_and_refuses_another_network() {
+    let dir = LessonDir::new("grade", SIXTEEN);
+    let right = grade(&dir, "sixteen", &["ipinfo('10.20.0.0/16')"]);
+    assert_eq!(right.status.code(), Some(0), "{}", text(&right.stdout));
+    assert!(text(&right.stdout).contains("✓ Exercise done"));
+
+    let other = grade(&dir, "sixteen", &["ipinfo('10.99.0.0/16')"]);
+    let shown = text(&other.stdout);
+    assert_eq!(other.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("different network"), "{shown}");
+    let feedback: Vec<&str> = shown.lines().filter(|l| l.starts_with('✗')).collect();
+    assert!(
+        feedback.iter().all(|l| !l.contains("10.20")),
+        "the nudge never names the answer: {feedback:?}"
+    );
+
+    let command_style = grade(&dir, "sixteen", &["ipinfo 10.20.0.0/16"]);
+    assert_eq!(command_style.status.code(), Some(1));
+    assert!(
+        text(&command_style.stdout).contains("as Python writes it"),
+        "{}",
+        text(&command_style.stdout)
+    );
+
+    let later = grade(
+        &dir,
+        "sixteen",
+        &["ipinfo 10.20.0.0/16", "ipinfo('10.20.0.0/16')"],
+    );
+    assert_eq!(later.status.code(), Some(0), "a later line may complete it");
+    assert!(
+        !dir.path().join("never-used").exists(),
+        "grading writes nothing to the data directory it was given"
+    );
+}
+
+#[test]
+fn grade_says_2_for_an_unknown_lesson_or_exercise() {
+    let dir = LessonDir::new("unknown", SIXTEEN);
+    let no_exercise = grade(&dir, "nope", &["ipinfo('10.20.0.0/16')"]);
+    assert_eq!(no_exercise.status.code(), Some(2));
+    assert!(
+        text(&no_exercise.stderr).contains("sixteen"),
+        "names the exercises there are: {}",
+        text(&no_exercise.stderr)
+    );
+    let no_lesson = Command::new(BIN)
+        .args(["lessons", "grade", "--lessons"])
+        .arg(dir.path())
+        .args(["missing", "sixteen", "--", "htons 1"])
+        .output()
+        .expect("runs");
+    assert_eq!(no_lesson.status.code(), Some(2));
+}
+
+#[test]
+fn lessons_check_runs_accept_and_reject_lines_and_names_the_bad_ones() {
+    let loose = "```exercise
+id: loose
+task: How many addresses does 10.20.0.0/16 hold?
+command: ipinfo
+result: {[..]'addresses': 65536}
+hint: Type `ipinfo 10.20.0.0/16`.
+reject: ipinfo 10.99.0.0/16
+```
+
+```exercise
+id: unguarded
+task: Find the integer behind 10.0.0.1.
+command: ipinfo
+result: {[..]'integer': 167772161[..]}
+hint: Type `ipinfo 10.0.0.1`.
+accept: ipinfo 10.0.0.2
+```
+";
+    let dir = LessonDir::new("check", loose);
+    let out = Command::new(BIN)
+        .args(["lessons", "check"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("the wrong line `ipinfo 10.99.0.0/16` completes it"),
+        "a reject line that passes is named: {report}"
+    );
+    assert!(
+        report.contains("exercise `unguarded` has no reject: line"),
+        "{report}"
+    );
+    assert!(
+        report.contains("`ipinfo 10.0.0.2` should complete it but does not"),
+        "{report}"
+    );
+    assert!(
+        report.contains("sizes.md:"),
+        "problems carry file:line: {report}"
+    );
+
+    let strict = LessonDir::new("strict", SIXTEEN);
+    let out = Command::new(BIN)
+        .args(["lessons", "check"])
+        .arg(strict.path())
+        .output()
+        .expect("runs");
+    let report = text(&out.stdout);
+    assert!(
+        !report.contains("sixteen") && !report.contains("reject"),
+        "a strict exercise has nothing to report: {report}"
+    );
+}
+
+/// The tutor on a terminal: a wrong line gets a nudge without the answer,
+/// `check` judges the last line typed (not an older one), the right line
+/// completes the exercise.
+const PTY_DRIVER: &str = r#"
+import os, pty, re, select, sys, time
+binary, data_dir, lessons = sys.argv[1], sys.argv[2], sys.argv[3]
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ['NETREPL_DATA_DIR'] = data_dir
+    os.execv(binary, [binary, '--no-color', '--lessons', lessons, '--lesson', 'sizes'])
+PROMPT = rb'\n(\r|\x1b\[[0-9;?]*[a-zA-Z])*>>> '
+def read_prompt():
+    seen, end = b'', time.time() + 10
+    while time.time() < end:
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            seen += chunk
+            if re.search(PROMPT, seen):
+                break
+    return seen.decode(errors='replace')
+read_prompt()
+for line in ['next', "ipinfo('10.99.0.0/16')", 'htons 1', 'check', "ipinfo('10.20.0.0/16')"]:
+    os.write(fd, line.encode() + b'\r')
+    print('STEP', line, '=>', repr(read_prompt()))
+os.write(fd, b'\x04')
+time.sleep(0.3)
+"#;
+
+#[test]
+fn the_tutor_on_a_terminal_nudges_without_the_answer_and_checks_the_last_line() {
+    let dir = LessonDir::new("pty", SIXTEEN);
+    let data = dir.path().join("data");
+    let Ok(out) = Command::new("python3")
+        .args(["-c", PTY_DRIVER, BIN])
+        .arg(&data)
+        .arg(dir.path())
+        .output()
+    else {
+        eprintln!("skipping: the pty driver needs python3");
+        return;
+    };
+    let report = text(&out.stdout);
+    let step = |line: &str| {
+        report
+            .lines()
+            .find(|l| l.starts_with(&format!("STEP {line} =>")))
+            .unwrap_or_else(|| panic!("no step {line}: {report}{}", text(&out.stderr)))
+            .to_string()
+    };
+    let wrong = step("ipinfo('10.99.0.0/16')");
+    assert!(wrong.contains("different network"), "{wrong}");
+    assert!(!wrong.contains("10.20"), "{wrong}");
+    let check = step("check");
+    assert!(
+        check.contains("Not done yet"),
+        "check judges the last line (htons), not the older ipinfo: {check}"
+    );
+    assert!(
+        step("ipinfo('10.20.0.0/16')").contains("✓ Exercise done"),
+        "{report}"
+    );
+}
