@@ -77,6 +77,7 @@ pub static COMMANDS: &[Command] = &[
     tutorial::BACK,
     tutorial::HINT,
     tutorial::CHECK,
+    tutorial::ANSWER,
     tutorial::RESET,
 ];
 

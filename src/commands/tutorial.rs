@@ -154,6 +154,25 @@ pub const CHECK: Command = Command {
     run: |_| text(tutor()?.check()),
 };
 
+pub const ANSWER: Command = Command {
+    name: "answer",
+    params: &[Param::required("value", ArgKind::NumberOrText)],
+    style: CallStyle::Python,
+    topic: Topic::Tutorial,
+    python: None,
+    summary: "Answer a question an exercise asks (answer 1024)",
+    description: "Some exercises ask you to predict before you run anything: how many addresses a network holds, which byte comes first, which family an address is. Type answer and your prediction; the lesson checks it against what the machine really says.",
+    network: false,
+    examples: &[Example {
+        input: "answer 1024",
+        output: "You answered 1024.",
+    }],
+    run: |args| {
+        let value = args.get(0).cloned().unwrap_or(Value::None);
+        Ok(Output::text(format!("You answered {}.", value.repr())))
+    },
+};
+
 pub const RESET: Command = Command {
     name: "reset",
     params: &[

@@ -200,7 +200,7 @@ pub fn run_interactive(session: &mut Session, style: Style, first: Option<&str>)
     }
     crate::commands::context::set_interactive(true);
     println!(
-        "netrepl {} — networking at the prompt. Type help for commands, Ctrl-D to leave.",
+        "netrepl {} — networking at the prompt. Type help for commands, lessons for the course (lesson 1 starts it), Ctrl-D to leave.",
         env!("CARGO_PKG_VERSION")
     );
     if let Some(line) = first {

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use super::parse::{Exercise, Expect};
 use crate::course::transcript::line_matches;
 use crate::python::value::Value;
-use crate::session::{Attempt, Observed, Syntax};
+use crate::session::{Attempt, Format, Observed, Outcome, Session, Syntax};
 
 /// One `arg:` line: a parameter (by name, or by its position from 1) and
 /// what its value must be.
@@ -139,8 +139,57 @@ pub enum Verdict {
     Unrelated,
 }
 
+/// The right answer to a question, worked out on this machine by running
+/// the exercise's `compute:` line in a session of its own; `None` for an
+/// exercise that is not a question.
+pub fn expected_answer(exercise: &Exercise) -> Option<Result<Value, String>> {
+    let line = exercise.compute.as_deref()?;
+    let mut session = Session::new(Format::Python);
+    Some(match session.run_line(line) {
+        Outcome::Shown(output) => Ok(output.value),
+        Outcome::Failed(error) => Err(error.python_line()),
+        _ => Err(format!("`{line}` shows no value")),
+    })
+}
+
+/// Whether an answer means the same as the expected value: equal, or the
+/// same when printed (an enum member and its number, `'1024'` and 1024).
+fn same_answer(given: &Value, expected: &Value) -> bool {
+    given == expected || given.to_python_str() == expected.to_python_str()
+}
+
 /// Judges one attempt. Nudges name what differs, never the expected value.
 pub fn judge(exercise: &Exercise, attempt: &Attempt) -> Verdict {
+    if exercise.compute.is_some() {
+        if attempt.command.as_deref() != Some("answer") {
+            return Verdict::Unrelated;
+        }
+        return judge_answer(attempt, expected_answer(exercise));
+    }
+    judge_call(exercise, attempt)
+}
+
+/// A question's verdict, given the right answer as this machine works it out.
+pub fn judge_answer(attempt: &Attempt, expected: Option<Result<Value, String>>) -> Verdict {
+    if attempt.command.as_deref() != Some("answer") {
+        return Verdict::Unrelated;
+    }
+    let given = attempt.arguments.first().and_then(|(_, v)| v.as_ref());
+    match (given, expected) {
+        (None, _) => Verdict::Nudge("✗ Give your answer after the word: `answer 42`.".into()),
+        (Some(given), Some(Ok(expected))) if same_answer(given, &expected) => Verdict::Done,
+        (Some(_), Some(Ok(_))) => {
+            Verdict::Nudge("✗ That is not it. Think it through again, or type hint.".into())
+        }
+        (Some(_), Some(Err(why))) => Verdict::Nudge(format!(
+            "✗ This question could not be worked out on this machine ({why}); type next to go on."
+        )),
+        (Some(_), None) => Verdict::Unrelated,
+    }
+}
+
+/// Judges a call: command, syntax, arguments, then what came back.
+fn judge_call(exercise: &Exercise, attempt: &Attempt) -> Verdict {
     let Some(command) = attempt.command.as_deref() else {
         return Verdict::Unrelated;
     };
@@ -285,6 +334,7 @@ mod tests {
             accept: Vec::new(),
             reject: Vec::new(),
             needs: None,
+            compute: None,
             line: 1,
         }
     }
@@ -374,6 +424,28 @@ mod tests {
         );
         let unrelated = attempt("htons", Syntax::Command, &[]);
         assert_eq!(judge(&e, &unrelated), Verdict::Unrelated);
+    }
+
+    #[test]
+    fn a_question_is_checked_against_what_the_machine_works_out() {
+        let mut question = exercise(&[], None, Expect::Success);
+        question.command = "answer".into();
+        question.compute = Some("2**(32 - 22)".into());
+        let answer = |value: Value| Attempt {
+            line: String::new(),
+            command: Some("answer".into()),
+            syntax: Syntax::Command,
+            arguments: vec![("value", Some(value))],
+            observed: Observed::Result("None".into()),
+        };
+        assert_eq!(judge(&question, &answer(Value::Int(1024))), Verdict::Done);
+        assert_eq!(judge(&question, &answer(Value::str("1024"))), Verdict::Done);
+        let Verdict::Nudge(nudge) = judge(&question, &answer(Value::Int(1000))) else {
+            panic!("a nudge")
+        };
+        assert!(!nudge.contains("1024"), "{nudge}");
+        let other = attempt("htons", Syntax::Command, &[]);
+        assert_eq!(judge(&question, &other), Verdict::Unrelated);
     }
 
     #[test]

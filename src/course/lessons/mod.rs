@@ -8,4 +8,5 @@ pub mod exercise_check;
 pub mod grade;
 pub mod parse;
 pub mod progress;
+pub mod terminal;
 pub mod tutor;

@@ -52,6 +52,9 @@ pub struct Exercise {
     pub reject: Vec<(usize, String)>,
     /// What checking the accept and reject lines needs (`lab`), if anything.
     pub needs: Option<String>,
+    /// For a question (`command: answer`): the line whose result is the
+    /// right answer, run when the answer is checked.
+    pub compute: Option<String>,
     pub line: usize,
 }
 
@@ -337,6 +340,7 @@ fn parse_exercise(body: Vec<(usize, &str)>, line: usize) -> Result<Exercise, (us
         accept: Vec::new(),
         reject: Vec::new(),
         needs: None,
+        compute: None,
         line,
     };
     let mut result = None;
@@ -349,7 +353,7 @@ fn parse_exercise(body: Vec<(usize, &str)>, line: usize) -> Result<Exercise, (us
             return Err((
                 at,
                 format!(
-                    "`{text}` is not `key: value`; exercises hold id, task, command, style, arg, result or error, hint, wrong, setup, accept, reject and needs lines"
+                    "`{text}` is not `key: value`; exercises hold id, task, command, style, arg, result or error or compute, hint, wrong, setup, accept, reject and needs lines"
                 ),
             ));
         };
@@ -378,13 +382,14 @@ fn parse_exercise(body: Vec<(usize, &str)>, line: usize) -> Result<Exercise, (us
                 .push(exercise::parse_arg_rule(&value).map_err(|e| (at, e))?),
             "setup" => exercise.setup.push(value),
             "needs" => exercise.needs = Some(value),
+            "compute" => exercise.compute = Some(value),
             "accept" => exercise.accept.push((at, value)),
             "reject" => exercise.reject.push((at, value)),
             other => {
                 return Err((
                     at,
                     format!(
-                        "unknown exercise key `{other}`; use id, task, command, style, arg, result, error, hint, wrong, setup, accept, reject or needs"
+                        "unknown exercise key `{other}`; use id, task, command, style, arg, result, error, compute, hint, wrong, setup, accept, reject or needs"
                     ),
                 ));
             }
@@ -408,6 +413,27 @@ fn parse_exercise(body: Vec<(usize, &str)>, line: usize) -> Result<Exercise, (us
                 exercise.id
             ),
         ));
+    }
+    match (&exercise.compute, exercise.command == "answer") {
+        (Some(_), false) => {
+            return Err((
+                line,
+                format!(
+                    "exercise `{}` has compute: but its command is `{}`; a question's command is `answer`",
+                    exercise.id, exercise.command
+                ),
+            ));
+        }
+        (None, true) => {
+            return Err((
+                line,
+                format!(
+                    "exercise `{}` is a question (command: answer) without compute:; add the line whose result is the answer",
+                    exercise.id
+                ),
+            ));
+        }
+        _ => {}
     }
     exercise.expect = match (result, error) {
         (Some(_), Some(_)) => {

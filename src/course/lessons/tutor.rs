@@ -9,7 +9,9 @@ use super::course::{Course, load_course};
 use super::exercise::{self, Verdict};
 use super::parse::{Exercise, Lesson, Step};
 use super::progress::Progress;
+use super::terminal::{self, Terminal};
 use crate::commands;
+use crate::commands::context;
 use crate::python::error::{CommandError, CommandResult};
 use crate::session::Attempt;
 
@@ -22,6 +24,9 @@ struct Tutor {
     hints_given: usize,
     /// The last line the learner ran, for `check`.
     last: Option<Attempt>,
+    /// `next` on a lesson's last step offered the next lesson; another
+    /// `next` starts it.
+    offered_next: bool,
 }
 
 static TUTOR: Mutex<Option<Tutor>> = Mutex::new(None);
@@ -48,6 +53,7 @@ fn tutor() -> CommandResult<MutexGuard<'static, Option<Tutor>>> {
             active: None,
             hints_given: 0,
             last: None,
+            offered_next: false,
         });
     }
     Ok(guard)
@@ -120,7 +126,11 @@ impl Tutor {
             step_index + 1,
             lesson.steps.len(),
             step.title,
-            render_step(step)
+            render_step(step, Terminal::current(context::colour()), &|id| {
+                step.exercises
+                    .iter()
+                    .any(|e| e.id == id && self.is_done(lesson, e))
+            })
         );
         let last = step_index + 1 == lesson.steps.len();
         text.push_str(&self.step_footer(lesson, step, last));
@@ -134,7 +144,16 @@ impl Tutor {
 
     fn step_footer(&self, lesson: &Lesson, step: &Step, last: bool) -> String {
         let mut footer = String::from("\n\n");
-        match step.exercises.iter().find(|e| !self.is_done(lesson, e)) {
+        let current = step.exercises.iter().find(|e| !self.is_done(lesson, e));
+        // A step with several exercises shows them all: done ones ticked.
+        if step.exercises.len() > 1 || current.is_none() {
+            for exercise in &step.exercises {
+                if self.is_done(lesson, exercise) {
+                    footer.push_str(&format!("✓ Exercise: {}\n", exercise.task));
+                }
+            }
+        }
+        match current {
             Some(exercise) => footer.push_str(&format!("▶ Exercise: {}\n  (hint for a hint, check to re-check)", exercise.task)),
             None if last => footer.push_str("That is the end of this lesson. `lessons` shows the course; `lesson N` starts another."),
             None => footer.push_str("Type next to go on, back to go back."),
@@ -148,8 +167,7 @@ impl Tutor {
         let count = lesson.steps.len();
         let target = if forward {
             if step + 1 >= count {
-                return Err(CommandError::value_error("this is the last step")
-                    .explain("`lessons` shows the course; `lesson N` starts the next lesson."));
+                return self.offer_next_lesson();
             }
             step + 1
         } else {
@@ -161,6 +179,43 @@ impl Tutor {
         let id = lesson.id.clone();
         self.progress.lesson(&id).step = target;
         self.hints_given = 0;
+        self.offered_next = false;
+        self.progress.save();
+        self.show_step()
+    }
+
+    /// `next` past a lesson's last step: the first time says what comes next,
+    /// the second starts it.
+    fn offer_next_lesson(&mut self) -> CommandResult<String> {
+        let (index, lesson) = self.active()?;
+        let Some(following) = self.course.lessons.get(index + 1) else {
+            return Ok(format!(
+                "That was the last step of the last lesson, {}. `lessons` shows what you have done.",
+                lesson.title
+            ));
+        };
+        if self.offered_next {
+            self.offered_next = false;
+            let id = following.id.clone();
+            return self.open(index + 1, &id);
+        }
+        let offer = format!(
+            "That was the last step of {}. Type next again to start lesson {}: {}.",
+            lesson.title,
+            index + 2,
+            following.title
+        );
+        self.offered_next = true;
+        Ok(offer)
+    }
+
+    /// Opens lesson `index` where the learner left it.
+    fn open(&mut self, index: usize, id: &str) -> CommandResult<String> {
+        self.active = Some(index);
+        self.hints_given = 0;
+        self.offered_next = false;
+        self.progress.current = Some(id.to_string());
+        self.progress.lesson(id);
         self.progress.save();
         self.show_step()
     }
@@ -198,51 +253,44 @@ impl Tutor {
     }
 }
 
-/// A step's Markdown for the terminal: example blocks indented, exercise
-/// blocks reduced to their task.
-fn render_step(step: &Step) -> String {
-    let mut out = Vec::new();
-    let mut fence: Option<String> = None;
-    for line in step.text.lines() {
-        let trimmed = line.trim_start();
-        if let Some(info) = trimmed.strip_prefix("```") {
-            match fence.take() {
-                Some(_) => continue,
-                None => {
-                    fence = Some(info.split_whitespace().next().unwrap_or("").to_string());
-                    continue;
-                }
-            }
-        }
-        match fence.as_deref() {
-            Some("exercise") => {
-                if let Some(task) = line.strip_prefix("task:") {
-                    out.push(format!("  Exercise: {}", task.trim()));
-                }
-            }
-            Some(_) => out.push(format!("    {line}")),
-            None => {
-                if line.starts_with("## ") || line.starts_with("# ") || line.starts_with("<!--") {
-                    continue;
-                }
-                out.push(line.to_string());
-            }
-        }
-    }
-    let text = out.join("\n");
-    text.trim_matches('\n').trim_end().to_string()
+/// A step's Markdown for the terminal (see `terminal`), without its own
+/// heading (the step's title line shows it); each exercise block becomes its
+/// task in place, ticked when `done` says so.
+fn render_step(step: &Step, terminal: Terminal, done: &dyn Fn(&str) -> bool) -> String {
+    let body: String = step
+        .text
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .enumerate()
+        .filter(|(n, l)| !(*n == 0 && (l.starts_with("# ") || l.starts_with("## "))))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    terminal::render(&body, terminal, &mut |block| {
+        let field = |key: &str| {
+            block
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let mark = if done(&field("id:")) { "✓" } else { " " };
+        format!("{mark} Exercise: {}", field("task:"))
+    })
 }
 
 pub fn list() -> CommandResult<String> {
     with_tutor(|t| {
         let mut rows = Vec::new();
         let mut done = 0;
+        let states: Vec<String> = t.course.lessons.iter().map(|l| t.state(l)).collect();
+        // The lesson to do next: the one open now, else the first not done.
+        let next_up = t.active.or_else(|| states.iter().position(|s| s != "done"));
         for (i, lesson) in t.course.lessons.iter().enumerate() {
-            let state = t.state(lesson);
+            let state = &states[i];
             if state == "done" {
                 done += 1;
             }
-            let marker = if t.active == Some(i) { "▶" } else { " " };
+            let marker = if next_up == Some(i) { "▶" } else { " " };
             rows.push(format!(
                 "{marker} {:>2}. {:<52} {state}",
                 i + 1,
@@ -272,12 +320,7 @@ pub fn start(key: Option<&str>) -> CommandResult<String> {
             .explain("Give a lesson's number or id; `lessons` lists them.")
         })?;
         let id = lesson.id.clone();
-        t.active = Some(index);
-        t.hints_given = 0;
-        t.progress.current = Some(id.clone());
-        t.progress.lesson(&id);
-        t.progress.save();
-        t.show_step()
+        t.open(index, &id)
     })
 }
 
@@ -434,7 +477,11 @@ mod tests {
     fn steps_render_examples_indented_and_exercises_as_tasks() {
         let source = "---\nid: x\ntitle: X\nteaches: []\n---\n\n## Try it\n\nSome text.\n\n```netrepl\n>>> gethostname\nvm\n```\n\n```exercise\nid: e\ntask: Do it.\ncommand: gethostname\nhint: h\n```\n";
         let lesson = parse_lesson("x.md", source).unwrap();
-        let text = render_step(&lesson.steps[0]);
+        let plain = Terminal {
+            width: 80,
+            colour: false,
+        };
+        let text = render_step(&lesson.steps[0], plain, &|_| false);
         assert_eq!(
             text,
             "Some text.\n\n    >>> gethostname\n    vm\n\n  Exercise: Do it."
