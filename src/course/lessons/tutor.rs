@@ -127,9 +127,18 @@ impl Tutor {
             lesson.steps.len(),
             step.title,
             render_step(step, Terminal::current(context::colour()), &|id| {
-                step.exercises
+                let current = step.exercises.iter().find(|e| !self.is_done(lesson, e));
+                if current.is_some_and(|e| e.id == id) {
+                    Mark::Current
+                } else if step
+                    .exercises
                     .iter()
                     .any(|e| e.id == id && self.is_done(lesson, e))
+                {
+                    Mark::Done
+                } else {
+                    Mark::ToDo
+                }
             })
         );
         let last = step_index + 1 == lesson.steps.len();
@@ -145,13 +154,8 @@ impl Tutor {
     fn step_footer(&self, lesson: &Lesson, step: &Step, last: bool) -> String {
         let mut footer = String::from("\n\n");
         let current = step.exercises.iter().find(|e| !self.is_done(lesson, e));
-        // A step with several exercises shows them all: done ones ticked.
-        if step.exercises.len() > 1 || current.is_none() {
-            for exercise in &step.exercises {
-                if self.is_done(lesson, exercise) {
-                    footer.push_str(&format!("✓ Exercise: {}\n", exercise.task));
-                }
-            }
+        if last {
+            footer.push_str(&recap(lesson));
         }
         match current {
             Some(exercise) => footer.push_str(&format!("▶ Exercise: {}\n  (hint for a hint, check to re-check)", exercise.task)),
@@ -253,10 +257,33 @@ impl Tutor {
     }
 }
 
+/// How an exercise shows in its step.
+enum Mark {
+    Done,
+    Current,
+    ToDo,
+}
+
+/// The end of a lesson: what its steps covered and the commands it taught.
+fn recap(lesson: &Lesson) -> String {
+    let steps: Vec<&str> = lesson
+        .steps
+        .iter()
+        .skip(1)
+        .map(|s| s.title.as_str())
+        .collect();
+    let mut text = format!("Recap of {}: {}.", lesson.title, steps.join("; "));
+    if !lesson.teaches.is_empty() {
+        text.push_str(&format!(" Commands: {}.", lesson.teaches.join(", ")));
+    }
+    text.push_str("\n");
+    text
+}
+
 /// A step's Markdown for the terminal (see `terminal`), without its own
 /// heading (the step's title line shows it); each exercise block becomes its
 /// task in place, ticked when `done` says so.
-fn render_step(step: &Step, terminal: Terminal, done: &dyn Fn(&str) -> bool) -> String {
+fn render_step(step: &Step, terminal: Terminal, mark: &dyn Fn(&str) -> Mark) -> String {
     let body: String = step
         .text
         .lines()
@@ -273,8 +300,12 @@ fn render_step(step: &Step, terminal: Terminal, done: &dyn Fn(&str) -> bool) -> 
                 .map(|v| v.trim().to_string())
                 .unwrap_or_default()
         };
-        let mark = if done(&field("id:")) { "✓" } else { " " };
-        format!("{mark} Exercise: {}", field("task:"))
+        let shown = match mark(&field("id:")) {
+            Mark::Done => "✓",
+            Mark::Current => "▶",
+            Mark::ToDo => " ",
+        };
+        format!("{shown} Exercise: {}", field("task:"))
     })
 }
 
@@ -481,7 +512,7 @@ mod tests {
             width: 80,
             colour: false,
         };
-        let text = render_step(&lesson.steps[0], plain, &|_| false);
+        let text = render_step(&lesson.steps[0], plain, &|_| Mark::ToDo);
         assert_eq!(
             text,
             "Some text.\n\n    >>> gethostname\n    vm\n\n  Exercise: Do it."
