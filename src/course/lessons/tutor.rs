@@ -276,7 +276,7 @@ fn recap(lesson: &Lesson) -> String {
     if !lesson.teaches.is_empty() {
         text.push_str(&format!(" Commands: {}.", lesson.teaches.join(", ")));
     }
-    text.push_str("\n");
+    text.push('\n');
     text
 }
 
