@@ -16,6 +16,9 @@ use crate::session::Observed;
 struct Tutor {
     course: Course,
     progress: Progress,
+    /// The progress as last loaded or saved: what `progress` changed since
+    /// is what a save merges into the file (another session may have saved).
+    saved: Progress,
     /// The lesson being worked on in this session, by index.
     active: Option<usize>,
     /// Hints given so far for the current exercise.
@@ -42,9 +45,11 @@ fn tutor() -> CommandResult<MutexGuard<'static, Option<Tutor>>> {
     if guard.is_none() {
         let dir = LESSON_DIR.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let course = load_course(dir.as_deref()).map_err(CommandError::os_error)?;
+        let progress = Progress::load();
         *guard = Some(Tutor {
             course,
-            progress: Progress::load(),
+            saved: progress.clone(),
+            progress,
             active: None,
             hints_given: 0,
             last: None,
@@ -67,6 +72,10 @@ fn no_lesson() -> CommandError {
 }
 
 impl Tutor {
+    fn save_progress(&mut self) {
+        self.progress.save(&mut self.saved);
+    }
+
     fn active(&self) -> CommandResult<(usize, &Lesson)> {
         let index = self.active.ok_or_else(no_lesson)?;
         Ok((index, &self.course.lessons[index]))
@@ -127,7 +136,7 @@ impl Tutor {
         if last {
             let id = lesson.id.clone();
             self.progress.lesson(&id).seen_all = true;
-            self.progress.save();
+            self.save_progress();
         }
         Ok(text)
     }
@@ -161,7 +170,7 @@ impl Tutor {
         let id = lesson.id.clone();
         self.progress.lesson(&id).step = target;
         self.hints_given = 0;
-        self.progress.save();
+        self.save_progress();
         self.show_step()
     }
 
@@ -187,7 +196,7 @@ impl Tutor {
         let progress = self.progress.lesson(&lesson_id);
         progress.done.push(exercise.id.clone());
         self.progress.current = Some(lesson_id.clone());
-        self.progress.save();
+        self.save_progress();
         self.hints_given = 0;
         let mut message = format!("✓ Exercise done: {}", exercise.task);
         match self.current_exercise() {
@@ -300,7 +309,7 @@ pub fn start(key: Option<&str>) -> CommandResult<String> {
         t.hints_given = 0;
         t.progress.current = Some(id.clone());
         t.progress.lesson(&id);
-        t.progress.save();
+        t.save_progress();
         t.show_step()
     })
 }
@@ -376,7 +385,7 @@ pub fn reset(key: Option<&str>) -> CommandResult<String> {
                 t.active = None;
             }
         }
-        t.progress.save();
+        t.save_progress();
         Ok(match key {
             Some(key) => format!("Progress of lesson {key} cleared."),
             None => "All lesson progress cleared.".into(),
