@@ -4,6 +4,8 @@
 use std::path::Path;
 
 use super::parse::{Lesson, Problem, parse_lesson};
+use crate::course::terminal::sanitize_line;
+use crate::session::data_files::{MAX_FILE_BYTES, read_regular_text};
 
 /// The order file, shared with the book.
 pub const ORDER_FILE: &str = "course.md";
@@ -50,20 +52,85 @@ pub fn embedded_files() -> Files {
         .collect()
 }
 
-pub fn directory_files(dir: &Path) -> Result<Files, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read the lesson directory {}: {e}", dir.display()))?;
+/// The `.md` files of a teacher's directory, read as data: each must be a
+/// regular file of sane size inside the directory (a symlink may point
+/// within it, never out of it), or it is a problem that names the file and
+/// says why, without quoting what the file holds.
+pub fn read_directory(dir: &Path) -> (Files, Vec<Problem>) {
+    let problem = |file: String, message: String| Problem {
+        file,
+        line: 0,
+        message,
+    };
+    let shown = dir.display().to_string();
+    let root = match dir.canonicalize() {
+        Ok(root) => root,
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![problem(
+                    shown,
+                    format!("cannot read the lesson directory: {e}"),
+                )],
+            );
+        }
+    };
+    let entries = match std::fs::read_dir(&root) {
+        Ok(entries) => entries,
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![problem(
+                    shown,
+                    format!("cannot read the lesson directory: {e}"),
+                )],
+            );
+        }
+    };
     let mut files = Vec::new();
+    let mut problems = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".md") {
-            let text = std::fs::read_to_string(entry.path())
-                .map_err(|e| format!("cannot read {name}: {e}"))?;
-            files.push((name, text));
+        if !name.ends_with(".md") {
+            continue;
+        }
+        let at = format!("{shown}/{}", sanitize_line(&name));
+        let target = match entry.path().canonicalize() {
+            Ok(target) if target.starts_with(&root) => target,
+            Ok(_) => {
+                problems.push(problem(
+                    at,
+                    "is a symbolic link that leads out of the lesson directory; lessons must be inside it".into(),
+                ));
+                continue;
+            }
+            Err(e) => {
+                problems.push(problem(at, format!("cannot be read: {e}")));
+                continue;
+            }
+        };
+        match read_regular_text(&target, MAX_FILE_BYTES) {
+            Ok(text) => files.push((name, text)),
+            Err(why) => problems.push(problem(at, format!("cannot be read: {why}"))),
         }
     }
     files.sort();
-    Ok(files)
+    problems.sort_by(|a, b| a.file.cmp(&b.file));
+    (files, problems)
+}
+
+/// Like [`read_directory`], but any problem is an error.
+pub fn directory_files(dir: &Path) -> Result<Files, String> {
+    let (files, problems) = read_directory(dir);
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
 }
 
 /// Reads a course; every problem found is returned, not just the first.

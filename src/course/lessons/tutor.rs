@@ -5,12 +5,14 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use super::check;
 use super::course::{Course, load_course};
 use super::parse::{Exercise, Expect, Lesson, Step};
 use super::progress::Progress;
 use crate::commands;
+use crate::course::terminal::sanitize;
 use crate::course::transcript::line_matches;
-use crate::python::error::{CommandError, CommandResult};
+use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::session::Observed;
 
 struct Tutor {
@@ -73,7 +75,10 @@ fn no_lesson() -> CommandError {
 
 impl Tutor {
     fn save_progress(&mut self) {
-        self.progress.save(&mut self.saved);
+        // A lesson block being checked never writes progress, whatever it runs.
+        if !check::in_lesson_block() {
+            self.progress.save(&mut self.saved);
+        }
     }
 
     fn active(&self) -> CommandResult<(usize, &Lesson)> {
@@ -402,42 +407,67 @@ pub fn observe(command: &str, observed: Observed) -> Option<String> {
     let tutor = guard.as_mut()?;
     tutor.active?;
     tutor.last = Some((command.to_string(), observed.clone()));
-    tutor.judge(command, &observed)
+    tutor.judge(command, &observed).map(|text| sanitize(&text))
 }
 
 /// The course as the commands layer sees it (see `commands::tutorial`).
 struct CourseTutor;
 
+/// Everything shown goes through [`sanitize`]: the text is a teacher's.
 impl commands::tutorial::Tutor for CourseTutor {
     fn list(&self) -> CommandResult<String> {
-        list()
+        shown(list())
     }
     fn start(&self, key: Option<&str>) -> CommandResult<String> {
-        start(key)
+        refused_in_blocks("lesson")?;
+        shown(start(key))
     }
     fn next(&self) -> CommandResult<String> {
-        next()
+        refused_in_blocks("next")?;
+        shown(next())
     }
     fn back(&self) -> CommandResult<String> {
-        back()
+        refused_in_blocks("back")?;
+        shown(back())
     }
     fn hint(&self) -> CommandResult<String> {
-        hint()
+        shown(hint())
     }
     fn check(&self) -> CommandResult<String> {
-        check()
+        refused_in_blocks("check")?;
+        shown(check())
     }
     fn reset(&self, key: Option<&str>) -> CommandResult<String> {
-        reset(key)
+        refused_in_blocks("reset")?;
+        shown(reset(key))
     }
     fn teaching_lesson(&self, command: &str) -> Option<String> {
-        teaching_lesson(command)
+        teaching_lesson(command).map(|text| sanitize(&text))
     }
+}
+
+fn shown(result: CommandResult<String>) -> CommandResult<String> {
+    result.map(|text| sanitize(&text))
+}
+
+/// The commands that move the learner or change their progress do nothing
+/// in a block `lessons check` runs: a lesson's text is data, and checking it
+/// must not act on anyone's course.
+fn refused_in_blocks(command: &str) -> CommandResult<()> {
+    if check::in_lesson_block() {
+        return Err(CommandError::new(
+            PyException::PermissionError,
+            format!("{command} is not allowed in a lesson block"),
+        )
+        .explain("It changes where a learner is in the course; lessons check runs blocks with no course to change. Show it in text instead."));
+    }
+    Ok(())
 }
 
 /// Hands this course to the tutorial commands and to `help`.
 pub fn install() {
     commands::tutorial::install(&CourseTutor);
+    check::apply_block_limits();
 }
 
 /// `11. Packing addresses (lesson packing-addresses)`: where the built-in
