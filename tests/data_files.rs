@@ -149,6 +149,11 @@ fn history_through_a_symlink_leaves_its_target_untouched() {
 /// Runs netrepl on a terminal (util-linux `script` makes one), types
 /// `typed`, then Ctrl-D.
 fn interactive_session(data: &Path, typed: &str) -> String {
+    interactive_session_for(data, typed, Duration::from_millis(500))
+}
+
+/// Like [`interactive_session`], with `linger` between typing and Ctrl-D.
+fn interactive_session_for(data: &Path, typed: &str, linger: Duration) -> String {
     let mut child = Command::new("timeout")
         .args(["-s", "KILL", &HANG_GUARD.as_secs().to_string()])
         .args(["script", "-qec"])
@@ -167,7 +172,7 @@ fn interactive_session(data: &Path, typed: &str) -> String {
         // Typed after the prompt is up, as a person would.
         std::thread::sleep(Duration::from_millis(500));
         let _ = stdin.write_all(typed.as_bytes());
-        std::thread::sleep(Duration::from_millis(500));
+        std::thread::sleep(linger);
         let _ = stdin.write_all(b"\x04");
         std::thread::sleep(Duration::from_secs(2));
     });
@@ -184,11 +189,26 @@ fn two_interactive_sessions_both_keep_their_history() {
     }
     let scratch = Scratch::new("history-two");
     let data = scratch.data();
-    interactive_session(&data, "gethostname\n");
-    interactive_session(&data, "inet_aton 127.0.0.1\n");
+    // Both start before either ends; the later one to leave used to write
+    // its own lines over the earlier one's.
+    let early = {
+        let data = data.clone();
+        std::thread::spawn(move || interactive_session(&data, "gethostname\n"))
+    };
+    let late = {
+        let data = data.clone();
+        std::thread::spawn(move || {
+            interactive_session_for(&data, "inet_aton 127.0.0.1\n", Duration::from_secs(3))
+        })
+    };
+    early.join().expect("first session");
+    late.join().expect("second session");
+    interactive_session(&data, "gethostbyname localhost\n");
     let history = fs::read_to_string(data.join("history")).expect("history is saved");
     assert!(
-        history.contains("gethostname") && history.contains("inet_aton 127.0.0.1"),
+        history.contains("gethostname")
+            && history.contains("inet_aton 127.0.0.1")
+            && history.contains("gethostbyname localhost"),
         "{history}"
     );
     assert_eq!(mode(&data.join("history")), 0o600);

@@ -224,7 +224,8 @@ fn lesson_text_shown_by_the_tutor_cannot_drive_the_terminal() {
     );
 }
 
-/// The checker's data directory is never where a block runs.
+/// The checker's data directory is never where a block runs: starting a
+/// lesson there would save progress (and make the directory).
 #[test]
 fn blocks_run_in_a_data_directory_of_their_own() {
     let scratch = Scratch::new("data-dir");
@@ -233,7 +234,7 @@ fn blocks_run_in_a_data_directory_of_their_own() {
     fs::write(lessons.join("course.md"), "1. [Quiet](quiet.md)\n").unwrap();
     fs::write(
         lessons.join("quiet.md"),
-        "---\nid: quiet\ntitle: Quiet\nteaches: []\n---\n\n## Try\n\n```netrepl\n>>> lessons\nThe course (0 of [..] lessons done). `lesson N` starts or resumes one.\n...\n```\n",
+        "---\nid: quiet\ntitle: Quiet\nteaches: []\n---\n\n## Try\n\n```netrepl\n>>> lesson 1\n...\n```\n",
     )
     .unwrap();
     let checker_data = scratch.0.join("checker-data");
@@ -246,4 +247,22 @@ fn blocks_run_in_a_data_directory_of_their_own() {
     let report = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(report.contains("lessons: 1 passed, 0 failed"), "{report}");
     assert!(!Path::new(&checker_data).exists(), "{report}");
+}
+
+#[test]
+fn problems_in_a_teachers_course_are_shown_as_text() {
+    let scratch = Scratch::new("problems");
+    let lessons = scratch.0.join("lessons");
+    fs::create_dir_all(&lessons).unwrap();
+    fs::write(lessons.join("course.md"), "1. [Loud](lo\u{1b}[2Jud.md)\n").unwrap();
+    let out = Command::new("timeout")
+        .args(["-s", "KILL", "60", BIN, "--no-color", "--lessons"])
+        .arg(&lessons)
+        .args(["-c", "lessons"])
+        .env("NETREPL_DATA_DIR", scratch.0.join("data"))
+        .output()
+        .expect("netrepl runs");
+    let shown = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(shown.contains("lo\\x1b[2Jud.md is listed"), "{shown}");
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
 }

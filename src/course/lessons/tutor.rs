@@ -46,7 +46,9 @@ fn tutor() -> CommandResult<MutexGuard<'static, Option<Tutor>>> {
     let mut guard = TUTOR.lock().unwrap_or_else(|p| p.into_inner());
     if guard.is_none() {
         let dir = LESSON_DIR.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let course = load_course(dir.as_deref()).map_err(CommandError::os_error)?;
+        // The problems quote the teacher's files.
+        let course =
+            load_course(dir.as_deref()).map_err(|e| CommandError::os_error(sanitize(&e)))?;
         let progress = Progress::load();
         *guard = Some(Tutor {
             course,
