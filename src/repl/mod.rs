@@ -9,6 +9,7 @@
 //! results; `main.rs` only picks which loop to run.
 
 mod editor;
+/// The history file, read and written by netrepl itself (safely, merged).
 mod history;
 
 use std::io::{self, BufRead, Write};

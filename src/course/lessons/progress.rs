@@ -100,6 +100,10 @@ impl Progress {
         let Some(path) = path() else {
             return Progress::default();
         };
+        // Nothing saved yet: nothing to wait for, and no lock file to leave.
+        if std::fs::symlink_metadata(&path).is_err() {
+            return Progress::default();
+        }
         let _lock = FileLock::acquire(&path);
         read_file(&path).unwrap_or_default()
     }
