@@ -57,7 +57,7 @@ const BLOCKS: &[(&str, &str)] = &[
     ),
     (
         "hang",
-        ">>> s = socket(AF_INET, SOCK_STREAM)\n>>> s.bind(('127.0.0.1', 0))\n>>> s.listen()\n>>> s.settimeout(86400)\n>>> s.accept()\nnever\n",
+        ">>> s = socket(AF_INET, SOCK_STREAM)\n>>> s.bind(('127.0.0.1', 0))\n>>> s.listen()\n>>> day = 86400\n>>> s.settimeout(day)\n>>> s.accept()\nnever\n",
     ),
     ("lab", ">>> lab up\nlab is up\n"),
     (
@@ -134,7 +134,7 @@ fn lessons_check_survives_a_hostile_lesson_directory() {
     );
     assert!(
         report.contains(&format!(
-            "{}the block raises :timeout past",
+            "{}the block asks to wait 86400 s, past the 10 s",
             at("raise-wait")
         )),
         "{report}"

@@ -12,8 +12,9 @@
 //!   is the most seconds a blocking call may wait): the tutorial commands that
 //!   change a learner's state refuse, and progress is never written;
 //! - a block that runs longer than [`Limits::block_seconds`] is killed and
-//!   reported, as is one that raises `:timeout` past the cap or runs `lab`
-//!   (beyond `lab status` in a `needs=lab` block);
+//!   reported, as is one that asks for a longer wait than the cap
+//!   (`:timeout`, `settimeout`, `timeout=`) or runs `lab` (beyond
+//!   `lab status` in a `needs=lab` block);
 //! - as root, blocks run in a network namespace of the check's own with only
 //!   loopback and a route out that ends inside it, deleted when the check
 //!   ends (without root they run as the checker does, which
@@ -305,17 +306,11 @@ impl Drop for ThrowawayDataDir {
 fn refused_input(block: &Block, limits: &Limits) -> Option<String> {
     for input in block.inputs() {
         let line = input.trim();
-        if let Some(seconds) = line.strip_prefix(":timeout") {
-            let too_long = seconds
-                .trim()
-                .parse::<f64>()
-                .is_ok_and(|s| s > limits.wait_seconds);
-            if too_long {
-                return Some(format!(
-                    "the block raises :timeout past {} s, the most a lesson block may wait; use a shorter wait",
-                    limits.wait_seconds
-                ));
-            }
+        if let Some(seconds) = asked_wait_seconds(line).filter(|s| *s > limits.wait_seconds) {
+            return Some(format!(
+                "the block asks to wait {seconds} s, past the {} s a lesson block may wait; use a shorter timeout",
+                limits.wait_seconds
+            ));
         }
         let reading_the_lab = block.needs.as_deref() == Some("lab")
             && matches!(line, "lab status" | "lab('status')" | "lab(\"status\")");
@@ -326,6 +321,28 @@ fn refused_input(block: &Block, limits: &Limits) -> Option<String> {
         }
     }
     None
+}
+
+/// The longest wait a line asks for in so many words: `:timeout N`,
+/// `settimeout(N)` or `timeout=N`. (A wait computed from a variable is not
+/// seen here; the block's time limit still holds it.)
+fn asked_wait_seconds(line: &str) -> Option<f64> {
+    let number_after = |rest: &str| -> Option<f64> {
+        let rest = rest.trim_start();
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '_' | '+')))
+            .unwrap_or(rest.len());
+        rest[..end].replace('_', "").parse::<f64>().ok()
+    };
+    let mut longest: Option<f64> = line.strip_prefix(":timeout").and_then(number_after);
+    for marker in ["settimeout(", "settimeout ", "timeout="] {
+        for (at, _) in line.match_indices(marker) {
+            if let Some(seconds) = number_after(&line[at + marker.len()..]) {
+                longest = Some(longest.map_or(seconds, |l: f64| l.max(seconds)));
+            }
+        }
+    }
+    longest
 }
 
 /// Whether `word` appears in `line` as a name of its own (`lab`, `socket.lab`,
@@ -439,4 +456,55 @@ pub fn render(report: &Report) -> String {
     ));
     // Problems quote the lessons and what their blocks printed.
     sanitize(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(needs: Option<&str>, inputs: &[&str]) -> Block {
+        Block {
+            line: 1,
+            format: None,
+            needs: needs.map(str::to_string),
+            steps: inputs
+                .iter()
+                .map(|i| crate::course::transcript::Step {
+                    input: i.to_string(),
+                    expected: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn long_waits_asked_for_in_so_many_words_are_seen() {
+        assert_eq!(asked_wait_seconds(":timeout 86400"), Some(86400.0));
+        assert_eq!(asked_wait_seconds("s.settimeout(1.5)"), Some(1.5));
+        assert_eq!(asked_wait_seconds("s.settimeout 30"), Some(30.0));
+        assert_eq!(
+            asked_wait_seconds("c = create_connection(('127.0.0.1', 80), timeout=1e5)"),
+            Some(100000.0)
+        );
+        assert_eq!(asked_wait_seconds("s.settimeout(None)"), None);
+        assert_eq!(asked_wait_seconds("gethostbyname localhost"), None);
+    }
+
+    #[test]
+    fn blocks_may_read_the_lab_and_nothing_more() {
+        let limits = Limits::default();
+        assert!(refused_input(&block(Some("lab"), &["lab status"]), &limits).is_none());
+        assert!(refused_input(&block(None, &["lab status"]), &limits).is_some());
+        assert!(refused_input(&block(Some("lab"), &["lab down"]), &limits).is_some());
+        assert!(refused_input(&block(None, &["x = socket.lab('up')"]), &limits).is_some());
+        assert!(
+            refused_input(
+                &block(None, &["gethostbyname alpha.lab", "label = 1"]),
+                &limits
+            )
+            .is_none()
+        );
+        assert!(refused_input(&block(None, &["s.settimeout(2)"]), &limits).is_none());
+        assert!(refused_input(&block(None, &["s.settimeout(20)"]), &limits).is_some());
+    }
 }
