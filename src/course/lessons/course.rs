@@ -52,6 +52,10 @@ pub fn embedded_files() -> Files {
         .collect()
 }
 
+/// All of a course's files together: many times the built-in course, and
+/// little enough to hold in memory.
+const MAX_DIRECTORY_BYTES: u64 = 32 * 1024 * 1024;
+
 /// The `.md` files of a teacher's directory, read as data: each must be a
 /// regular file of sane size inside the directory (a symlink may point
 /// within it, never out of it), or it is a problem that names the file and
@@ -89,6 +93,7 @@ pub fn read_directory(dir: &Path) -> (Files, Vec<Problem>) {
     };
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let mut total_bytes = 0u64;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if !name.ends_with(".md") {
@@ -109,8 +114,18 @@ pub fn read_directory(dir: &Path) -> (Files, Vec<Problem>) {
                 continue;
             }
         };
+        if total_bytes > MAX_DIRECTORY_BYTES {
+            problems.push(problem(
+                at,
+                format!("is not read: the lessons before it already hold more than {MAX_DIRECTORY_BYTES} bytes"),
+            ));
+            continue;
+        }
         match read_regular_text(&target, MAX_FILE_BYTES) {
-            Ok(text) => files.push((name, text)),
+            Ok(text) => {
+                total_bytes += text.len() as u64;
+                files.push((name, text));
+            }
             Err(why) => problems.push(problem(at, format!("cannot be read: {why}"))),
         }
     }
@@ -245,6 +260,28 @@ mod tests {
         assert!(course.lessons.len() >= 10);
         assert_eq!(course.find("1").map(|(i, _)| i), Some(0));
         assert!(course.find(&course.lessons[0].id.clone()).is_some());
+    }
+
+    #[test]
+    fn a_symlink_may_point_within_the_directory_never_out_of_it() {
+        let root = std::env::temp_dir().join(format!("netrepl-read-dir-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dir = root.join("lessons");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("real.md"), "inside").unwrap();
+        std::fs::write(root.join("outside.md"), "outside").unwrap();
+        std::os::unix::fs::symlink(dir.join("real.md"), dir.join("alias.md")).unwrap();
+        std::os::unix::fs::symlink(root.join("outside.md"), dir.join("leak.md")).unwrap();
+        let (files, problems) = read_directory(&dir);
+        let _ = std::fs::remove_dir_all(&root);
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["alias.md", "real.md"]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].file.ends_with("leak.md"));
+        assert!(
+            !problems[0].message.contains("outside"),
+            "the contents are never quoted"
+        );
     }
 
     #[test]
