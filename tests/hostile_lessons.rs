@@ -266,3 +266,63 @@ fn problems_in_a_teachers_course_are_shown_as_text() {
     assert!(shown.contains("lo\\x1b[2Jud.md is listed"), "{shown}");
     assert!(!shown.contains('\u{1b}'), "{shown:?}");
 }
+
+fn namespaces_of(prefix: &str) -> Vec<String> {
+    let listed = Command::new("ip").args(["netns", "list"]).output();
+    let text = listed
+        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+        .unwrap_or_default();
+    text.lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| name.starts_with(&format!("{prefix}-")))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `needs=lab` blocks are skipped unless the check is asked for the lab;
+/// asked, it brings the lab up, and takes down what it brought up.
+#[test]
+fn the_lab_is_used_only_when_the_check_is_asked_for_it() {
+    let scratch = Scratch::new("lab");
+    let lessons = scratch.0.join("lessons");
+    fs::create_dir_all(&lessons).unwrap();
+    fs::write(lessons.join("course.md"), "1. [Lab](lab.md)\n").unwrap();
+    fs::write(
+        lessons.join("lab.md"),
+        "---\nid: lab\ntitle: Lab\nteaches: []\n---\n\n## Look\n\n```netrepl needs=lab\n>>> lab status\nname[..]\n...\n```\n",
+    )
+    .unwrap();
+    // A prefix of this test's own, so no other test's lab is touched.
+    let prefix = "nrchk";
+    let check = |extra: &[&str]| {
+        let out = Command::new("timeout")
+            .args(["-s", "KILL", "120", BIN, "lessons", "check"])
+            .args(extra)
+            .arg(&lessons)
+            .env("NETREPL_LAB_PREFIX", prefix)
+            .env("NETREPL_DATA_DIR", scratch.0.join("data"))
+            .output()
+            .expect("lessons check runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let report = check(&[]);
+    assert!(
+        report.contains("lab.md:9: needs the lab; run the check with --lab"),
+        "{report}"
+    );
+    assert!(namespaces_of(prefix).is_empty(), "{report}");
+    if !is_root() {
+        eprintln!("skipping the --lab half: building the lab needs root");
+        return;
+    }
+    let report = check(&["--lab"]);
+    assert!(
+        report.contains("lessons: 1 passed, 0 failed, 0 skipped"),
+        "{report}"
+    );
+    assert!(
+        namespaces_of(prefix).is_empty(),
+        "the lab the check brought up is down again: {:?}",
+        namespaces_of(prefix)
+    );
+}
