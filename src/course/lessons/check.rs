@@ -230,7 +230,8 @@ impl Confinement {
         if !is_root() {
             return None;
         }
-        let namespace = format!("netrepl-check-{}", std::process::id());
+        remove_stale_namespaces();
+        let namespace = format!("{CONFINEMENT_PREFIX}{}", std::process::id());
         let ip = |args: &[&str]| {
             Command::new("ip")
                 .args(args)
@@ -267,6 +268,30 @@ impl Confinement {
             .args(["netns", "exec", &self.namespace])
             .arg(program);
         command
+    }
+}
+
+const CONFINEMENT_PREFIX: &str = "netrepl-check-";
+
+/// Deletes the namespaces of checks that ended without deleting their own
+/// (stopped by a signal): those whose process is gone.
+fn remove_stale_namespaces() {
+    let Ok(listed) = Command::new("ip").args(["netns", "list"]).output() else {
+        return;
+    };
+    for line in String::from_utf8_lossy(&listed.stdout).lines() {
+        let Some(name) = line.split_whitespace().next() else {
+            continue;
+        };
+        let Some(pid) = name
+            .strip_prefix(CONFINEMENT_PREFIX)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = Command::new("ip").args(["netns", "del", name]).output();
+        }
     }
 }
 
