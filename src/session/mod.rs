@@ -8,6 +8,7 @@
 //! Must not: know of the course, the tutor or the line editor. What a line
 //! did is left for them as an [`Observed`] (see `take_observation`).
 
+pub mod data_files;
 pub mod help;
 pub mod render;
 
@@ -58,7 +59,8 @@ pub enum Observed {
 }
 
 /// Where netrepl keeps its files (history, lesson progress):
-/// `$NETREPL_DATA_DIR`, else the user's data directory.
+/// `$NETREPL_DATA_DIR`, else the user's data directory. Read and write them
+/// through [`data_files`], never by plain path.
 pub fn data_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("NETREPL_DATA_DIR") {
         return Some(PathBuf::from(dir));

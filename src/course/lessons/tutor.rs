@@ -5,17 +5,22 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use super::check;
 use super::course::{Course, load_course};
 use super::parse::{Exercise, Expect, Lesson, Step};
 use super::progress::Progress;
 use crate::commands;
+use crate::course::terminal::sanitize;
 use crate::course::transcript::line_matches;
-use crate::python::error::{CommandError, CommandResult};
+use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::session::Observed;
 
 struct Tutor {
     course: Course,
     progress: Progress,
+    /// The progress as last loaded or saved: what `progress` changed since
+    /// is what a save merges into the file (another session may have saved).
+    saved: Progress,
     /// The lesson being worked on in this session, by index.
     active: Option<usize>,
     /// Hints given so far for the current exercise.
@@ -41,10 +46,14 @@ fn tutor() -> CommandResult<MutexGuard<'static, Option<Tutor>>> {
     let mut guard = TUTOR.lock().unwrap_or_else(|p| p.into_inner());
     if guard.is_none() {
         let dir = LESSON_DIR.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let course = load_course(dir.as_deref()).map_err(CommandError::os_error)?;
+        // The problems quote the teacher's files.
+        let course =
+            load_course(dir.as_deref()).map_err(|e| CommandError::os_error(sanitize(&e)))?;
+        let progress = Progress::load();
         *guard = Some(Tutor {
             course,
-            progress: Progress::load(),
+            saved: progress.clone(),
+            progress,
             active: None,
             hints_given: 0,
             last: None,
@@ -67,6 +76,13 @@ fn no_lesson() -> CommandError {
 }
 
 impl Tutor {
+    fn save_progress(&mut self) {
+        // A lesson block being checked never writes progress, whatever it runs.
+        if !check::in_lesson_block() {
+            self.progress.save(&mut self.saved);
+        }
+    }
+
     fn active(&self) -> CommandResult<(usize, &Lesson)> {
         let index = self.active.ok_or_else(no_lesson)?;
         Ok((index, &self.course.lessons[index]))
@@ -127,7 +143,7 @@ impl Tutor {
         if last {
             let id = lesson.id.clone();
             self.progress.lesson(&id).seen_all = true;
-            self.progress.save();
+            self.save_progress();
         }
         Ok(text)
     }
@@ -161,7 +177,7 @@ impl Tutor {
         let id = lesson.id.clone();
         self.progress.lesson(&id).step = target;
         self.hints_given = 0;
-        self.progress.save();
+        self.save_progress();
         self.show_step()
     }
 
@@ -187,7 +203,7 @@ impl Tutor {
         let progress = self.progress.lesson(&lesson_id);
         progress.done.push(exercise.id.clone());
         self.progress.current = Some(lesson_id.clone());
-        self.progress.save();
+        self.save_progress();
         self.hints_given = 0;
         let mut message = format!("✓ Exercise done: {}", exercise.task);
         match self.current_exercise() {
@@ -300,7 +316,7 @@ pub fn start(key: Option<&str>) -> CommandResult<String> {
         t.hints_given = 0;
         t.progress.current = Some(id.clone());
         t.progress.lesson(&id);
-        t.progress.save();
+        t.save_progress();
         t.show_step()
     })
 }
@@ -376,7 +392,7 @@ pub fn reset(key: Option<&str>) -> CommandResult<String> {
                 t.active = None;
             }
         }
-        t.progress.save();
+        t.save_progress();
         Ok(match key {
             Some(key) => format!("Progress of lesson {key} cleared."),
             None => "All lesson progress cleared.".into(),
@@ -393,42 +409,67 @@ pub fn observe(command: &str, observed: Observed) -> Option<String> {
     let tutor = guard.as_mut()?;
     tutor.active?;
     tutor.last = Some((command.to_string(), observed.clone()));
-    tutor.judge(command, &observed)
+    tutor.judge(command, &observed).map(|text| sanitize(&text))
 }
 
 /// The course as the commands layer sees it (see `commands::tutorial`).
 struct CourseTutor;
 
+/// Everything shown goes through [`sanitize`]: the text is a teacher's.
 impl commands::tutorial::Tutor for CourseTutor {
     fn list(&self) -> CommandResult<String> {
-        list()
+        shown(list())
     }
     fn start(&self, key: Option<&str>) -> CommandResult<String> {
-        start(key)
+        refused_in_blocks("lesson")?;
+        shown(start(key))
     }
     fn next(&self) -> CommandResult<String> {
-        next()
+        refused_in_blocks("next")?;
+        shown(next())
     }
     fn back(&self) -> CommandResult<String> {
-        back()
+        refused_in_blocks("back")?;
+        shown(back())
     }
     fn hint(&self) -> CommandResult<String> {
-        hint()
+        shown(hint())
     }
     fn check(&self) -> CommandResult<String> {
-        check()
+        refused_in_blocks("check")?;
+        shown(check())
     }
     fn reset(&self, key: Option<&str>) -> CommandResult<String> {
-        reset(key)
+        refused_in_blocks("reset")?;
+        shown(reset(key))
     }
     fn teaching_lesson(&self, command: &str) -> Option<String> {
-        teaching_lesson(command)
+        teaching_lesson(command).map(|text| sanitize(&text))
     }
+}
+
+fn shown(result: CommandResult<String>) -> CommandResult<String> {
+    result.map(|text| sanitize(&text))
+}
+
+/// The commands that move the learner or change their progress do nothing
+/// in a block `lessons check` runs: a lesson's text is data, and checking it
+/// must not act on anyone's course.
+fn refused_in_blocks(command: &str) -> CommandResult<()> {
+    if check::in_lesson_block() {
+        return Err(CommandError::new(
+            PyException::PermissionError,
+            format!("{command} is not allowed in a lesson block"),
+        )
+        .explain("It changes where a learner is in the course; lessons check runs blocks with no course to change. Show it in text instead."));
+    }
+    Ok(())
 }
 
 /// Hands this course to the tutorial commands and to `help`.
 pub fn install() {
     commands::tutorial::install(&CourseTutor);
+    check::apply_block_limits();
 }
 
 /// `11. Packing addresses (lesson packing-addresses)`: where the built-in
