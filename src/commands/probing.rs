@@ -204,7 +204,7 @@ fn run_map_network(args: &Args) -> CommandResult<Output> {
         Some(v) => convert::text(v, "map_network", 1)?,
     };
     let targets = targets::parse_target(&target)?;
-    targets::check_not_public(&targets, flag(args, 7, false))?;
+    targets::check_scannable(&targets, flag(args, 7, false))?;
     if targets.len() > CONFIRM_ABOVE && !flag(args, 6, false) {
         let question = format!("Sweep {} addresses of {target}?", targets.len());
         match context::confirm(&question) {
@@ -222,8 +222,7 @@ fn run_map_network(args: &Args) -> CommandResult<Output> {
     let all_loopback = targets.iter().all(|ip| ip.is_loopback());
     let rate = match args.get(3) {
         None | Some(Value::None) => (!all_loopback).then_some(DEFAULT_RATE),
-        Some(Value::Float(f)) if *f > 0.0 => Some(*f),
-        Some(v) => Some(convert::index(v)?.clamp(1, 1_000_000) as f64),
+        Some(v) => Some(probe_rate(v)?),
     };
     let method = match args.get(5) {
         None | Some(Value::None) => Method::Icmp,
@@ -303,6 +302,36 @@ fn sweep_json(report: &SweepReport) -> Value {
             })
             .collect(),
     )
+}
+
+/// The slowest and fastest rates a sweep takes, in probes a second: at the
+/// slowest a /24 still ends within a day, and a million a second is more
+/// than any socket sends.
+const RATE_RANGE: (f64, f64) = (0.01, 1_000_000.0);
+
+/// `rate=`: a number of probes a second within RATE_RANGE. Zero, negative,
+/// NaN and infinite rates mean nothing, so they are errors, not a guess.
+fn probe_rate(value: &Value) -> CommandResult<f64> {
+    let rate = match value {
+        Value::Float(f) => *f,
+        Value::LargeInt(_) => f64::INFINITY,
+        other => other.as_int().ok_or_else(|| {
+            CommandError::type_error(format!(
+                "rate must be a number of probes a second, not {}",
+                other.type_name()
+            ))
+        })? as f64,
+    };
+    if !(RATE_RANGE.0..=RATE_RANGE.1).contains(&rate) {
+        return Err(CommandError::value_error(format!(
+            "rate must be from {} to {} probes a second, not {}",
+            RATE_RANGE.0,
+            RATE_RANGE.1,
+            value.repr()
+        ))
+        .explain("rate=2000 sends 2000 probes a second; leave it out for the default (2000, or as fast as it goes on loopback)."));
+    }
+    Ok(rate)
 }
 
 /// `22,80,443` (or a list of ints) as ports.
