@@ -866,3 +866,30 @@ fn the_chat_server_keeps_a_half_written_line_when_another_client_talks() {
     assert_eq!(read_line(&mut bob), "guest1: hello, bob\n");
     repl.finish();
 }
+
+/// The session's `:timeout` takes only a number of seconds it can wait.
+#[test]
+fn the_session_timeout_refuses_durations_that_mean_nothing() {
+    let out = run_script(&[
+        ":timeout nan",
+        ":timeout inf",
+        ":timeout 1e400",
+        ":timeout -1",
+        ":timeout 0",
+        ":timeout 86400",
+        "a, b = socketpair()",
+        "b.sendall(b'x')",
+        "a.recv(1)",
+    ]);
+    let errors: Vec<String> = text(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("ValueError"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(errors.len(), 5, "{errors:?}");
+    assert!(
+        errors[0].contains("is not a number of seconds from 0.1 to 86400"),
+        "{errors:?}"
+    );
+    assert!(text(&out.stdout).contains("b'x'"), "{}", text(&out.stdout));
+}

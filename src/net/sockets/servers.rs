@@ -74,8 +74,8 @@ struct Server {
     address: SocketAddr,
     started: Instant,
     served: Arc<AtomicU64>,
-    /// Why the server stopped by itself; `None` while it serves.
-    stopped: Arc<Mutex<Option<String>>>,
+    /// Why and when the server stopped by itself; `None` while it serves.
+    stopped: Arc<Mutex<Option<(String, Instant)>>>,
     task: JoinHandle<()>,
 }
 
@@ -130,7 +130,7 @@ pub fn start(kind: ServerKind, address: SocketAddr) -> CommandResult<(String, So
     let runtime = runtime()?;
     let served = Arc::new(AtomicU64::new(0));
     let counter = served.clone();
-    let serving: std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>>;
+    let serving: Serving;
     let bound = match kind {
         ServerKind::Time => {
             let socket = runtime
@@ -153,24 +153,39 @@ pub fn start(kind: ServerKind, address: SocketAddr) -> CommandResult<(String, So
             bound
         }
     };
+    Ok((run(runtime, kind, bound, served, serving), bound))
+}
+
+/// A future that serves until it fails, and says why.
+type Serving = std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>>;
+
+/// Runs a bound server in the background and lists it; returns its name.
+/// When `serving` ends by itself, the list keeps it, stopped, with the reason.
+fn run(
+    runtime: &Runtime,
+    kind: ServerKind,
+    address: SocketAddr,
+    served: Arc<AtomicU64>,
+    serving: Serving,
+) -> String {
     let stopped = Arc::new(Mutex::new(None));
     let reason = stopped.clone();
     let task = runtime.spawn(async move {
         let why = serving.await;
-        *reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
+        *reason.lock().unwrap_or_else(|p| p.into_inner()) = Some((why, Instant::now()));
     });
     let mut list = servers();
     let name = unique_name(&list, kind.name());
     list.push(Server {
         name: name.clone(),
         kind,
-        address: bound,
+        address,
         started: Instant::now(),
         served,
         stopped,
         task,
     });
-    Ok((name, bound))
+    name
 }
 
 fn unique_name(list: &[Server], base: &str) -> String {
@@ -187,13 +202,18 @@ fn unique_name(list: &[Server], base: &str) -> String {
 pub fn list() -> Vec<ServerSummary> {
     servers()
         .iter()
-        .map(|s| ServerSummary {
-            name: s.name.clone(),
-            kind: s.kind,
-            address: s.address,
-            served: s.served.load(Ordering::Relaxed),
-            uptime_seconds: s.started.elapsed().as_secs(),
-            stopped: s.stopped.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+        .map(|s| {
+            let stopped = s.stopped.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            // A stopped server's time is how long it ran.
+            let until = stopped.as_ref().map_or_else(Instant::now, |(_, at)| *at);
+            ServerSummary {
+                name: s.name.clone(),
+                kind: s.kind,
+                address: s.address,
+                served: s.served.load(Ordering::Relaxed),
+                uptime_seconds: until.saturating_duration_since(s.started).as_secs(),
+                stopped: stopped.map(|(why, _)| why),
+            }
         })
         .collect()
 }
@@ -217,17 +237,17 @@ pub fn stop_all() {
 /// What to do after a failed accept or receive.
 #[derive(Debug, PartialEq, Eq)]
 enum AfterFailure {
-    /// The failure was one client's (it left before it was accepted): go on.
-    Retry,
-    /// Out of file descriptors or memory: wait for clients to leave, then go on.
-    BackOff,
+    /// Out of file descriptors or memory (clients will leave), or a failure
+    /// of one client's (it left before it was accepted): wait a little and
+    /// go on. The wait keeps a failure that repeats from spinning the CPU.
+    TryAgain,
     /// The socket itself is broken: the server cannot go on.
     Stop,
 }
 
 fn after_failure(e: &std::io::Error) -> AfterFailure {
     match e.raw_os_error() {
-        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) => AfterFailure::BackOff,
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) => AfterFailure::TryAgain,
         // accept(2): errors already pending on the new connection come back
         // from accept, and are to be treated like EAGAIN.
         Some(
@@ -246,8 +266,8 @@ fn after_failure(e: &std::io::Error) -> AfterFailure {
             | libc::EOPNOTSUPP
             | libc::ENETUNREACH
             | libc::ETIMEDOUT,
-        ) => AfterFailure::Retry,
-        _ if e.kind() == std::io::ErrorKind::Interrupted => AfterFailure::Retry,
+        ) => AfterFailure::TryAgain,
+        _ if e.kind() == std::io::ErrorKind::Interrupted => AfterFailure::TryAgain,
         _ => AfterFailure::Stop,
     }
 }
@@ -257,8 +277,8 @@ fn stop_reason(what: &str, e: &std::io::Error) -> String {
     format!("{what} failed: {}", io_error(e).python_line())
 }
 
-/// Waits between tries while the process is out of descriptors: short at
-/// first, so the server is back soon after clients leave, and never long.
+/// Waits between tries after a failure: short at first, so the server is
+/// back soon after clients leave, and never long.
 struct Backoff(Duration);
 
 impl Backoff {
@@ -300,9 +320,8 @@ where
                     clients.spawn(client(stream, number));
                 }
                 Err(e) => match after_failure(&e) {
-                    AfterFailure::Retry => {}
-                    // Clients that leave meanwhile are reaped by the branch below.
-                    AfterFailure::BackOff => {
+                    // Clients that leave meanwhile are reaped, freeing their descriptors.
+                    AfterFailure::TryAgain => {
                         let pause = backoff.wait();
                         tokio::pin!(pause);
                         loop {
@@ -346,8 +365,7 @@ async fn serve_time(socket: UdpSocket, served: Arc<AtomicU64>) -> String {
                     .await;
             }
             Err(e) => match after_failure(&e) {
-                AfterFailure::Retry => {}
-                AfterFailure::BackOff => backoff.wait().await,
+                AfterFailure::TryAgain => backoff.wait().await,
                 AfterFailure::Stop => return stop_reason("receive", &e),
             },
         }
@@ -527,9 +545,9 @@ mod tests {
     #[test]
     fn running_out_of_descriptors_is_waited_out_and_a_broken_socket_stops() {
         let of = |errno| after_failure(&std::io::Error::from_raw_os_error(errno));
-        assert_eq!(of(libc::EMFILE), AfterFailure::BackOff);
-        assert_eq!(of(libc::ENFILE), AfterFailure::BackOff);
-        assert_eq!(of(libc::ECONNABORTED), AfterFailure::Retry);
+        assert_eq!(of(libc::EMFILE), AfterFailure::TryAgain);
+        assert_eq!(of(libc::ENFILE), AfterFailure::TryAgain);
+        assert_eq!(of(libc::ECONNABORTED), AfterFailure::TryAgain);
         assert_eq!(of(libc::EBADF), AfterFailure::Stop);
         assert_eq!(of(libc::EINVAL), AfterFailure::Stop);
         let reason = stop_reason("accept", &std::io::Error::from_raw_os_error(libc::EBADF));
@@ -537,6 +555,37 @@ mod tests {
             reason,
             "accept failed: OSError: [Errno 9] Bad file descriptor"
         );
+    }
+
+    #[test]
+    fn a_server_that_stops_by_itself_is_listed_as_stopped_with_the_reason() {
+        let runtime = runtime().expect("the server runtime");
+        let address = SocketAddr::from(([127, 0, 0, 1], 0));
+        let failing: Serving =
+            Box::pin(async { "accept failed: OSError: [Errno 9] Bad file descriptor".to_string() });
+        let name = run(
+            runtime,
+            ServerKind::Echo,
+            address,
+            Arc::new(AtomicU64::new(0)),
+            failing,
+        );
+        let mut state = None;
+        for _ in 0..100 {
+            state = list()
+                .into_iter()
+                .find(|s| s.name == name)
+                .and_then(|s| s.stopped);
+            if state.is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            state.as_deref(),
+            Some("accept failed: OSError: [Errno 9] Bad file descriptor")
+        );
+        assert!(stop(&name), "a stopped server is still there to remove");
     }
 
     #[test]
