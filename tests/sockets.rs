@@ -717,7 +717,7 @@ fn unix_paths_are_shown_safely_and_taken_paths_explained() {
         "{output}"
     );
     assert!(
-        lines[directory + 3].contains("A socket file already exists at that path"),
+        lines[directory + 3].contains("A file already exists at that path, often left by a server"),
         "{output}"
     );
 }

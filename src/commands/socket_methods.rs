@@ -374,7 +374,7 @@ fn unix_path_taken(path: Option<&std::path::Path>) -> &'static str {
             "That path is a directory. A Unix socket is a new file of its own: give a path inside the directory, like DIR/server.sock."
         }
         Some(t) if t.is_socket() => {
-            "A socket file already exists at that path, often left by a server that ended without removing it. If no server uses it any more, remove it (os.remove in Python, rm in a shell), or pick another path."
+            "A file already exists at that path, often left by a server that ended without removing it. Remove the file or pick another path."
         }
         Some(_) => {
             "A file that is not a socket already exists at that path; bind never replaces a file. Pick another path."
