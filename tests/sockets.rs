@@ -587,9 +587,10 @@ fn the_longest_timeout_works_and_a_refused_one_leaves_nothing_open() {
 }
 
 /// CPython answers recv(0) with b'' at once, even on a closed socket, but
-/// recvfrom(0) really receives (a datagram is used up) or waits.
+/// recvfrom(0) really receives (a datagram is used up) or waits; sendall(b'')
+/// still sends once, so an unconnected socket says BrokenPipeError.
 #[test]
-fn receiving_nothing_returns_at_once_like_cpython() {
+fn receiving_and_sending_nothing_is_answered_like_cpython() {
     let setup =
         "a, b = socket.socketpair(); a.settimeout(2); c, d = socket.socketpair(); c.close()";
     let expressions = [
@@ -598,6 +599,11 @@ fn receiving_nothing_returns_at_once_like_cpython() {
         "a.recv(-1)",
         "a.recv(0, 'x')",
         "c.recvfrom(0)",
+        "a.send(b'')",
+        "a.sendall(b'')",
+        "socket.socket().recv(0)",
+        "socket.socket().send(b'')",
+        "socket.socket().sendall(b'')",
     ];
     let started = std::time::Instant::now();
     let ours = netrepl_answers(

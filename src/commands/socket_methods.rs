@@ -487,11 +487,15 @@ fn send(h: &Handle, args: &[Value]) -> CommandResult<Value> {
 fn sendall(h: &Handle, args: &[Value]) -> CommandResult<Value> {
     let data = convert::bytes_like(arg(args, 0))?.to_vec();
     let flags = flags(args, 1)? | libc::MSG_NOSIGNAL;
+    // At least one send, as CPython's loop does: sendall(b'') on an
+    // unconnected socket is a BrokenPipeError there, not a quiet None.
     let mut at = 0;
-    while at < data.len() {
+    loop {
         at += blocking::run(h, Ready::Write, |s| s.send_with_flags(&data[at..], flags))?;
+        if at >= data.len() {
+            return Ok(Value::None);
+        }
     }
-    Ok(Value::None)
 }
 
 /// `recv`'s and `recvfrom`'s (bufsize[, flags]), checked in CPython's order:
