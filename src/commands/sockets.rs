@@ -277,35 +277,10 @@ fn list_sockets(_: &Args) -> CommandResult<Output> {
     // line or drive the terminal. The value keeps the path itself.
     if let View::Table(table) = &mut output.view {
         for cell in table.rows.iter_mut().flatten() {
-            *cell = escape_controls(cell);
+            *cell = address::escape_controls(cell);
         }
     }
     Ok(output)
-}
-
-/// Control characters (and the backslash that starts an escape) as Python
-/// writes them in a string literal: `\n`, `\x1b`, `\u2028`...
-fn escape_controls(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x100 && c.is_control() => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            // Line separators and the marks that reorder text on screen, too.
-            c if c.is_control()
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-            {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 pub const HEXDUMP: Command = Command {
@@ -504,15 +479,6 @@ fn stop(args: &Args) -> CommandResult<Output> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn control_characters_in_a_path_are_escaped_for_the_table() {
-        assert_eq!(escape_controls("/tmp/a.sock"), "/tmp/a.sock");
-        assert_eq!(
-            escape_controls("/tmp/a\nb\x1b[31m\t\\c\u{85}\u{2028}"),
-            "/tmp/a\\nb\\x1b[31m\\t\\\\c\\x85\\u2028"
-        );
-    }
 
     #[test]
     fn hexdump_shows_offsets_hex_and_text() {

@@ -203,7 +203,11 @@ pub fn list() -> Vec<ServerSummary> {
     servers()
         .iter()
         .map(|s| {
-            let stopped = s.stopped.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            let mut stopped = s.stopped.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            // A task that ended with no reason panicked: it is no less stopped.
+            if stopped.is_none() && s.task.is_finished() {
+                stopped = Some(("it failed unexpectedly".into(), Instant::now()));
+            }
             // A stopped server's time is how long it ran.
             let until = stopped.as_ref().map_or_else(Instant::now, |(_, at)| *at);
             ServerSummary {
