@@ -180,41 +180,56 @@ fn objection(ip: IpAddr) -> Option<(Objection, Option<Ipv4Addr>)> {
 /// 100.64.0.0/10. An IPv6 address is judged by the IPv4 addresses it carries
 /// too, so a /120 of ::ffff:0:0/96 is judged as the /24 of IPv4 it reaches.
 pub fn check_scannable(targets: &[IpAddr], allow_public: bool) -> CommandResult<()> {
-    for &ip in targets {
-        let Some((objection, carried)) = objection(ip) else {
-            continue;
-        };
-        // Every kind objected to by name (multicast, broadcast, reserved, shared) takes "a".
-        let what = |kind: AddressKind| match carried {
-            Some(v4) => format!(
-                "{ip} carries the IPv4 address {v4}, a {} address",
-                kind.name()
-            ),
-            None => format!("{ip} is a {} address", kind.name()),
-        };
-        match objection {
-            Objection::NotAHost(kind) => {
-                return Err(CommandError::value_error(format!("{}; a sweep cannot scan it", what(kind)))
-                    .explain(format!("{} A sweep looks for hosts, and only an address of one host can answer as one; allow_public does not change that.", kind.explanation())));
-            }
-            Objection::Public(_) if allow_public => {}
-            Objection::Public(AddressKind::Shared) => {
-                return Err(CommandError::new(PyException::PermissionError, format!("{}; refusing to scan it", what(AddressKind::Shared)))
-                    .explain("100.64.0.0/10 is inside an Internet provider's network, shared by its customers behind carrier-grade NAT: it is not your network. If you have permission, add allow_public=True."));
-            }
-            Objection::Public(_) => {
-                let public = match carried {
-                    Some(v4) => format!(
-                        "{ip} carries the IPv4 address {v4}, a public (globally routed) address"
-                    ),
-                    None => format!("{ip} is a public (globally routed) address"),
-                };
-                return Err(CommandError::new(PyException::PermissionError, format!("{public}; refusing to scan it"))
-                    .explain("Scanning networks you do not own can break their rules or the law. Sweep your own private network or the lab (lab up); if you have permission, add allow_public=True."));
-            }
-        }
+    let objections: Vec<_> = targets
+        .iter()
+        .filter_map(|&ip| objection(ip).map(|(o, carried)| (ip, o, carried)))
+        .collect();
+    // What allow_public cannot lift is reported first, so adding it never
+    // just trades one refusal for another.
+    let never = objections
+        .iter()
+        .find(|(_, o, _)| matches!(o, Objection::NotAHost(_)));
+    if let Some(&(ip, Objection::NotAHost(kind), carried)) = never {
+        return Err(CommandError::value_error(format!(
+            "{}; a sweep cannot scan it",
+            described(ip, carried, kind.name())
+        ))
+        .explain(format!(
+            "{} A sweep looks for hosts, and only an address of one host can answer as one; allow_public does not change that.",
+            kind.explanation()
+        )));
     }
-    Ok(())
+    match objections.first() {
+        Some(&(ip, Objection::Public(kind), carried)) if !allow_public => {
+            let (what, why) = if kind == AddressKind::Shared {
+                (
+                    kind.name(),
+                    "100.64.0.0/10 is inside an Internet provider's network, shared by its customers behind carrier-grade NAT: it is not your network. If you have permission, add allow_public=True.",
+                )
+            } else {
+                (
+                    "public (globally routed)",
+                    "Scanning networks you do not own can break their rules or the law. Sweep your own private network or the lab (lab up); if you have permission, add allow_public=True.",
+                )
+            };
+            Err(CommandError::new(
+                PyException::PermissionError,
+                format!("{}; refusing to scan it", described(ip, carried, what)),
+            )
+            .explain(why))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `8.8.8.1 is a public (globally routed) address`, or for an IPv6 address
+/// refused for the IPv4 address it carries, `::ffff:8.8.8.0 carries the IPv4
+/// address 8.8.8.0, a ... address`. Every kind named here takes "a".
+fn described(ip: IpAddr, carried: Option<Ipv4Addr>, kind: &str) -> String {
+    match carried {
+        Some(v4) => format!("{ip} carries the IPv4 address {v4}, a {kind} address"),
+        None => format!("{ip} is a {kind} address"),
+    }
 }
 
 #[cfg(test)]
