@@ -899,3 +899,40 @@ fn the_session_timeout_refuses_durations_that_mean_nothing() {
     );
     assert!(text(&out.stdout).contains("b'x'"), "{}", text(&out.stdout));
 }
+
+/// A Unix path in a directory the user may not write to is not a port
+/// problem: the hint says so (as `nobody`, in a directory only root may write).
+#[test]
+fn binding_a_unix_path_in_a_closed_directory_says_why() {
+    use std::os::unix::fs::PermissionsExt;
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| text(&o.stdout).trim() == "0");
+    if !is_root {
+        eprintln!("skipping: needs root to run as nobody");
+        return;
+    }
+    let dir = scratch_dir("closed");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let line = format!("socket(AF_UNIX).bind('{}')", dir.join("x.sock").display());
+    let out = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+            "--no-color",
+            "-c",
+            &line,
+        ])
+        .output()
+        .expect("setpriv runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = text(&out.stderr);
+    assert!(err.starts_with("PermissionError: [Errno 13]"), "{err}");
+    assert!(
+        err.contains("You may not make files in that directory"),
+        "{err}"
+    );
+}
