@@ -936,3 +936,31 @@ fn binding_a_unix_path_in_a_closed_directory_says_why() {
         "{err}"
     );
 }
+
+/// A wait under the longest timeout CPython takes (292 years) must neither
+/// panic nor end early: data that comes later is received.
+#[test]
+fn a_wait_under_the_longest_timeout_ends_when_data_comes() {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
+    let port = listener.local_addr().expect("its address").port();
+    let peer = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().expect("netrepl connects");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        conn.write_all(b"late").expect("send");
+        let mut rest = Vec::new();
+        let _ = conn.read_to_end(&mut rest);
+    });
+    let out = run_script(&[
+        &format!("c = create_connection(('127.0.0.1', {port}), 9223372036)"),
+        "c.gettimeout()",
+        "c.recv(10)",
+    ]);
+    peer.join().expect("the peer thread");
+    assert_eq!(
+        text(&out.stdout).lines().collect::<Vec<_>>(),
+        ["9223372036.0", "b'late'"],
+        "{}",
+        text(&out.stderr)
+    );
+}
