@@ -376,6 +376,36 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever the public IPv4 address, every IPv6 form that reaches it
+        /// needs allow_public, and a private one in the mapped form does not.
+        #[test]
+        fn every_form_of_a_public_ipv4_address_needs_allow_public(bits: u32) {
+            let v4 = Ipv4Addr::from(bits);
+            let kind = addressing::classify(IpAddr::V4(v4)).0;
+            let [a, b, c, d] = v4.octets();
+            let (high, low) = (u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d]));
+            let forms = [
+                Ipv6Addr::new(0, 0, 0, 0, 0, 0xffff, high, low),
+                Ipv6Addr::new(0, 0, 0, 0, 0xffff, 0, high, low),
+                Ipv6Addr::new(0, 0, 0, 0, 0, 0, high, low),
+                Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, high, low),
+                Ipv6Addr::new(0x64, 0xff9b, 1, 0, 0, 0, high, low),
+                Ipv6Addr::new(0x2001, 0, 0x4136, 0xe378, 0, 0, !high, !low),
+            ];
+            for form in forms {
+                let refused = check_scannable(&[IpAddr::V6(form)], false).is_err();
+                if kind.is_globally_routed() || kind.is_not_a_host() || kind == AddressKind::Shared {
+                    proptest::prop_assert!(refused, "{form} carries {v4}");
+                }
+            }
+            if kind == AddressKind::Private {
+                let mapped = IpAddr::V6(forms[0]);
+                proptest::prop_assert!(check_scannable(&[mapped], false).is_ok(), "{mapped}");
+            }
+        }
+    }
+
     #[test]
     fn a_target_that_names_no_address_is_an_error() {
         for empty in ["", " ", ",,,", " , ,"] {
