@@ -48,6 +48,8 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    // Practice servers need a descriptor per client; a failure leaves the usual limit.
+    let _ = netrepl::net::ffi::raise_open_file_limit();
     // The course answers the tutorial commands and help's "Lesson:" line.
     netrepl::course::lessons::tutor::install();
     let args: Vec<OsString> = std::env::args_os().collect();
