@@ -326,3 +326,30 @@ fn the_lab_is_used_only_when_the_check_is_asked_for_it() {
         namespaces_of(prefix)
     );
 }
+
+#[test]
+fn in_a_lesson_block_no_socket_wait_outlasts_the_cap_whatever_its_timeout() {
+    let started = Instant::now();
+    let out = Command::new("timeout")
+        .args(["-s", "KILL", "60", BIN, "--no-color", "--format", "python"])
+        .env("NETREPL_LESSON_BLOCK", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(
+                b"s = socket(AF_INET, SOCK_STREAM)\ns.bind(('127.0.0.1', 0))\ns.listen()\nday = 86400\ns.settimeout(day)\ns.accept()\n",
+            )?;
+            child.wait_with_output()
+        })
+        .expect("netrepl runs");
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("TimeoutError"), "{stderr}");
+    assert!(
+        took < Duration::from_secs(20),
+        "the wait was cut to the cap: {took:?}"
+    );
+}

@@ -57,6 +57,8 @@ pub fn apply_block_limits() {
         return;
     };
     let cap = Duration::from_secs_f64(cap);
+    // A ceiling, not only the default: a socket's own settimeout cannot pass it.
+    crate::net::live::set_wait_ceiling(cap);
     if crate::net::live::blocking_limit() > cap {
         crate::net::live::set_blocking_limit(cap);
     }

@@ -49,7 +49,7 @@ pub fn run<T>(
     mut attempt: impl FnMut(&Socket) -> io::Result<T>,
 ) -> CommandResult<T> {
     let (limit, by_session) = match handle.timeout {
-        Some(t) => (t, false),
+        Some(t) => (live::cap_wait(t), false),
         None => (live::blocking_limit(), true),
     };
     // A timeout too far ahead for an Instant (CPython takes up to 292 years)
