@@ -48,6 +48,8 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    // Practice servers need a descriptor per client; a failure leaves the usual limit.
+    let _ = netrepl::net::ffi::raise_open_file_limit();
     // The course answers the tutorial commands and help's "Lesson:" line.
     netrepl::course::lessons::tutor::install();
     let args: Vec<OsString> = std::env::args_os().collect();
@@ -141,12 +143,17 @@ fn mdbook_command(args: &[String]) -> ExitCode {
     book_command(args)
 }
 
-const LESSONS_USAGE: &str = "usage: netrepl lessons check [DIR]\n       netrepl lessons grade [--lessons DIR] LESSON EXERCISE -- LINE...";
+const LESSONS_USAGE: &str = "usage: netrepl lessons check [--lab] [--time-limit SECONDS] [DIR]\n       netrepl lessons grade [--lessons DIR] LESSON EXERCISE -- LINE...";
 
-/// `netrepl lessons check [DIR]`: validates a lesson directory (the built-in
-/// course without DIR) and exits 1 if anything is wrong. `netrepl lessons
-/// grade`: see `grade_command`.
+/// `netrepl lessons check [--lab] [--time-limit SECONDS] [DIR]`: validates a
+/// lesson directory (the built-in course without DIR) and exits 1 if anything
+/// is wrong. Blocks run under limits (see `course::lessons::check`); the lab
+/// is used only with `--lab`, which brings it up if needed (as root) and takes
+/// down what it brought up. `netrepl lessons grade`: see `grade_command`.
 fn lessons_command(args: &[String]) -> ExitCode {
+    use netrepl::course::lessons::check;
+    use netrepl::net::lab::{self, Lab};
+    const USAGE: &str = LESSONS_USAGE;
     if args.first().map(String::as_str) == Some("grade") {
         return grade_command(&args[1..]);
     }
@@ -154,19 +161,67 @@ fn lessons_command(args: &[String]) -> ExitCode {
         args.first().map(String::as_str),
         args.get(1..).unwrap_or_default(),
     ) else {
-        eprintln!("{LESSONS_USAGE}");
+        eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let dir = rest.first().map(PathBuf::from);
+    let mut limits = check::Limits::default();
+    let mut want_lab = false;
+    let mut dir = None;
+    let mut words = rest.iter();
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            "--lab" => want_lab = true,
+            "--time-limit" => {
+                match words
+                    .next()
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+                {
+                    Some(seconds) => limits.block_seconds = seconds,
+                    None => {
+                        eprintln!("netrepl: --time-limit takes a number of seconds\n{USAGE}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            other if other.starts_with("--") || dir.is_some() => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+            other => dir = Some(PathBuf::from(other)),
+        }
+    }
     let Ok(me) = std::env::current_exe() else {
         eprintln!("netrepl: cannot find its own program to run the lesson blocks");
         return ExitCode::from(2);
     };
-    let lab = netrepl::net::lab::Lab::from_env()
-        .ok()
-        .filter(|lab| lab.status().is_some());
-    let report = netrepl::course::lessons::check::check(dir.as_deref(), &me, lab.as_ref());
-    print!("{}", netrepl::course::lessons::check::render(&report));
+    let mut built_lab = false;
+    let lab = if want_lab {
+        let up = Lab::from_env().map_err(|e| e.to_string()).and_then(|lab| {
+            if lab.status().is_none() {
+                lab::check_can_build().map_err(|e| e.to_string())?;
+                lab.up(lab::DEFAULT_HOSTS).map_err(|e| e.to_string())?;
+                built_lab = true;
+            }
+            Ok(lab)
+        });
+        match up {
+            Ok(lab) => Some(lab),
+            Err(e) => {
+                eprintln!(
+                    "netrepl: the lab could not be brought up ({e}); needs=lab blocks are skipped"
+                );
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let report = check::check_with(dir.as_deref(), &me, lab.as_ref(), &limits);
+    if built_lab && let Some(lab) = &lab {
+        let _ = lab.down();
+    }
+    print!("{}", check::render(&report));
     if report.is_clean() {
         ExitCode::SUCCESS
     } else {

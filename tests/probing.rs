@@ -296,3 +296,116 @@ fn no_icmp_at_all_gives_an_error_that_says_how_to_fix_it() {
         "the error points to TCP probing: {err}"
     );
 }
+
+/// Refusals that hold even if the guard were broken, without a packet sent:
+/// every target is either more than 1,024 addresses without yes=True (the
+/// confirmation would stop it) or loopback.
+#[test]
+fn map_network_refuses_hidden_public_groups_and_nonsense_rates() {
+    let cases = [
+        (
+            "map_network ::ffff:8.8.0.0/112",
+            "PermissionError: ::ffff:8.8.0.0 carries the IPv4 address 8.8.0.0, a public (globally routed) address; refusing to scan it",
+        ),
+        (
+            "map_network 64:ff9b::8.8.0.0/112",
+            "PermissionError: 64:ff9b::808:0 carries the IPv4 address 8.8.0.0, a public (globally routed) address; refusing to scan it",
+        ),
+        (
+            "map_network 100.64.0.0/21",
+            "PermissionError: 100.64.0.1 is a shared (carrier-grade NAT) address; refusing to scan it",
+        ),
+        (
+            "map_network 224.0.0.0/21 allow_public=True",
+            "ValueError: 224.0.0.1 is a multicast address; a sweep cannot scan it",
+        ),
+        (
+            "map_network 240.0.0.0/21 allow_public=True",
+            "ValueError: 240.0.0.1 is a reserved address; a sweep cannot scan it",
+        ),
+        (
+            "map_network 10.0.0.0/21,255.255.255.255 allow_public=True",
+            "ValueError: 255.255.255.255 is a broadcast address; a sweep cannot scan it",
+        ),
+        (
+            "map_network ff02::/117 allow_public=True",
+            "ValueError: ff02:: is a multicast address; a sweep cannot scan it",
+        ),
+        (
+            "map_network ,,,",
+            "ValueError: ',,,' is not a network, range or address",
+        ),
+        (
+            "map_network 127.0.0.1 rate=0",
+            "ValueError: rate must be from 0.01 to 1000000 probes a second, not 0",
+        ),
+        (
+            "map_network 127.0.0.1 rate=-1",
+            "ValueError: rate must be from 0.01 to 1000000 probes a second, not -1",
+        ),
+        (
+            "map_network('127.0.0.1', rate=1e999)",
+            "ValueError: rate must be from 0.01 to 1000000 probes a second, not inf",
+        ),
+        (
+            "map_network('127.0.0.1', rate=1e999-1e999)",
+            "ValueError: rate must be from 0.01 to 1000000 probes a second, not nan",
+        ),
+    ];
+    for (line, error) in cases {
+        let out = support::run_netrepl(&["-c", line]);
+        assert_eq!(out.status.code(), Some(1), "{line}");
+        let text = stderr(&out);
+        let mut lines = text.lines();
+        assert_eq!(lines.next().unwrap_or_default(), error, "{line}");
+        assert!(
+            lines.next().is_some_and(|l| l.contains('↳')),
+            "{line} explains why: {text}"
+        );
+    }
+}
+
+/// The issue's own example, run where a broken guard could reach nothing: a
+/// namespace of the test's own with only loopback.
+#[test]
+fn map_network_refuses_a_public_slash_24_written_as_ipv4_mapped() {
+    if !namespaces_available() {
+        return;
+    }
+    let Some(ns) = Namespace::new("nrt-guard-mapped") else {
+        return;
+    };
+    let out = ns.run(&[
+        env!("CARGO_BIN_EXE_netrepl"),
+        "--no-color",
+        "-c",
+        "map_network ::ffff:8.8.8.0/120 tcp=80",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "PermissionError: ::ffff:8.8.8.0 carries the IPv4 address 8.8.8.0, a public (globally routed) address"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn ping_rejects_durations_that_mean_nothing() {
+    for line in [
+        "ping('127.0.0.1', interval=1e999)",
+        "ping('127.0.0.1', interval=1e999-1e999)",
+        "ping('127.0.0.1', timeout=-1)",
+        "ping('127.0.0.1', timeout=2**64)",
+    ] {
+        let out = support::run_netrepl(&["-c", line]);
+        assert_eq!(out.status.code(), Some(1), "{line}");
+        let first = stderr(&out).lines().next().unwrap_or_default().to_string();
+        assert!(
+            first.starts_with("ValueError: interval must be between")
+                || first.starts_with("ValueError: timeout must be between"),
+            "{line}: {first}"
+        );
+    }
+}

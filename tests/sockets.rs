@@ -482,3 +482,485 @@ fn ctrl_c_at_a_blocking_accept_returns_to_the_prompt() {
         "Ctrl-D must end the session: {report}"
     );
 }
+
+/// Runs one Python expression per line in CPython and gives what its REPL
+/// shows: the repr of each result but None, or the exception's last
+/// traceback line. `None` without python3.
+fn cpython_answers(setup: &str, expressions: &[&str]) -> Option<Vec<String>> {
+    let program = format!(
+        r#"
+import socket, traceback
+{setup}
+for line in {expressions:?}:
+    try:
+        result = eval(line)
+        if result is not None:
+            print(repr(result))
+    except Exception as e:
+        print(traceback.format_exception_only(e)[-1].strip())
+"#
+    );
+    let out = Command::new("python3")
+        .args(["-c", &program])
+        .output()
+        .ok()?;
+    Some(text(&out.stdout).lines().map(str::to_string).collect())
+}
+
+/// The same lines in netrepl (python format), answers and errors in order.
+fn netrepl_answers(setup: &[&str], expressions: &[&str]) -> Vec<String> {
+    let mut input: String = setup.iter().map(|l| format!("{l}\n")).collect();
+    input.extend(expressions.iter().map(|l| format!("{l}\n")));
+    let output = support::run_merged(support::netrepl("python"), &input);
+    output.lines().map(str::to_string).collect()
+}
+
+/// `settimeout(2**63)` was taken, and the next recv panicked adding it to
+/// an Instant. Every timeout is now read as CPython reads it.
+#[test]
+fn timeouts_are_checked_like_cpython() {
+    let expressions = [
+        "t.settimeout(2**63)",
+        "t.settimeout(2**64)",
+        "t.settimeout(2**200)",
+        "t.settimeout(9223372037)",
+        "t.settimeout(-9223372037)",
+        "t.settimeout(-1)",
+        "t.settimeout(-0.5)",
+        "t.settimeout(1e20)",
+        "t.settimeout(1e999)",
+        "t.settimeout(-1e999)",
+        "t.settimeout(1e999-1e999)",
+        "t.settimeout(9223372036.9)",
+        "t.settimeout('x')",
+        "t.gettimeout()",
+        "t.settimeout(9223372036)",
+        "t.gettimeout()",
+        "t.settimeout(9223372036.854775)",
+        "t.gettimeout()",
+        "t.settimeout(1e-10)",
+        "t.gettimeout()",
+        "t.settimeout(True)",
+        "t.gettimeout()",
+        "socket.create_connection(('127.0.0.1', 1), 2**63)",
+        "socket.create_connection(('127.0.0.1', 1), -1)",
+        "socket.create_connection(('127.0.0.1', 1), 1e999)",
+    ];
+    let ours = netrepl_answers(&["t = socket.socket()"], &expressions);
+    assert_eq!(
+        ours[0],
+        "OverflowError: timestamp too large to convert to C _PyTime_t"
+    );
+    assert_eq!(ours[5], "ValueError: Timeout value out of range");
+    if let Some(theirs) = cpython_answers("t = socket.socket()", &expressions) {
+        assert_eq!(ours, theirs, "netrepl and CPython disagree");
+    }
+}
+
+/// The longest timeout CPython keeps (292 years) is used without overflow,
+/// and a bad create_connection timeout leaves no socket open.
+#[test]
+fn the_longest_timeout_works_and_a_refused_one_leaves_nothing_open() {
+    let out = run_script(&[
+        "a, b = socketpair()",
+        "a.settimeout(9223372036.854775)",
+        "b.sendall(b'soon')",
+        "a.recv(10)",
+        "a.settimeout(9223372036)",
+        "b.sendall(b'later')",
+        "a.recv(10)",
+        "create_connection(('127.0.0.1', 1), 2**63)",
+        "len(sockets())",
+    ]);
+    assert_eq!(
+        text(&out.stdout).lines().collect::<Vec<_>>(),
+        ["b'soon'", "b'later'", "2"],
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stderr)
+            .starts_with("OverflowError: timestamp too large to convert to C _PyTime_t"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// CPython answers recv(0) with b'' at once, even on a closed socket, but
+/// recvfrom(0) really receives (a datagram is used up) or waits; sendall(b'')
+/// still sends once, so an unconnected socket says BrokenPipeError.
+#[test]
+fn receiving_and_sending_nothing_is_answered_like_cpython() {
+    let setup =
+        "a, b = socket.socketpair(); a.settimeout(2); c, d = socket.socketpair(); c.close()";
+    let expressions = [
+        "a.recv(0)",
+        "c.recv(0)",
+        "a.recv(-1)",
+        "a.recv(0, 'x')",
+        "c.recvfrom(0)",
+        "a.send(b'')",
+        "a.sendall(b'')",
+        "socket.socket().recv(0)",
+        "socket.socket().send(b'')",
+        "socket.socket().sendall(b'')",
+    ];
+    let started = std::time::Instant::now();
+    let ours = netrepl_answers(
+        &[
+            "a, b = socketpair()",
+            "a.settimeout(2)",
+            "c, d = socketpair()",
+            "c.close()",
+        ],
+        &expressions,
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1500),
+        "recv(0) waited"
+    );
+    assert_eq!(ours[0], "b''");
+    if let Some(theirs) = cpython_answers(setup, &expressions) {
+        assert_eq!(ours, theirs, "netrepl and CPython disagree");
+    }
+    let out = run_script(&[
+        "u = socket udp",
+        "u.bind(('127.0.0.1', 0))",
+        "u.settimeout(0.3)",
+        "v = socket udp",
+        "v.sendto(b'abc', u.getsockname())",
+        "u.recvfrom(0)[0]",
+        "u.recv(100)",
+    ]);
+    assert_eq!(
+        text(&out.stdout).lines().collect::<Vec<_>>(),
+        ["3", "b''"],
+        "recvfrom(0) takes the datagram"
+    );
+    assert!(
+        text(&out.stderr).starts_with("TimeoutError: timed out"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// At the cap of 64 sockets a pair that does not fit is not half made.
+#[test]
+fn a_socketpair_at_the_socket_cap_is_made_whole_or_not_at_all() {
+    let mut lines: Vec<String> = (0..63).map(|i| format!("s{i} = socket()")).collect();
+    lines.push("a, b = socketpair()".into());
+    lines.push("len(sockets())".into());
+    lines.push("s0.close()".into());
+    lines.push("a, b = socketpair()".into());
+    lines.push("len(sockets())".into());
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let out = run_script(&lines);
+    assert_eq!(
+        text(&out.stdout).lines().collect::<Vec<_>>(),
+        ["63", "64"],
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stderr).starts_with("OSError: netrepl allows 64 open sockets in a session"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("netrepl-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// At exit netrepl removes the socket file it made, but not a file that has
+/// taken its path since.
+#[test]
+fn a_socket_path_replaced_by_another_file_is_left_alone_at_exit() {
+    let dir = scratch_dir("replaced");
+    let path = dir.join("server.sock");
+    let mut repl = Repl::start();
+    repl.send("s = socket unix");
+    repl.send(&format!("s.bind('{}')", path.display()));
+    assert_eq!(repl.ask("s.getsockname()"), format!("'{}'", path.display()));
+    std::fs::remove_file(&path).expect("the socket file is there");
+    std::fs::write(&path, "someone else's file").expect("replace it");
+    repl.finish();
+    assert_eq!(
+        std::fs::read_to_string(&path).ok().as_deref(),
+        Some("someone else's file"),
+        "the replacement must survive"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Control characters in a Unix path are escaped in the `sockets` table,
+/// and bind's hints say what is really at a taken path.
+#[test]
+fn unix_paths_are_shown_safely_and_taken_paths_explained() {
+    let dir = scratch_dir("paths");
+    let dir_text = dir.display().to_string();
+    let mut child = support::netrepl("pretty");
+    child.current_dir(&dir);
+    let output = support::run_merged(
+        child,
+        &format!(
+            "s = socket unix\ns.bind('a\\nb\\x1b[2Jc.sock')\nsockets\nt = socket unix\nt.bind('{dir_text}')\nt.bind('a\\nb\\x1b[2Jc.sock')\n"
+        ),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!output.contains('\x1b'), "{output:?}");
+    assert!(output.contains("a\\nb\\x1b[2Jc.sock"), "{output}");
+    let lines: Vec<&str> = output.lines().collect();
+    let directory = lines
+        .iter()
+        .position(|l| l.starts_with("OSError: [Errno 98]"))
+        .expect("binding a directory fails");
+    assert!(
+        lines[directory + 1].contains("That path is a directory"),
+        "{output}"
+    );
+    assert!(
+        lines[directory + 3].contains("A file already exists at that path, often left by a server"),
+        "{output}"
+    );
+}
+
+/// `serve` on a low port as a normal user explains as `bind` does; run in a
+/// namespace of the test's own, as `nobody`.
+#[test]
+fn serve_on_a_low_port_says_ports_below_1024_need_root() {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| text(&o.stdout).trim() == "0");
+    if !is_root {
+        eprintln!("skipping: needs root to run as nobody in a namespace");
+        return;
+    }
+    let Some(ns) = Namespace::new("nrt-lowport") else {
+        return;
+    };
+    let out = ns.run(&[
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        BIN,
+        "--no-color",
+        "-c",
+        "serve echo 127.0.0.1:80",
+    ]);
+    let err = text(&out.stderr);
+    assert!(err.starts_with("PermissionError: [Errno 13]"), "{err}");
+    assert!(err.contains("Ports below 1024 need root"), "{err}");
+}
+
+/// A netrepl whose process may hold at most `files` descriptors (soft and
+/// hard, so raising the soft limit at start cannot lift it).
+fn repl_with_file_limit(files: u32) -> Repl {
+    let mut child = Command::new("sh")
+        .args([
+            "-c",
+            &format!("ulimit -n {files} && exec \"$0\" --no-color --format python"),
+            BIN,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("netrepl starts under sh");
+    let stdin = child.stdin.take().expect("stdin");
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    Repl {
+        child,
+        stdin,
+        stdout,
+    }
+}
+
+/// The port of a `serve` answer in python format: `('127.0.0.1', 40123)`.
+fn served_port(answer: &str) -> u16 {
+    answer
+        .trim_end_matches(')')
+        .rsplit(", ")
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("a served address: {answer}"))
+}
+
+/// Connects to the loopback port and checks one echo, within a few seconds.
+fn echoes(port: u16, message: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut client) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let limit = Some(std::time::Duration::from_secs(5));
+    let _ = client.set_read_timeout(limit);
+    if client.write_all(message).is_err() {
+        return false;
+    }
+    let mut back = vec![0u8; message.len()];
+    client.read_exact(&mut back).is_ok() && back == message
+}
+
+/// More clients than the process has descriptors for: accept fails with
+/// EMFILE, and the server waits for clients to leave instead of ending
+/// while `servers` still says it runs.
+#[test]
+fn the_echo_server_outlives_running_out_of_file_descriptors() {
+    let mut repl = repl_with_file_limit(40);
+    let port = served_port(&repl.ask("serve echo 127.0.0.1:0"));
+    assert!(echoes(port, b"before"), "the server answers at first");
+    // 60 clients: the kernel completes their connections, the server runs
+    // out of descriptors before it has accepted them all.
+    let crowd: Vec<std::net::TcpStream> = (0..60)
+        .filter_map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).ok())
+        .collect();
+    assert!(crowd.len() > 40, "the backlog took the crowd");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(crowd);
+    let mut answered = false;
+    for _ in 0..20 {
+        if echoes(port, b"after") {
+            answered = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert!(answered, "the server serves again once clients leave");
+    let listing = repl.ask("servers()");
+    assert!(listing.contains("'state': 'running'"), "{listing}");
+    repl.finish();
+}
+
+/// A message from another client while one is half-way through a line must
+/// not cut that line: A's whole line reaches B.
+#[test]
+fn the_chat_server_keeps_a_half_written_line_when_another_client_talks() {
+    let mut repl = Repl::start();
+    let port = served_port(&repl.ask("serve chat 127.0.0.1:0"));
+    let connect = || {
+        let client = std::net::TcpStream::connect(("127.0.0.1", port)).expect("join the chat");
+        client
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .expect("a read timeout");
+        BufReader::new(client)
+    };
+    let read_line = |client: &mut BufReader<std::net::TcpStream>| {
+        let mut line = String::new();
+        client.read_line(&mut line).expect("a line from the room");
+        line
+    };
+    let mut alice = connect();
+    assert!(read_line(&mut alice).starts_with("* welcome, guest1"));
+    let mut bob = connect();
+    assert!(read_line(&mut bob).starts_with("* welcome, guest2"));
+    assert_eq!(read_line(&mut alice), "* guest2 joined\n");
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(300));
+    alice.get_mut().write_all(b"hello, ").expect("alice writes");
+    pause();
+    bob.get_mut().write_all(b"hi alice\n").expect("bob talks");
+    assert_eq!(read_line(&mut alice), "guest2: hi alice\n");
+    pause();
+    alice
+        .get_mut()
+        .write_all(b"bob\n")
+        .expect("alice ends her line");
+    assert_eq!(read_line(&mut bob), "guest1: hello, bob\n");
+    repl.finish();
+}
+
+/// The session's `:timeout` takes only a number of seconds it can wait.
+#[test]
+fn the_session_timeout_refuses_durations_that_mean_nothing() {
+    let out = run_script(&[
+        ":timeout nan",
+        ":timeout inf",
+        ":timeout 1e400",
+        ":timeout -1",
+        ":timeout 0",
+        ":timeout 86400",
+        "a, b = socketpair()",
+        "b.sendall(b'x')",
+        "a.recv(1)",
+    ]);
+    let errors: Vec<String> = text(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("ValueError"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(errors.len(), 5, "{errors:?}");
+    assert!(
+        errors[0].contains("is not a number of seconds from 0.1 to 86400"),
+        "{errors:?}"
+    );
+    assert!(text(&out.stdout).contains("b'x'"), "{}", text(&out.stdout));
+}
+
+/// A Unix path in a directory the user may not write to is not a port
+/// problem: the hint says so (as `nobody`, in a directory only root may write).
+#[test]
+fn binding_a_unix_path_in_a_closed_directory_says_why() {
+    use std::os::unix::fs::PermissionsExt;
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| text(&o.stdout).trim() == "0");
+    if !is_root {
+        eprintln!("skipping: needs root to run as nobody");
+        return;
+    }
+    let dir = scratch_dir("closed");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let line = format!("socket(AF_UNIX).bind('{}')", dir.join("x.sock").display());
+    let out = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+            "--no-color",
+            "-c",
+            &line,
+        ])
+        .output()
+        .expect("setpriv runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = text(&out.stderr);
+    assert!(err.starts_with("PermissionError: [Errno 13]"), "{err}");
+    assert!(
+        err.contains("You may not make files in that directory"),
+        "{err}"
+    );
+}
+
+/// A wait under the longest timeout CPython takes (292 years) must neither
+/// panic nor end early: data that comes later is received.
+#[test]
+fn a_wait_under_the_longest_timeout_ends_when_data_comes() {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
+    let port = listener.local_addr().expect("its address").port();
+    let peer = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().expect("netrepl connects");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        conn.write_all(b"late").expect("send");
+        let mut rest = Vec::new();
+        let _ = conn.read_to_end(&mut rest);
+    });
+    let out = run_script(&[
+        &format!("c = create_connection(('127.0.0.1', {port}), 9223372036)"),
+        "c.gettimeout()",
+        "c.recv(10)",
+    ]);
+    peer.join().expect("the peer thread");
+    assert_eq!(
+        text(&out.stdout).lines().collect::<Vec<_>>(),
+        ["9223372036.0", "b'late'"],
+        "{}",
+        text(&out.stderr)
+    );
+}

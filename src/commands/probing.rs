@@ -189,7 +189,7 @@ pub const MAP_NETWORK: Command = Command {
     topic: Topic::Probing,
     python: None,
     summary: "Find the hosts that are up on a network: a fast, polite ping sweep",
-    description: "Pings every address of a network at once and lists those that answer, with round-trip time and reverse name. TARGET is a CIDR block (10.0.0.0/24), a range (10.0.0.1-10.0.0.50) or addresses separated by commas; without one it sweeps the subnet of this machine's main interface. Probes go out at rate per second (default 2000 on real networks: a /24 in 0.13 s at about 1 Mbit/s; loopback is not paced), each silent address gets retries extra probes within its timeout, and the sweep ends when every address has answered or timed out. tcp=22,80,443 finds hosts by TCP connects instead, for when ICMP is not allowed. Scanning networks you do not own may break their rules: public ranges are refused unless allow_public=True, more than 65,536 addresses are refused, and more than 1,024 ask first (yes=True in scripts).",
+    description: "Pings every address of a network at once and lists those that answer, with round-trip time and reverse name. TARGET is a CIDR block (10.0.0.0/24), a range (10.0.0.1-10.0.0.50) or addresses separated by commas; without one it sweeps the subnet of this machine's main interface. Probes go out at rate per second (default 2000 on real networks: a /24 in 0.13 s at about 1 Mbit/s; loopback is not paced), each silent address gets retries extra probes within its timeout, and the sweep ends when every address has answered or timed out. tcp=22,80,443 finds hosts by TCP connects instead, for when ICMP is not allowed. Scanning networks you do not own may break their rules: public ranges (also the carrier-grade NAT block 100.64.0.0/10, and IPv6 addresses that carry a public IPv4 address, like ::ffff:8.8.8.8) are refused unless allow_public=True; multicast, broadcast and reserved addresses are always refused, as no host answers for them alone; more than 65,536 addresses are refused, and more than 1,024 ask first (yes=True in scripts).",
     network: true,
     examples: &[Example {
         input: "map_network 127.0.0.1-3 resolve=False",
@@ -204,7 +204,7 @@ fn run_map_network(args: &Args) -> CommandResult<Output> {
         Some(v) => convert::text(v, "map_network", 1)?,
     };
     let targets = targets::parse_target(&target)?;
-    targets::check_not_public(&targets, flag(args, 7, false))?;
+    targets::check_scannable(&targets, flag(args, 7, false))?;
     if targets.len() > CONFIRM_ABOVE && !flag(args, 6, false) {
         let question = format!("Sweep {} addresses of {target}?", targets.len());
         match context::confirm(&question)? {
@@ -222,8 +222,7 @@ fn run_map_network(args: &Args) -> CommandResult<Output> {
     let all_loopback = targets.iter().all(|ip| ip.is_loopback());
     let rate = match args.get(3) {
         None | Some(Value::None) => (!all_loopback).then_some(DEFAULT_RATE),
-        Some(Value::Float(f)) if *f > 0.0 => Some(*f),
-        Some(v) => Some(convert::index(v)?.clamp(1, 1_000_000) as f64),
+        Some(v) => Some(probe_rate(v)?),
     };
     let method = match args.get(5) {
         None | Some(Value::None) => Method::Icmp,
@@ -303,6 +302,36 @@ fn sweep_json(report: &SweepReport) -> Value {
             })
             .collect(),
     )
+}
+
+/// The slowest and fastest rates a sweep takes, in probes a second: at the
+/// slowest a /24 still ends within a day, and a million a second is more
+/// than any socket sends.
+const RATE_RANGE: (f64, f64) = (0.01, 1_000_000.0);
+
+/// `rate=`: a number of probes a second within RATE_RANGE. Zero, negative,
+/// NaN and infinite rates mean nothing, so they are errors, not a guess.
+fn probe_rate(value: &Value) -> CommandResult<f64> {
+    let rate = match value {
+        Value::Float(f) => *f,
+        Value::LargeInt(_) => f64::INFINITY,
+        other => other.as_int().ok_or_else(|| {
+            CommandError::type_error(format!(
+                "rate must be a number of probes a second, not {}",
+                other.type_name()
+            ))
+        })? as f64,
+    };
+    if !(RATE_RANGE.0..=RATE_RANGE.1).contains(&rate) {
+        return Err(CommandError::value_error(format!(
+            "rate must be from {} to {} probes a second, not {}",
+            RATE_RANGE.0,
+            RATE_RANGE.1,
+            value.repr()
+        ))
+        .explain("rate=2000 sends 2000 probes a second; leave it out for the default (2000, or as fast as it goes on loopback)."));
+    }
+    Ok(rate)
 }
 
 /// `22,80,443` (or a list of ints) as ports.

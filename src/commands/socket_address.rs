@@ -2,6 +2,7 @@
 //! AF_INET, `(host, port, flowinfo, scope_id)` for AF_INET6, a path (or an
 //! abstract name starting with a NUL byte) for AF_UNIX, with CPython's errors.
 
+use std::fmt::Write;
 use std::net::{IpAddr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
@@ -196,6 +197,31 @@ pub fn text(value: &Value) -> String {
     }
 }
 
+/// Control characters (and the backslash that starts an escape) as Python
+/// writes them in a string literal: `\n`, `\x1b`, `\u2028`...
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 && c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            // Line separators and the marks that reorder text on screen, too.
+            c if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Whether binding here makes a server reachable from other machines.
 pub fn is_every_interface(address: &SockAddr) -> bool {
     address
@@ -217,4 +243,18 @@ pub fn socket_address_word(word: &str) -> Option<Value> {
     };
     let port: i128 = port.parse().ok()?;
     Some(Value::Tuple(vec![Value::str(host), Value::Int(port)]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_in_a_path_are_escaped_for_the_table() {
+        assert_eq!(escape_controls("/tmp/a.sock"), "/tmp/a.sock");
+        assert_eq!(
+            escape_controls("/tmp/a\nb\x1b[31m\t\\c\u{85}\u{2028}"),
+            "/tmp/a\\nb\\x1b[31m\\t\\\\c\\x85\\u2028"
+        );
+    }
 }

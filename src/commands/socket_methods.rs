@@ -323,6 +323,9 @@ pub fn call(
             return Ok(Output::plain(Value::None));
         }
         "fileno" if handle(id).is_err() => return Ok(Output::plain(Value::Int(-1))),
+        _ if asks_for_nothing(method, &positional)? => {
+            return Ok(Output::plain(Value::Bytes(Vec::new())));
+        }
         _ => {}
     }
     let handle = handle(id)?;
@@ -342,9 +345,12 @@ fn bind(h: &Handle, args: &[Value]) -> CommandResult<Value> {
     h.socket.bind(&target.address).map_err(|e| {
         let error = os_error(&e);
         match e.raw_os_error() {
-            Some(libc::EADDRINUSE) if h.family == libc::AF_UNIX => error.explain("A file already exists at that path, often left by a server that ended without removing it. Remove the file or pick another path."),
+            Some(libc::EADDRINUSE) if h.family == libc::AF_UNIX => {
+                error.explain(unix_path_taken(target.unix_path.as_deref()))
+            }
             Some(libc::EADDRINUSE) => error.explain("Another socket already has that address. Pick another port, or close the other socket (`sockets` lists yours)."),
-            Some(libc::EACCES) => error.explain("Ports below 1024 need root; use a port from 1024 to 65535."),
+            Some(libc::EACCES) if h.family == libc::AF_UNIX => error.explain("You may not make files in that directory; bind to a path in one of your own, like /tmp/NAME.sock."),
+            Some(libc::EACCES) => error.explain(sockets::LOW_PORT_HINT),
             Some(libc::EADDRNOTAVAIL) => error.explain("That address is not one of this machine's; bind to 127.0.0.1, or to an address `interfaces` lists."),
             _ => error,
         }
@@ -358,6 +364,24 @@ fn bind(h: &Handle, args: &[Value]) -> CommandResult<Value> {
         );
     }
     Ok(Value::None)
+}
+
+/// Why a Unix socket path is taken, from what is there now.
+fn unix_path_taken(path: Option<&std::path::Path>) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let found = path.and_then(|p| std::fs::symlink_metadata(p).ok());
+    match found.map(|m| m.file_type()) {
+        Some(t) if t.is_dir() => {
+            "That path is a directory. A Unix socket is a new file of its own: give a path inside the directory, like DIR/server.sock."
+        }
+        Some(t) if t.is_socket() => {
+            "A file already exists at that path, often left by a server that ended without removing it. Remove the file or pick another path."
+        }
+        Some(_) => {
+            "A file that is not a socket already exists at that path; bind never replaces a file. Pick another path."
+        }
+        None => "Something already has that name; pick another path.",
+    }
 }
 
 fn listen(h: &Handle, args: &[Value]) -> CommandResult<Value> {
@@ -464,15 +488,22 @@ fn send(h: &Handle, args: &[Value]) -> CommandResult<Value> {
 fn sendall(h: &Handle, args: &[Value]) -> CommandResult<Value> {
     let data = convert::bytes_like(arg(args, 0))?.to_vec();
     let flags = flags(args, 1)? | libc::MSG_NOSIGNAL;
+    // At least one send, as CPython's loop does: sendall(b'') on an
+    // unconnected socket is a BrokenPipeError there, not a quiet None.
     let mut at = 0;
-    while at < data.len() {
+    loop {
         at += blocking::run(h, Ready::Write, |s| s.send_with_flags(&data[at..], flags))?;
+        if at >= data.len() {
+            return Ok(Value::None);
+        }
     }
-    Ok(Value::None)
 }
 
-fn buffer_size(value: &Value, caller: &str) -> CommandResult<usize> {
-    let size = convert::c_int(value)?;
+/// `recv`'s and `recvfrom`'s (bufsize[, flags]), checked in CPython's order:
+/// both converted, then the size's range.
+fn receive_arguments(args: &[Value], caller: &str) -> CommandResult<(usize, i32)> {
+    let size = convert::c_int(arg(args, 0))?;
+    let flags = flags(args, 1)?;
     if size < 0 {
         return Err(CommandError::value_error(format!(
             "negative buffersize in {caller}"
@@ -485,20 +516,26 @@ fn buffer_size(value: &Value, caller: &str) -> CommandResult<usize> {
         ))
         .explain("Ask for less, and call recv again for the rest."));
     }
-    Ok(size)
+    Ok((size, flags))
+}
+
+/// CPython's `recv(0)` is `b''` at once, without asking the socket (so even
+/// a closed one answers); `recvfrom(0)` does ask, and waits like any receive.
+fn asks_for_nothing(method: &Method, args: &[Value]) -> CommandResult<bool> {
+    Ok(method.name == "recv" && receive_arguments(args, "recv")?.0 == 0)
 }
 
 fn recv(h: &Handle, args: &[Value]) -> CommandResult<Value> {
-    let mut buf = vec![0u8; buffer_size(arg(args, 0), "recv")?];
-    let flags = flags(args, 1)?;
+    let (size, flags) = receive_arguments(args, "recv")?;
+    let mut buf = vec![0u8; size];
     let n = blocking::run(h, Ready::Read, |s| ffi::receive(s, &mut buf, flags))?;
     buf.truncate(n);
     Ok(Value::Bytes(buf))
 }
 
 fn recvfrom(h: &Handle, args: &[Value]) -> CommandResult<Value> {
-    let mut buf = vec![0u8; buffer_size(arg(args, 0), "recvfrom")?];
-    let flags = flags(args, 1)?;
+    let (size, flags) = receive_arguments(args, "recvfrom")?;
+    let mut buf = vec![0u8; size];
     let (n, from) = blocking::run(h, Ready::Read, |s| ffi::receive_from(s, &mut buf, flags))?;
     buf.truncate(n);
     Ok(Value::Tuple(vec![
@@ -538,35 +575,66 @@ fn close(_: &Handle, _: &[Value]) -> CommandResult<Value> {
 }
 
 fn settimeout(h: &Handle, args: &[Value]) -> CommandResult<Value> {
-    let timeout = match arg(args, 0) {
-        Value::None => None,
+    sockets::set_timeout(h.id, python_timeout(arg(args, 0))?)?;
+    Ok(Value::None)
+}
+
+/// The largest timeout CPython keeps: it counts in nanoseconds in a signed
+/// 64-bit integer (`_PyTime_t`).
+const MAX_TIMEOUT_NANOS: i128 = i64::MAX as i128;
+
+/// A timeout in seconds as CPython's `settimeout` reads it (also the
+/// `timeout=` of `create_connection`): `None` blocks; otherwise an int or a
+/// float, rounded up to whole nanoseconds, which must fit in `_PyTime_t` and
+/// not be negative, with CPython's errors in CPython's order.
+pub fn python_timeout(value: &Value) -> CommandResult<Option<Duration>> {
+    let too_large = || CommandError::overflow("timestamp too large to convert to C _PyTime_t");
+    let nanos: i128 = match value {
+        Value::None => return Ok(None),
         Value::Float(f) if f.is_nan() => {
             return Err(CommandError::value_error(
                 "Invalid value NaN (not a number)",
             ));
         }
-        Value::Float(f) if *f < 0.0 => {
-            return Err(CommandError::value_error("Timeout value out of range"));
-        }
-        Value::Float(f) => Some(
-            Duration::try_from_secs_f64(*f)
-                .map_err(|_| CommandError::overflow("timeout doesn't fit into C timeval"))?,
-        ),
-        other => {
-            let n = convert::index(other)?;
-            if n < 0 {
-                return Err(CommandError::value_error("Timeout value out of range"));
+        Value::Float(f) => {
+            // CPython rounds a timeout away from zero (_PyTime_ROUND_TIMEOUT).
+            let scaled = f * 1e9;
+            let rounded = if scaled >= 0.0 {
+                scaled.ceil()
+            } else {
+                scaled.floor()
+            };
+            if !(-(MAX_TIMEOUT_NANOS as f64)..(MAX_TIMEOUT_NANOS as f64)).contains(&rounded) {
+                return Err(CommandError::overflow(
+                    "timestamp out of range for platform time_t",
+                ));
             }
-            Some(Duration::from_secs(u64::try_from(n).unwrap_or(u64::MAX)))
+            rounded as i128
         }
+        Value::LargeInt(_) => return Err(too_large()),
+        other => convert::index(other)?
+            .checked_mul(1_000_000_000)
+            .filter(|n| (-MAX_TIMEOUT_NANOS - 1..=MAX_TIMEOUT_NANOS).contains(n))
+            .ok_or_else(too_large)?,
     };
-    sockets::set_timeout(h.id, timeout)?;
-    Ok(Value::None)
+    if nanos < 0 {
+        return Err(CommandError::value_error("Timeout value out of range"));
+    }
+    Ok(Some(Duration::from_nanos(nanos as u64)))
+}
+
+/// A timeout as CPython's `gettimeout` shows it (`_PyTime_AsSecondsDouble`).
+fn timeout_seconds(timeout: Duration) -> f64 {
+    if timeout.subsec_nanos() == 0 {
+        timeout.as_secs() as f64
+    } else {
+        timeout.as_nanos() as f64 / 1e9
+    }
 }
 
 fn gettimeout(h: &Handle, _: &[Value]) -> CommandResult<Value> {
     Ok(h.timeout
-        .map_or(Value::None, |t| Value::Float(t.as_secs_f64())))
+        .map_or(Value::None, |t| Value::Float(timeout_seconds(t))))
 }
 
 fn setblocking(h: &Handle, args: &[Value]) -> CommandResult<Value> {

@@ -104,8 +104,7 @@ fn socketpair(args: &Args) -> CommandResult<Output> {
         (proto != 0).then(|| socket2::Protocol::from(proto)),
     )
     .map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EINVAL)))?;
-    let a = sockets::adopt(a, family, kind, proto)?;
-    let b = sockets::adopt(b, family, kind, proto)?;
+    let (a, b) = sockets::adopt_pair((a, b), family, kind, proto)?;
     Ok(Output::plain(Value::Tuple(vec![
         socket_value(a),
         socket_value(b),
@@ -159,16 +158,14 @@ fn create_connection(args: &Args) -> CommandResult<Output> {
         protocol: 0,
     };
     let candidates = resolver::lookup(Some(&host), Some(&port), hints)?;
+    // CPython reads the timeout after the look-up, as settimeout does; read
+    // once here, a bad one leaves no socket behind.
+    let timeout = methods::python_timeout(args.get(1).unwrap_or(&Value::None))?;
     let mut last_error = CommandError::os_error("getaddrinfo returns an empty list");
     for candidate in candidates {
         let id = sockets::create(candidate.address, libc::SOCK_STREAM, 0)?;
-        if let Some(timeout) = args.get(1).filter(|t| **t != Value::None) {
-            methods::call(
-                id,
-                methods::find("settimeout").expect("settimeout exists"),
-                vec![timeout.clone()],
-                Vec::new(),
-            )?;
+        if timeout.is_some() {
+            sockets::set_timeout(id, timeout)?;
         }
         let address = address::inet_tuple(&candidate.sockaddr);
         match methods::call(
@@ -274,10 +271,16 @@ fn list_sockets(_: &Args) -> CommandResult<Output> {
             ])
         })
         .collect();
-    Ok(Output::records(
-        &["fd", "kind", "state", "local", "remote"],
-        rows,
-    ))
+    let mut output = Output::records(&["fd", "kind", "state", "local", "remote"], rows);
+    // A Unix path may hold any byte but NUL and '/': in the table, where it
+    // is printed as it is, a newline or an escape sequence would break the
+    // line or drive the terminal. The value keeps the path itself.
+    if let View::Table(table) = &mut output.view {
+        for cell in table.rows.iter_mut().flatten() {
+            *cell = address::escape_controls(cell);
+        }
+    }
+    Ok(output)
 }
 
 pub const HEXDUMP: Command = Command {
@@ -412,7 +415,7 @@ pub const SERVERS: Command = Command {
     topic: Topic::Sockets,
     python: None,
     summary: "The practice servers running in the background",
-    description: "Lists the servers started with serve: name, protocol, address, how many clients (or datagrams) they have served, and for how long they have run.",
+    description: "Lists the servers started with serve: name, protocol, address, how many clients (or datagrams) they have served, for how long they have run, and their state: running, or stopped and why (a server that stopped by itself stays listed until `stop NAME`).",
     network: false,
     examples: &[Example {
         input: "servers",
@@ -431,11 +434,15 @@ fn list_servers(_: &Args) -> CommandResult<Output> {
                 Value::Str(s.address.to_string()),
                 Value::Int(i128::from(s.served)),
                 Value::Int(i128::from(s.uptime_seconds)),
+                Value::Str(match s.stopped {
+                    None => "running".into(),
+                    Some(why) => format!("stopped: {why}"),
+                }),
             ]
         })
         .collect();
     Ok(Output::records(
-        &["name", "proto", "address", "served", "seconds"],
+        &["name", "proto", "address", "served", "seconds", "state"],
         rows,
     ))
 }

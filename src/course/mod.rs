@@ -12,4 +12,5 @@
 #[cfg(feature = "book")]
 pub mod book;
 pub mod lessons;
+pub mod terminal;
 pub mod transcript;

@@ -159,12 +159,28 @@ fn lines_match(expected: &[&str], actual: &[&str]) -> bool {
     }
 }
 
+/// The most a block's output is kept: more is read and dropped, so a block
+/// that prints forever cannot fill memory.
+pub const MAX_OUTPUT_BYTES: usize = 1024 * 1024;
+
+/// What a time-limited run printed, and whether it had to be stopped.
+pub struct Ran {
+    pub output: String,
+    pub timed_out: bool,
+}
+
 /// Runs `program` with `input` on stdin and its stdout and stderr in one pipe,
 /// so results and errors keep their order (netrepl flushes stdout before it
-/// writes an error). Returns what it printed.
-pub fn run_merged(mut program: std::process::Command, input: &str) -> std::io::Result<String> {
+/// writes an error), killing it if it runs past `limit`. Returns what it
+/// printed (the first [`MAX_OUTPUT_BYTES`] of it).
+pub fn run_merged_within(
+    mut program: std::process::Command,
+    input: &str,
+    limit: std::time::Duration,
+) -> std::io::Result<Ran> {
     use std::io::{Read, Write};
     use std::process::Stdio;
+    use std::time::{Duration, Instant};
     let (mut reader, writer) = std::io::pipe()?;
     let mut child = program
         .stdin(Stdio::piped())
@@ -178,26 +194,77 @@ pub fn run_merged(mut program: std::process::Command, input: &str) -> std::io::R
         .take()
         .ok_or_else(|| std::io::Error::other("no stdin"))?;
     let input = input.to_string();
-    let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let mut output = String::new();
-    reader.read_to_string(&mut output)?;
-    let _ = feeder.join();
-    child.wait()?;
-    Ok(output)
+    // Neither thread is joined: a child that never reads its input, or leaves
+    // the pipe to a process of its own, must not hold the check up.
+    std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut buffer = [0u8; 8192];
+        loop {
+            match reader.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let room = MAX_OUTPUT_BYTES.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buffer[..n.min(room)]);
+                }
+            }
+        }
+        let _ = sender.send(kept);
+    });
+    let deadline = Instant::now() + limit;
+    let mut timed_out = false;
+    loop {
+        if child.try_wait()?.is_some() {
+            break;
+        }
+        if Instant::now() >= deadline {
+            timed_out = true;
+            let _ = child.kill();
+            let _ = child.wait();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let output = received
+        .recv_timeout(Duration::from_secs(2))
+        .unwrap_or_default();
+    Ok(Ran {
+        output: String::from_utf8_lossy(&output).into_owned(),
+        timed_out,
+    })
 }
 
-/// Runs a block through `program` (netrepl, perhaps wrapped to run in the
-/// lab), in the block's format; `Err` says what differed.
-pub fn run_block(mut program: std::process::Command, block: &Block) -> Result<(), String> {
+/// Why a block did not pass.
+#[derive(Debug)]
+pub enum BlockFailure {
+    /// It ran; the report says where its output differed.
+    Differs(String),
+    /// It was still running at the time limit; what it printed until then.
+    Stopped(String),
+    NotRun(String),
+}
+
+/// Runs a block through `program` (netrepl, perhaps wrapped to run in a
+/// namespace), in the block's format, for at most `limit`.
+pub fn run_block_within(
+    mut program: std::process::Command,
+    block: &Block,
+    limit: std::time::Duration,
+) -> Result<(), BlockFailure> {
     program.args([
         "--no-color",
         "--format",
         block.format.as_deref().unwrap_or("pretty"),
     ]);
     let input: String = block.inputs().map(|line| format!("{line}\n")).collect();
-    let output = run_merged(program, &input).map_err(|e| format!("could not run netrepl: {e}"))?;
-    let actual: Vec<&str> = output.lines().collect();
-    match_lines(&block.expected(), &actual)
+    let ran = run_merged_within(program, &input, limit)
+        .map_err(|e| BlockFailure::NotRun(format!("could not run netrepl: {e}")))?;
+    if ran.timed_out {
+        return Err(BlockFailure::Stopped(ran.output));
+    }
+    let actual: Vec<&str> = ran.output.lines().collect();
+    match_lines(&block.expected(), &actual).map_err(BlockFailure::Differs)
 }
 
 #[cfg(test)]

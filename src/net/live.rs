@@ -23,6 +23,10 @@ static INTERRUPT: OnceLock<Arc<Notify>> = OnceLock::new();
 static STREAMING: AtomicBool = AtomicBool::new(true);
 /// How long a blocking socket call may wait when its socket has no timeout.
 static BLOCKING_LIMIT_MS: AtomicU64 = AtomicU64::new(10_000);
+/// The longest any one socket wait may last, whatever its own timeout says
+/// (set where a process must end in bounded time, such as a lesson check's
+/// block); no ceiling by default.
+static WAIT_CEILING_MS: AtomicU64 = AtomicU64::new(u64::MAX);
 
 /// The runtime network waits run on, built on first use.
 pub fn runtime() -> CommandResult<&'static Runtime> {
@@ -99,7 +103,24 @@ pub async fn wait_for_interrupt() {
 }
 
 pub fn blocking_limit() -> std::time::Duration {
-    std::time::Duration::from_millis(BLOCKING_LIMIT_MS.load(Ordering::SeqCst))
+    cap_wait(std::time::Duration::from_millis(
+        BLOCKING_LIMIT_MS.load(Ordering::SeqCst),
+    ))
+}
+
+/// Sets the ceiling no socket wait may pass, its own timeout included.
+pub fn set_wait_ceiling(ceiling: std::time::Duration) {
+    WAIT_CEILING_MS.store(
+        ceiling.as_millis().min(u128::from(u64::MAX)) as u64,
+        Ordering::SeqCst,
+    );
+}
+
+/// A wait cut down to the ceiling, if one is set.
+pub fn cap_wait(wait: std::time::Duration) -> std::time::Duration {
+    wait.min(std::time::Duration::from_millis(
+        WAIT_CEILING_MS.load(Ordering::SeqCst),
+    ))
 }
 
 pub fn set_blocking_limit(limit: std::time::Duration) {

@@ -125,7 +125,14 @@ pub fn ping(host: &str, address: IpAddr, options: PingOptions) -> CommandResult<
             if next_seq > options.count && waiting.is_empty() {
                 break;
             }
-            let due = (next_seq <= options.count).then(|| started + options.interval * (next_seq - 1));
+            // Past what an Instant holds, the request is as good as never due.
+            let due = (next_seq <= options.count).then(|| {
+                options
+                    .interval
+                    .checked_mul(next_seq - 1)
+                    .and_then(|after| started.checked_add(after))
+                    .unwrap_or_else(|| far_future(started))
+            });
             tokio::select! {
                 biased;
                 _ = live::wait_for_interrupt() => break,
@@ -151,6 +158,12 @@ pub fn ping(host: &str, address: IpAddr, options: PingOptions) -> CommandResult<
         report.elapsed = started.elapsed();
         Ok(report)
     })
+}
+
+/// A moment no wait reaches: a century on.
+fn far_future(now: Instant) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 86_400);
+    now.checked_add(CENTURY).unwrap_or(now)
 }
 
 fn reply_line(address: IpAddr, seq: u32, outcome: &EchoOutcome) -> String {

@@ -9,11 +9,11 @@
 //! results; `main.rs` only picks which loop to run.
 
 mod editor;
+/// The history file, read and written by netrepl itself (safely, merged).
+mod history;
 
-use std::fs::{self, OpenOptions};
 use std::io::{self, BufRead, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
@@ -196,8 +196,12 @@ pub fn run_interactive(session: &mut Session, style: Style, first: Option<&str>)
     }));
     let history = history_file();
     if let Some(path) = &history {
-        let _ = editor.load_history(path);
+        for entry in history::load(path) {
+            let _ = editor.add_history_entry(entry);
+        }
     }
+    // Only the lines typed here are saved, added to what is in the file then.
+    let mut typed = Vec::new();
     crate::commands::context::set_interactive(true);
     println!(
         "netrepl {} — networking at the prompt. Type help for commands, lessons for the course (lesson 1 starts it), Ctrl-D to leave.",
@@ -216,8 +220,10 @@ pub fn run_interactive(session: &mut Session, style: Style, first: Option<&str>)
     loop {
         match editor.readline(&(prompt, styled_prompt)) {
             Ok(line) => {
-                if !line.trim().is_empty() {
-                    let _ = editor.add_history_entry(line.as_str());
+                if !line.trim().is_empty()
+                    && editor.add_history_entry(line.as_str()).unwrap_or(false)
+                {
+                    typed.push(line.clone());
                 }
                 match run_and_show(session, &line, style) {
                     Flow::Quit => break,
@@ -240,30 +246,17 @@ pub fn run_interactive(session: &mut Session, style: Style, first: Option<&str>)
         }
     }
     if let Some(path) = &history {
-        save_history(&mut editor, path);
+        save_history(path, &typed);
     }
     status
 }
 
 fn history_file() -> Option<PathBuf> {
-    Some(data_dir()?.join("history"))
+    Some(data_dir()?.join(history::FILE_NAME))
 }
 
-/// Saves history readable by the user alone (mode 0600): it may hold host names.
-fn save_history(editor: &mut Editor<LineHelper, DefaultHistory>, path: &PathBuf) {
-    if let Some(dir) = path.parent()
-        && fs::create_dir_all(dir).is_err()
-    {
-        return;
-    }
-    // Create it 0600 before rustyline writes, so it is never readable by others.
-    let _ = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path);
-    if let Err(e) = editor.save_history(path) {
+fn save_history(path: &Path, typed: &[String]) {
+    if let Err(e) = history::append(path, typed) {
         eprintln!("netrepl: could not save history to {}: {e}", path.display());
     }
-    let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o600));
 }

@@ -8,6 +8,7 @@
 //! Must not: know of the course, the tutor or the line editor. What a line
 //! did is left for them as an [`Attempt`] (see `take_attempt`).
 
+pub mod data_files;
 pub mod help;
 pub mod render;
 
@@ -91,7 +92,7 @@ pub fn use_data_dir(dir: PathBuf) {
 
 /// Where netrepl keeps its files (history, lesson progress): the directory
 /// set by `use_data_dir`, else `$NETREPL_DATA_DIR`, else the user's data
-/// directory.
+/// directory. Read and write them through [`data_files`], never by plain path.
 pub fn data_dir() -> Option<PathBuf> {
     if let Some(dir) = DATA_DIR.lock().unwrap_or_else(|p| p.into_inner()).clone() {
         return Some(dir);

@@ -4,6 +4,8 @@
 use std::path::Path;
 
 use super::parse::{Lesson, Problem, parse_lesson};
+use crate::course::terminal::sanitize_line;
+use crate::session::data_files::{MAX_FILE_BYTES, read_regular_text};
 
 /// The order file, shared with the book.
 pub const ORDER_FILE: &str = "course.md";
@@ -50,20 +52,100 @@ pub fn embedded_files() -> Files {
         .collect()
 }
 
-pub fn directory_files(dir: &Path) -> Result<Files, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read the lesson directory {}: {e}", dir.display()))?;
+/// All of a course's files together: many times the built-in course, and
+/// little enough to hold in memory.
+const MAX_DIRECTORY_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The `.md` files of a teacher's directory, read as data: each must be a
+/// regular file of sane size inside the directory (a symlink may point
+/// within it, never out of it), or it is a problem that names the file and
+/// says why, without quoting what the file holds.
+pub fn read_directory(dir: &Path) -> (Files, Vec<Problem>) {
+    let problem = |file: String, message: String| Problem {
+        file,
+        line: 0,
+        message,
+    };
+    let shown = dir.display().to_string();
+    let root = match dir.canonicalize() {
+        Ok(root) => root,
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![problem(
+                    shown,
+                    format!("cannot read the lesson directory: {e}"),
+                )],
+            );
+        }
+    };
+    let entries = match std::fs::read_dir(&root) {
+        Ok(entries) => entries,
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![problem(
+                    shown,
+                    format!("cannot read the lesson directory: {e}"),
+                )],
+            );
+        }
+    };
     let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut total_bytes = 0u64;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".md") {
-            let text = std::fs::read_to_string(entry.path())
-                .map_err(|e| format!("cannot read {name}: {e}"))?;
-            files.push((name, text));
+        if !name.ends_with(".md") {
+            continue;
+        }
+        let at = format!("{shown}/{}", sanitize_line(&name));
+        let target = match entry.path().canonicalize() {
+            Ok(target) if target.starts_with(&root) => target,
+            Ok(_) => {
+                problems.push(problem(
+                    at,
+                    "is a symbolic link that leads out of the lesson directory; lessons must be inside it".into(),
+                ));
+                continue;
+            }
+            Err(e) => {
+                problems.push(problem(at, format!("cannot be read: {e}")));
+                continue;
+            }
+        };
+        if total_bytes > MAX_DIRECTORY_BYTES {
+            problems.push(problem(
+                at,
+                format!("is not read: the lessons before it already hold more than {MAX_DIRECTORY_BYTES} bytes"),
+            ));
+            continue;
+        }
+        match read_regular_text(&target, MAX_FILE_BYTES) {
+            Ok(text) => {
+                total_bytes += text.len() as u64;
+                files.push((name, text));
+            }
+            Err(why) => problems.push(problem(at, format!("cannot be read: {why}"))),
         }
     }
     files.sort();
-    Ok(files)
+    problems.sort_by(|a, b| a.file.cmp(&b.file));
+    (files, problems)
+}
+
+/// Like [`read_directory`], but any problem is an error.
+pub fn directory_files(dir: &Path) -> Result<Files, String> {
+    let (files, problems) = read_directory(dir);
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
 }
 
 /// Reads a course; every problem found is returned, not just the first.
@@ -178,6 +260,28 @@ mod tests {
         assert!(course.lessons.len() >= 10);
         assert_eq!(course.find("1").map(|(i, _)| i), Some(0));
         assert!(course.find(&course.lessons[0].id.clone()).is_some());
+    }
+
+    #[test]
+    fn a_symlink_may_point_within_the_directory_never_out_of_it() {
+        let root = std::env::temp_dir().join(format!("netrepl-read-dir-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dir = root.join("lessons");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("real.md"), "inside").unwrap();
+        std::fs::write(root.join("outside.md"), "outside").unwrap();
+        std::os::unix::fs::symlink(dir.join("real.md"), dir.join("alias.md")).unwrap();
+        std::os::unix::fs::symlink(root.join("outside.md"), dir.join("leak.md")).unwrap();
+        let (files, problems) = read_directory(&dir);
+        let _ = std::fs::remove_dir_all(&root);
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["alias.md", "real.md"]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].file.ends_with("leak.md"));
+        assert!(
+            !problems[0].message.contains("outside"),
+            "the contents are never quoted"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ pub mod course;
 pub mod exercise;
 pub mod exercise_check;
 pub mod grade;
+pub mod markdown;
 pub mod parse;
 pub mod progress;
-pub mod terminal;
 pub mod tutor;

@@ -5,19 +5,24 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use super::check;
 use super::course::{Course, load_course};
 use super::exercise::{self, Verdict};
+use super::markdown::{self, Terminal};
 use super::parse::{Exercise, Lesson, Step};
 use super::progress::Progress;
-use super::terminal::{self, Terminal};
 use crate::commands;
 use crate::commands::context;
-use crate::python::error::{CommandError, CommandResult};
+use crate::course::terminal::sanitize;
+use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::session::Attempt;
 
 struct Tutor {
     course: Course,
     progress: Progress,
+    /// The progress as last loaded or saved: what `progress` changed since
+    /// is what a save merges into the file (another session may have saved).
+    saved: Progress,
     /// The lesson being worked on in this session, by index.
     active: Option<usize>,
     /// Hints given so far for the current exercise.
@@ -46,10 +51,14 @@ fn tutor() -> CommandResult<MutexGuard<'static, Option<Tutor>>> {
     let mut guard = TUTOR.lock().unwrap_or_else(|p| p.into_inner());
     if guard.is_none() {
         let dir = LESSON_DIR.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let course = load_course(dir.as_deref()).map_err(CommandError::os_error)?;
+        // The problems quote the teacher's files.
+        let course =
+            load_course(dir.as_deref()).map_err(|e| CommandError::os_error(sanitize(&e)))?;
+        let progress = Progress::load();
         *guard = Some(Tutor {
             course,
-            progress: Progress::load(),
+            saved: progress.clone(),
+            progress,
             active: None,
             hints_given: 0,
             last: None,
@@ -73,6 +82,13 @@ fn no_lesson() -> CommandError {
 }
 
 impl Tutor {
+    fn save_progress(&mut self) {
+        // A lesson block being checked never writes progress, whatever it runs.
+        if !check::in_lesson_block() {
+            self.progress.save(&mut self.saved);
+        }
+    }
+
     fn active(&self) -> CommandResult<(usize, &Lesson)> {
         let index = self.active.ok_or_else(no_lesson)?;
         Ok((index, &self.course.lessons[index]))
@@ -122,10 +138,10 @@ impl Tutor {
         let mut text = format!(
             "── Lesson {} · {} · step {} of {}: {} ──\n\n{}",
             index + 1,
-            lesson.title,
+            sanitize(&lesson.title),
             step_index + 1,
             lesson.steps.len(),
-            step.title,
+            sanitize(&step.title),
             render_step(step, Terminal::current(context::colour()), &|id| {
                 let current = step.exercises.iter().find(|e| !self.is_done(lesson, e));
                 if current.is_some_and(|e| e.id == id) {
@@ -146,7 +162,7 @@ impl Tutor {
         if last {
             let id = lesson.id.clone();
             self.progress.lesson(&id).seen_all = true;
-            self.progress.save();
+            self.save_progress();
         }
         Ok(text)
     }
@@ -158,7 +174,7 @@ impl Tutor {
             footer.push_str(&recap(lesson));
         }
         match current {
-            Some(exercise) => footer.push_str(&format!("▶ Exercise: {}\n  (hint for a hint, check to re-check)", exercise.task)),
+            Some(exercise) => footer.push_str(&format!("▶ Exercise: {}\n  (hint for a hint, check to re-check)", sanitize(&exercise.task))),
             None if last => footer.push_str("That is the end of this lesson. `lessons` shows the course; `lesson N` starts another."),
             None => footer.push_str("Type next to go on, back to go back."),
         }
@@ -184,7 +200,7 @@ impl Tutor {
         self.progress.lesson(&id).step = target;
         self.hints_given = 0;
         self.offered_next = false;
-        self.progress.save();
+        self.save_progress();
         self.show_step()
     }
 
@@ -195,7 +211,7 @@ impl Tutor {
         let Some(following) = self.course.lessons.get(index + 1) else {
             return Ok(format!(
                 "That was the last step of the last lesson, {}. `lessons` shows what you have done.",
-                lesson.title
+                sanitize(&lesson.title)
             ));
         };
         if self.offered_next {
@@ -205,9 +221,9 @@ impl Tutor {
         }
         let offer = format!(
             "That was the last step of {}. Type next again to start lesson {}: {}.",
-            lesson.title,
+            sanitize(&lesson.title),
             index + 2,
-            following.title
+            sanitize(&following.title)
         );
         self.offered_next = true;
         Ok(offer)
@@ -220,7 +236,7 @@ impl Tutor {
         self.offered_next = false;
         self.progress.current = Some(id.to_string());
         self.progress.lesson(id);
-        self.progress.save();
+        self.save_progress();
         self.show_step()
     }
 
@@ -235,7 +251,7 @@ impl Tutor {
         let progress = self.progress.lesson(&lesson_id);
         progress.done.push(exercise.id.clone());
         self.progress.current = Some(lesson_id.clone());
-        self.progress.save();
+        self.save_progress();
         self.hints_given = 0;
         let mut message = format!("✓ Exercise done: {}", exercise.task);
         match self.current_exercise() {
@@ -276,6 +292,7 @@ fn recap(lesson: &Lesson) -> String {
     if !lesson.teaches.is_empty() {
         text.push_str(&format!(" Commands: {}.", lesson.teaches.join(", ")));
     }
+    let mut text = sanitize(&text);
     text.push('\n');
     text
 }
@@ -292,7 +309,7 @@ fn render_step(step: &Step, terminal: Terminal, mark: &dyn Fn(&str) -> Mark) -> 
         .filter(|(n, l)| !(*n == 0 && (l.starts_with("# ") || l.starts_with("## "))))
         .map(|(_, l)| format!("{l}\n"))
         .collect();
-    terminal::render(&body, terminal, &mut |block| {
+    markdown::render(&body, terminal, &mut |block| {
         let field = |key: &str| {
             block
                 .lines()
@@ -305,7 +322,7 @@ fn render_step(step: &Step, terminal: Terminal, mark: &dyn Fn(&str) -> Mark) -> 
             Mark::Current => "▶",
             Mark::ToDo => " ",
         };
-        format!("{shown} Exercise: {}", field("task:"))
+        format!("{shown} Exercise: {}", sanitize(&field("task:")))
     })
 }
 
@@ -426,7 +443,7 @@ pub fn reset(key: Option<&str>) -> CommandResult<String> {
                 t.active = None;
             }
         }
-        t.progress.save();
+        t.save_progress();
         Ok(match key {
             Some(key) => format!("Progress of lesson {key} cleared."),
             None => "All lesson progress cleared.".into(),
@@ -447,42 +464,73 @@ pub fn observe(attempt: Attempt) -> Option<String> {
     let tutor = guard.as_mut()?;
     tutor.active?;
     tutor.last = Some(attempt.clone());
-    tutor.judge(&attempt)
+    tutor.judge(&attempt).map(|text| sanitize(&text))
 }
 
 /// The course as the commands layer sees it (see `commands::tutorial`).
 struct CourseTutor;
 
+/// Everything shown goes through [`sanitize`]: the text is a teacher's.
 impl commands::tutorial::Tutor for CourseTutor {
     fn list(&self) -> CommandResult<String> {
-        list()
+        shown(list())
     }
     fn start(&self, key: Option<&str>) -> CommandResult<String> {
+        refused_in_blocks("lesson")?;
+        // Steps are drawn with our own colours; their lesson text is sanitised
+        // where it goes in (see show_step).
         start(key)
     }
     fn next(&self) -> CommandResult<String> {
+        refused_in_blocks("next")?;
+        // Steps are drawn with our own colours; their lesson text is sanitised
+        // where it goes in (see show_step).
         next()
     }
     fn back(&self) -> CommandResult<String> {
+        refused_in_blocks("back")?;
+        // Steps are drawn with our own colours; their lesson text is sanitised
+        // where it goes in (see show_step).
         back()
     }
     fn hint(&self) -> CommandResult<String> {
-        hint()
+        shown(hint())
     }
     fn check(&self) -> CommandResult<String> {
-        check()
+        refused_in_blocks("check")?;
+        shown(check())
     }
     fn reset(&self, key: Option<&str>) -> CommandResult<String> {
-        reset(key)
+        refused_in_blocks("reset")?;
+        shown(reset(key))
     }
     fn teaching_lesson(&self, command: &str) -> Option<String> {
-        teaching_lesson(command)
+        teaching_lesson(command).map(|text| sanitize(&text))
     }
+}
+
+fn shown(result: CommandResult<String>) -> CommandResult<String> {
+    result.map(|text| sanitize(&text))
+}
+
+/// The commands that move the learner or change their progress do nothing
+/// in a block `lessons check` runs: a lesson's text is data, and checking it
+/// must not act on anyone's course.
+fn refused_in_blocks(command: &str) -> CommandResult<()> {
+    if check::in_lesson_block() {
+        return Err(CommandError::new(
+            PyException::PermissionError,
+            format!("{command} is not allowed in a lesson block"),
+        )
+        .explain("It changes where a learner is in the course; lessons check runs blocks with no course to change. Show it in text instead."));
+    }
+    Ok(())
 }
 
 /// Hands this course to the tutorial commands and to `help`.
 pub fn install() {
     commands::tutorial::install(&CourseTutor);
+    check::apply_block_limits();
 }
 
 /// `11. Packing addresses (lesson packing-addresses)`: where the built-in

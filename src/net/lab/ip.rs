@@ -17,7 +17,10 @@ pub struct Deadline(Instant);
 
 impl Deadline {
     pub fn after(limit: Duration) -> Deadline {
-        Deadline(Instant::now() + limit)
+        // A limit past what an Instant holds is capped at a century.
+        let now = Instant::now();
+        let century = Duration::from_secs(100 * 365 * 86_400);
+        Deadline(now.checked_add(limit.min(century)).unwrap_or(now))
     }
 
     fn remaining(self) -> Duration {

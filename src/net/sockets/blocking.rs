@@ -49,10 +49,12 @@ pub fn run<T>(
     mut attempt: impl FnMut(&Socket) -> io::Result<T>,
 ) -> CommandResult<T> {
     let (limit, by_session) = match handle.timeout {
-        Some(t) => (t, false),
+        Some(t) => (live::cap_wait(t), false),
         None => (live::blocking_limit(), true),
     };
-    let deadline = Instant::now() + limit;
+    // A timeout too far ahead for an Instant (CPython takes up to 292 years)
+    // has no deadline: the wait is cut short only by readiness or Ctrl-C.
+    let deadline = Instant::now().checked_add(limit);
     loop {
         match attempt(&handle.socket) {
             Ok(value) => return Ok(value),
@@ -60,7 +62,7 @@ pub fn run<T>(
                 if handle.timeout == Some(Duration::ZERO) {
                     return Err(os_error(&e));
                 }
-                let left = deadline.saturating_duration_since(Instant::now());
+                let left = deadline.map_or(limit, |d| d.saturating_duration_since(Instant::now()));
                 if left.is_zero() {
                     return Err(timed_out(by_session));
                 }

@@ -9,6 +9,7 @@
 pub mod blocking;
 pub mod servers;
 
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -21,6 +22,8 @@ use crate::python::error::{CommandError, CommandResult};
 pub const MAX_OPEN: usize = 64;
 /// The most bytes one `recv` may ask for.
 pub const MAX_RECEIVE: usize = 1 << 20;
+/// Why binding a low port fails (EACCES), for sockets and practice servers alike.
+pub const LOW_PORT_HINT: &str = "Ports below 1024 need root; use a port from 1024 to 65535.";
 
 struct Entry {
     socket: Option<Arc<Socket>>,
@@ -30,7 +33,38 @@ struct Entry {
     /// Python's timeout: `None` blocks, `Some(0)` never waits.
     timeout: Option<Duration>,
     /// A filesystem path this session bound, removed when the session ends.
-    unix_path: Option<PathBuf>,
+    unix_path: Option<BoundPath>,
+}
+
+/// A Unix socket file netrepl made, and which file it was: the path may be
+/// replaced later (by another server, or by the user), and only the file
+/// netrepl made may be removed.
+struct BoundPath {
+    path: PathBuf,
+    device: u64,
+    inode: u64,
+}
+
+impl BoundPath {
+    /// What is at `path` now, just after bind made it.
+    fn record(path: PathBuf) -> Option<BoundPath> {
+        let made = std::fs::symlink_metadata(&path).ok()?;
+        Some(BoundPath {
+            device: made.dev(),
+            inode: made.ino(),
+            path,
+        })
+    }
+
+    /// Removes the file if it is still the socket bind made.
+    fn remove_if_ours(&self) {
+        let Ok(now) = std::fs::symlink_metadata(&self.path) else {
+            return;
+        };
+        if now.file_type().is_socket() && now.dev() == self.device && now.ino() == self.inode {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 static TABLE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
@@ -85,13 +119,38 @@ pub fn create(family: i32, kind: i32, proto: i32) -> CommandResult<u32> {
     adopt(socket, family, kind, proto)
 }
 
-/// Puts an OS socket in the table (made here, accepted, or from a pair).
+/// Puts an OS socket in the table (made here or accepted).
 pub fn adopt(socket: Socket, family: i32, kind: i32, proto: i32) -> CommandResult<u32> {
-    socket
-        .set_nonblocking(true)
-        .map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EINVAL)))?;
+    let [id] = adopt_all([socket], family, kind, proto)?;
+    Ok(id)
+}
+
+/// Puts both ends of a pair in the table, or neither: a pair half adopted
+/// would leave one end open with no name to close it by.
+pub fn adopt_pair(
+    pair: (Socket, Socket),
+    family: i32,
+    kind: i32,
+    proto: i32,
+) -> CommandResult<(u32, u32)> {
+    let [a, b] = adopt_all([pair.0, pair.1], family, kind, proto)?;
+    Ok((a, b))
+}
+
+/// Adopts every socket under one lock, after checking there is room for all.
+fn adopt_all<const N: usize>(
+    sockets: [Socket; N],
+    family: i32,
+    kind: i32,
+    proto: i32,
+) -> CommandResult<[u32; N]> {
+    for socket in &sockets {
+        socket
+            .set_nonblocking(true)
+            .map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EINVAL)))?;
+    }
     let mut table = table();
-    if open_count(&table) >= MAX_OPEN {
+    if open_count(&table) + N > MAX_OPEN {
         return Err(CommandError::os_error(format!(
             "netrepl allows {MAX_OPEN} open sockets in a session"
         ))
@@ -99,15 +158,17 @@ pub fn adopt(socket: Socket, family: i32, kind: i32, proto: i32) -> CommandResul
             "Close sockets you no longer need with s.close(); `sockets` lists the open ones.",
         ));
     }
-    table.push(Entry {
-        socket: Some(Arc::new(socket)),
-        family,
-        kind,
-        proto,
-        timeout: None,
-        unix_path: None,
-    });
-    Ok((table.len() - 1) as u32)
+    Ok(sockets.map(|socket| {
+        table.push(Entry {
+            socket: Some(Arc::new(socket)),
+            family,
+            kind,
+            proto,
+            timeout: None,
+            unix_path: None,
+        });
+        (table.len() - 1) as u32
+    }))
 }
 
 pub fn set_timeout(id: u32, timeout: Option<Duration>) -> CommandResult<()> {
@@ -117,9 +178,11 @@ pub fn set_timeout(id: u32, timeout: Option<Duration>) -> CommandResult<()> {
     Ok(())
 }
 
+/// Records the socket file `bind` just made for socket `id`, to remove at the end.
 pub fn remember_unix_path(id: u32, path: PathBuf) {
+    let bound = BoundPath::record(path);
     if let Some(entry) = table().get_mut(id as usize) {
-        entry.unix_path = Some(path);
+        entry.unix_path = bound;
     }
 }
 
@@ -135,8 +198,8 @@ pub fn close_all() {
     let mut table = table();
     for entry in table.iter_mut() {
         entry.socket = None;
-        if let Some(path) = entry.unix_path.take() {
-            let _ = std::fs::remove_file(path);
+        if let Some(bound) = entry.unix_path.take() {
+            bound.remove_if_ours();
         }
     }
 }

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::runtime::Runtime;
 use tokio::sync::broadcast;
@@ -23,7 +23,7 @@ pub const MAX_SERVERS: usize = 8;
 /// Clients one chat room holds.
 const MAX_CHAT_CLIENTS: usize = 64;
 /// The longest chat line; longer lines are cut.
-const MAX_LINE: u64 = 4096;
+const MAX_LINE: usize = 4096;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ServerKind {
@@ -74,6 +74,8 @@ struct Server {
     address: SocketAddr,
     started: Instant,
     served: Arc<AtomicU64>,
+    /// Why and when the server stopped by itself; `None` while it serves.
+    stopped: Arc<Mutex<Option<(String, Instant)>>>,
     task: JoinHandle<()>,
 }
 
@@ -83,6 +85,8 @@ pub struct ServerSummary {
     pub address: SocketAddr,
     pub served: u64,
     pub uptime_seconds: u64,
+    /// Why it stopped by itself; `None` while it runs.
+    pub stopped: Option<String>,
 }
 
 static SERVERS: Mutex<Vec<Server>> = Mutex::new(Vec::new());
@@ -108,10 +112,10 @@ fn runtime() -> CommandResult<&'static Runtime> {
 
 fn io_error(e: &std::io::Error) -> CommandError {
     let error = CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EIO));
-    if e.raw_os_error() == Some(libc::EADDRINUSE) {
-        error.explain("Something already listens there (`servers` lists netrepl's); give another address, like serve echo 127.0.0.1:9100.")
-    } else {
-        error
+    match e.raw_os_error() {
+        Some(libc::EADDRINUSE) => error.explain("Something already listens there (`servers` lists netrepl's); give another address, like serve echo 127.0.0.1:9100."),
+        Some(libc::EACCES) => error.explain(super::LOW_PORT_HINT),
+        _ => error,
     }
 }
 
@@ -126,38 +130,62 @@ pub fn start(kind: ServerKind, address: SocketAddr) -> CommandResult<(String, So
     let runtime = runtime()?;
     let served = Arc::new(AtomicU64::new(0));
     let counter = served.clone();
-    let (task, bound) = match kind {
+    let serving: Serving;
+    let bound = match kind {
         ServerKind::Time => {
             let socket = runtime
                 .block_on(UdpSocket::bind(address))
                 .map_err(|e| io_error(&e))?;
             let bound = socket.local_addr().map_err(|e| io_error(&e))?;
-            (runtime.spawn(serve_time(socket, counter)), bound)
+            serving = Box::pin(serve_time(socket, counter));
+            bound
         }
         ServerKind::Echo | ServerKind::Chat => {
             let listener = runtime
                 .block_on(TcpListener::bind(address))
                 .map_err(|e| io_error(&e))?;
             let bound = listener.local_addr().map_err(|e| io_error(&e))?;
-            let task = if kind == ServerKind::Echo {
-                runtime.spawn(serve_echo(listener, counter))
+            serving = if kind == ServerKind::Echo {
+                Box::pin(serve_echo(listener, counter))
             } else {
-                runtime.spawn(serve_chat(listener, counter))
+                Box::pin(serve_chat(listener, counter))
             };
-            (task, bound)
+            bound
         }
     };
+    Ok((run(runtime, kind, bound, served, serving), bound))
+}
+
+/// A future that serves until it fails, and says why.
+type Serving = std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>>;
+
+/// Runs a bound server in the background and lists it; returns its name.
+/// When `serving` ends by itself, the list keeps it, stopped, with the reason.
+fn run(
+    runtime: &Runtime,
+    kind: ServerKind,
+    address: SocketAddr,
+    served: Arc<AtomicU64>,
+    serving: Serving,
+) -> String {
+    let stopped = Arc::new(Mutex::new(None));
+    let reason = stopped.clone();
+    let task = runtime.spawn(async move {
+        let why = serving.await;
+        *reason.lock().unwrap_or_else(|p| p.into_inner()) = Some((why, Instant::now()));
+    });
     let mut list = servers();
     let name = unique_name(&list, kind.name());
     list.push(Server {
         name: name.clone(),
         kind,
-        address: bound,
+        address,
         started: Instant::now(),
         served,
+        stopped,
         task,
     });
-    Ok((name, bound))
+    name
 }
 
 fn unique_name(list: &[Server], base: &str) -> String {
@@ -174,12 +202,22 @@ fn unique_name(list: &[Server], base: &str) -> String {
 pub fn list() -> Vec<ServerSummary> {
     servers()
         .iter()
-        .map(|s| ServerSummary {
-            name: s.name.clone(),
-            kind: s.kind,
-            address: s.address,
-            served: s.served.load(Ordering::Relaxed),
-            uptime_seconds: s.started.elapsed().as_secs(),
+        .map(|s| {
+            let mut stopped = s.stopped.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            // A task that ended with no reason panicked: it is no less stopped.
+            if stopped.is_none() && s.task.is_finished() {
+                stopped = Some(("it failed unexpectedly".into(), Instant::now()));
+            }
+            // A stopped server's time is how long it ran.
+            let until = stopped.as_ref().map_or_else(Instant::now, |(_, at)| *at);
+            ServerSummary {
+                name: s.name.clone(),
+                kind: s.kind,
+                address: s.address,
+                served: s.served.load(Ordering::Relaxed),
+                uptime_seconds: until.saturating_duration_since(s.started).as_secs(),
+                stopped: stopped.map(|(why, _)| why),
+            }
         })
         .collect()
 }
@@ -200,27 +238,112 @@ pub fn stop_all() {
     }
 }
 
+/// What to do after a failed accept or receive.
+#[derive(Debug, PartialEq, Eq)]
+enum AfterFailure {
+    /// Out of file descriptors or memory (clients will leave), or a failure
+    /// of one client's (it left before it was accepted): wait a little and
+    /// go on. The wait keeps a failure that repeats from spinning the CPU.
+    TryAgain,
+    /// The socket itself is broken: the server cannot go on.
+    Stop,
+}
+
+fn after_failure(e: &std::io::Error) -> AfterFailure {
+    match e.raw_os_error() {
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) => AfterFailure::TryAgain,
+        // accept(2): errors already pending on the new connection come back
+        // from accept, and are to be treated like EAGAIN.
+        Some(
+            libc::ECONNABORTED
+            | libc::ECONNRESET
+            | libc::ECONNREFUSED
+            | libc::EINTR
+            | libc::EAGAIN
+            | libc::EPROTO
+            | libc::EPERM
+            | libc::ENETDOWN
+            | libc::ENOPROTOOPT
+            | libc::EHOSTDOWN
+            | libc::ENONET
+            | libc::EHOSTUNREACH
+            | libc::EOPNOTSUPP
+            | libc::ENETUNREACH
+            | libc::ETIMEDOUT,
+        ) => AfterFailure::TryAgain,
+        _ if e.kind() == std::io::ErrorKind::Interrupted => AfterFailure::TryAgain,
+        _ => AfterFailure::Stop,
+    }
+}
+
+/// How a server says why it stopped: `accept failed: [Errno 9] Bad file descriptor`.
+fn stop_reason(what: &str, e: &std::io::Error) -> String {
+    format!("{what} failed: {}", io_error(e).python_line())
+}
+
+/// Waits between tries after a failure: short at first, so the server is
+/// back soon after clients leave, and never long.
+struct Backoff(Duration);
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_millis(10);
+    const MOST: Duration = Duration::from_millis(500);
+
+    fn new() -> Backoff {
+        Backoff(Backoff::FIRST)
+    }
+
+    async fn wait(&mut self) {
+        tokio::time::sleep(self.0).await;
+        self.0 = (self.0 * 2).min(Backoff::MOST);
+    }
+
+    fn reset(&mut self) {
+        self.0 = Backoff::FIRST;
+    }
+}
+
 /// Accepts clients and runs `client` for each; the clients' tasks belong to
-/// this one, so stopping the server disconnects them too.
-async fn accept_clients<F, Fut>(listener: TcpListener, served: Arc<AtomicU64>, client: F)
+/// this one, so stopping the server disconnects them too. A failed accept
+/// does not end it: with too many clients the process runs out of file
+/// descriptors (EMFILE), and once some leave it serves again. Returns why it
+/// stopped, if the listening socket itself fails.
+async fn accept_clients<F, Fut>(listener: TcpListener, served: Arc<AtomicU64>, client: F) -> String
 where
     F: Fn(TcpStream, u64) -> Fut,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     let mut clients = tokio::task::JoinSet::new();
+    let mut backoff = Backoff::new();
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { return };
-                let number = served.fetch_add(1, Ordering::Relaxed) + 1;
-                clients.spawn(client(stream, number));
-            }
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    backoff.reset();
+                    let number = served.fetch_add(1, Ordering::Relaxed) + 1;
+                    clients.spawn(client(stream, number));
+                }
+                Err(e) => match after_failure(&e) {
+                    // Clients that leave meanwhile are reaped, freeing their descriptors.
+                    AfterFailure::TryAgain => {
+                        let pause = backoff.wait();
+                        tokio::pin!(pause);
+                        loop {
+                            tokio::select! {
+                                _ = &mut pause => break,
+                                Some(_) = clients.join_next(), if !clients.is_empty() => {}
+                            }
+                        }
+                    }
+                    AfterFailure::Stop => return stop_reason("accept", &e),
+                },
+            },
             Some(_) = clients.join_next(), if !clients.is_empty() => {}
         }
     }
 }
 
-async fn serve_echo(listener: TcpListener, served: Arc<AtomicU64>) {
+async fn serve_echo(listener: TcpListener, served: Arc<AtomicU64>) -> String {
     accept_clients(listener, served, |stream, _| async move {
         let (mut reader, mut writer) = stream.into_split();
         let mut buf = vec![0u8; 16 * 1024];
@@ -230,16 +353,26 @@ async fn serve_echo(listener: TcpListener, served: Arc<AtomicU64>) {
             }
         }
     })
-    .await;
+    .await
 }
 
-async fn serve_time(socket: UdpSocket, served: Arc<AtomicU64>) {
+async fn serve_time(socket: UdpSocket, served: Arc<AtomicU64>) -> String {
     let mut buf = [0u8; 512];
-    while let Ok((_, from)) = socket.recv_from(&mut buf).await {
-        served.fetch_add(1, Ordering::Relaxed);
-        let _ = socket
-            .send_to(format!("{}\n", utc_now()).as_bytes(), from)
-            .await;
+    let mut backoff = Backoff::new();
+    loop {
+        match socket.recv_from(&mut buf).await {
+            Ok((_, from)) => {
+                backoff.reset();
+                served.fetch_add(1, Ordering::Relaxed);
+                let _ = socket
+                    .send_to(format!("{}\n", utc_now()).as_bytes(), from)
+                    .await;
+            }
+            Err(e) => match after_failure(&e) {
+                AfterFailure::TryAgain => backoff.wait().await,
+                AfterFailure::Stop => return stop_reason("receive", &e),
+            },
+        }
     }
 }
 
@@ -249,7 +382,7 @@ struct Room {
     lines: broadcast::Sender<(u64, String)>,
 }
 
-async fn serve_chat(listener: TcpListener, served: Arc<AtomicU64>) {
+async fn serve_chat(listener: TcpListener, served: Arc<AtomicU64>) -> String {
     let (lines, _) = broadcast::channel(256);
     let room = Arc::new(Room {
         names: Mutex::new(HashMap::new()),
@@ -258,11 +391,35 @@ async fn serve_chat(listener: TcpListener, served: Arc<AtomicU64>) {
     accept_clients(listener, served, move |stream, id| {
         chat_client(stream, id, room.clone())
     })
-    .await;
+    .await
+}
+
+/// Bytes a client has sent that do not yet end a line. It lives outside the
+/// `select!` that reads, and bytes enter it only by `read`, which is cancel
+/// safe: a message from another client arriving mid-line loses nothing.
+#[derive(Default)]
+struct LineBuffer(Vec<u8>);
+
+impl LineBuffer {
+    fn push(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    /// The next whole line without its ending, or a cut of MAX_LINE bytes if
+    /// a line runs that long with no newline.
+    fn next_line(&mut self) -> Option<String> {
+        let end = match self.0.iter().position(|&b| b == b'\n') {
+            Some(at) if at < MAX_LINE => at + 1,
+            _ if self.0.len() >= MAX_LINE => MAX_LINE,
+            _ => return None,
+        };
+        let line: Vec<u8> = self.0.drain(..end).collect();
+        Some(String::from_utf8_lossy(&line).trim_end().to_string())
+    }
 }
 
 async fn chat_client(stream: TcpStream, id: u64, room: Arc<Room>) {
-    let (reader, mut writer) = stream.into_split();
+    let (mut reader, mut writer) = stream.into_split();
     let full = room
         .names
         .lock()
@@ -284,35 +441,36 @@ async fn chat_client(stream: TcpStream, id: u64, room: Arc<Room>) {
         return;
     }
     let _ = room.lines.send((id, format!("* {name} joined")));
-    let mut reader = BufReader::new(reader);
-    loop {
-        let mut line = String::new();
-        let mut limited = (&mut reader).take(MAX_LINE);
+    let mut pending = LineBuffer::default();
+    let mut chunk = [0u8; 1024];
+    'session: loop {
         tokio::select! {
-            read = limited.read_line(&mut line) => {
-                let Ok(n) = read else { break };
-                if n == 0 {
-                    break;
-                }
-                let text = line.trim_end().to_string();
-                if text == "/quit" {
-                    break;
-                } else if let Some(new) = text.strip_prefix("/nick ") {
-                    let new = new.trim().chars().take(32).collect::<String>();
-                    if !new.is_empty() {
-                        let _ = writer.write_all(format!("* you are now {new}\n").as_bytes()).await;
-                        let _ = room.lines.send((id, format!("* {name} is now {new}")));
-                        name = new;
-                        if let Ok(mut names) = room.names.lock() {
-                            names.insert(id, name.clone());
+            read = reader.read(&mut chunk) => {
+                let n = match read {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                pending.push(&chunk[..n]);
+                while let Some(text) = pending.next_line() {
+                    if text == "/quit" {
+                        break 'session;
+                    } else if let Some(new) = text.strip_prefix("/nick ") {
+                        let new = new.trim().chars().take(32).collect::<String>();
+                        if !new.is_empty() {
+                            let _ = writer.write_all(format!("* you are now {new}\n").as_bytes()).await;
+                            let _ = room.lines.send((id, format!("* {name} is now {new}")));
+                            name = new;
+                            if let Ok(mut names) = room.names.lock() {
+                                names.insert(id, name.clone());
+                            }
                         }
+                    } else if text == "/who" {
+                        let mut who: Vec<String> = room.names.lock().map(|n| n.values().cloned().collect()).unwrap_or_default();
+                        who.sort();
+                        let _ = writer.write_all(format!("* here: {}\n", who.join(", ")).as_bytes()).await;
+                    } else if !text.is_empty() {
+                        let _ = room.lines.send((id, format!("{name}: {text}")));
                     }
-                } else if text == "/who" {
-                    let mut who: Vec<String> = room.names.lock().map(|n| n.values().cloned().collect()).unwrap_or_default();
-                    who.sort();
-                    let _ = writer.write_all(format!("* here: {}\n", who.join(", ")).as_bytes()).await;
-                } else if !text.is_empty() {
-                    let _ = room.lines.send((id, format!("{name}: {text}")));
                 }
             }
             message = inbox.recv() => match message {
@@ -364,6 +522,75 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_split_across_reads_comes_out_whole() {
+        let mut pending = LineBuffer::default();
+        pending.push(b"hel");
+        assert_eq!(pending.next_line(), None);
+        pending.push(b"lo\r\nsecond\nthi");
+        assert_eq!(pending.next_line().as_deref(), Some("hello"));
+        assert_eq!(pending.next_line().as_deref(), Some("second"));
+        assert_eq!(pending.next_line(), None);
+        pending.push(b"rd\n");
+        assert_eq!(pending.next_line().as_deref(), Some("third"));
+    }
+
+    #[test]
+    fn an_endless_line_is_cut_at_the_limit() {
+        let mut pending = LineBuffer::default();
+        pending.push(&vec![b'a'; MAX_LINE + 10]);
+        assert_eq!(pending.next_line().map(|l| l.len()), Some(MAX_LINE));
+        assert_eq!(pending.next_line(), None);
+        pending.push(b"\n");
+        assert_eq!(pending.next_line().as_deref(), Some("aaaaaaaaaa"));
+    }
+
+    #[test]
+    fn running_out_of_descriptors_is_waited_out_and_a_broken_socket_stops() {
+        let of = |errno| after_failure(&std::io::Error::from_raw_os_error(errno));
+        assert_eq!(of(libc::EMFILE), AfterFailure::TryAgain);
+        assert_eq!(of(libc::ENFILE), AfterFailure::TryAgain);
+        assert_eq!(of(libc::ECONNABORTED), AfterFailure::TryAgain);
+        assert_eq!(of(libc::EBADF), AfterFailure::Stop);
+        assert_eq!(of(libc::EINVAL), AfterFailure::Stop);
+        let reason = stop_reason("accept", &std::io::Error::from_raw_os_error(libc::EBADF));
+        assert_eq!(
+            reason,
+            "accept failed: OSError: [Errno 9] Bad file descriptor"
+        );
+    }
+
+    #[test]
+    fn a_server_that_stops_by_itself_is_listed_as_stopped_with_the_reason() {
+        let runtime = runtime().expect("the server runtime");
+        let address = SocketAddr::from(([127, 0, 0, 1], 0));
+        let failing: Serving =
+            Box::pin(async { "accept failed: OSError: [Errno 9] Bad file descriptor".to_string() });
+        let name = run(
+            runtime,
+            ServerKind::Echo,
+            address,
+            Arc::new(AtomicU64::new(0)),
+            failing,
+        );
+        let mut state = None;
+        for _ in 0..100 {
+            state = list()
+                .into_iter()
+                .find(|s| s.name == name)
+                .and_then(|s| s.stopped);
+            if state.is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            state.as_deref(),
+            Some("accept failed: OSError: [Errno 9] Bad file descriptor")
+        );
+        assert!(stop(&name), "a stopped server is still there to remove");
+    }
 
     #[test]
     fn civil_dates_come_out_right() {

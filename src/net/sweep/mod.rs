@@ -118,8 +118,14 @@ fn progress_bar(total: u64) -> ProgressBar {
 /// Waits until probe `index` is due under the rate (a no-op without one).
 async fn pace(started: Instant, index: usize, rate: Option<f64>) {
     if let Some(rate) = rate.filter(|r| *r > 0.0) {
-        let due = started + Duration::from_secs_f64(index as f64 / rate);
-        tokio::time::sleep_until(due.into()).await;
+        // A due time past what an Instant holds is never: wait for Ctrl-C.
+        let due = Duration::try_from_secs_f64(index as f64 / rate)
+            .ok()
+            .and_then(|after| started.checked_add(after));
+        match due {
+            Some(due) => tokio::time::sleep_until(due.into()).await,
+            None => std::future::pending().await,
+        }
     }
 }
 

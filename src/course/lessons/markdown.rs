@@ -8,6 +8,7 @@
 //!
 //! pulldown-cmark reads the Markdown; what is drawn is ours.
 
+use crate::course::terminal::sanitize;
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// How to draw: the width to wrap to, and whether colour is on.
@@ -35,27 +36,6 @@ impl Terminal {
             text.to_string()
         }
     }
-}
-
-/// Neutralises terminal control sequences a lesson file might carry: ESC and
-/// the other C0/C1 controls (but tab and newline) become visible `^X` marks.
-pub fn neutralise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            c if (c as u32) < 0x20 => {
-                out.push('^');
-                out.push(char::from_u32(c as u32 + 0x40).unwrap_or('?'));
-            }
-            '\u{7f}' => out.push_str("^?"),
-            c if ('\u{80}'..='\u{9f}').contains(&c) => {
-                out.push_str(&format!("<U+{:04X}>", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// What a fenced block is, from its info string.
@@ -371,7 +351,8 @@ pub fn render(
     terminal: Terminal,
     exercise: &mut dyn FnMut(&str) -> String,
 ) -> String {
-    let text = neutralise(markdown);
+    // The text is a teacher's: its control characters show, never act.
+    let text = sanitize(markdown);
     let mut renderer = Renderer {
         terminal,
         out: Vec::new(),
@@ -485,6 +466,6 @@ mod tests {
     fn control_characters_in_a_lesson_are_made_visible() {
         let text = plain("Beware \x1b[2J\x07 this.", 80);
         assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
-        assert!(text.contains("^["), "{text:?}");
+        assert!(text.contains("\\x1b"), "{text:?}");
     }
 }
