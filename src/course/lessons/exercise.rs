@@ -293,10 +293,7 @@ mod tests {
             line: String::new(),
             command: Some(command.into()),
             syntax,
-            arguments: args
-                .iter()
-                .map(|(n, v)| (*n, v.map(Value::str)))
-                .collect(),
+            arguments: args.iter().map(|(n, v)| (*n, v.map(Value::str))).collect(),
             observed: Observed::Result("{'addresses': 65536}".into()),
         }
     }
