@@ -199,8 +199,15 @@ fn the_tutorial_checks_exercises_and_keeps_progress() {
         "{session}"
     );
     assert!(
-        session.contains("✗ Right command, but got b'\\xac\\x10\\x00\\x02'"),
-        "a wrong result gets a specific nudge: {session}"
+        session.contains("✗ Not quite: that is a different address from the one the task names"),
+        "a wrong argument gets the exercise's nudge: {session}"
+    );
+    assert!(
+        session
+            .lines()
+            .filter(|line| line.starts_with('✗'))
+            .all(|nudge| !nudge.contains("172.16.0.1")),
+        "a nudge never gives the answer: {session}"
     );
     assert!(
         session.contains("Hint 1 of 2:")

@@ -106,6 +106,11 @@ pub fn grade(
     if !complete {
         transcript.push_str(&format!("▶ Not done yet: {}\n", exercise.task));
     }
+    // As when a session ends: the Unix socket files the lines bound would
+    // outlive the process, and the next grading of the same lines would find
+    // the path taken.
+    crate::net::sockets::close_all();
+    crate::net::sockets::servers::stop_all();
     Ok(Graded {
         transcript,
         complete,
