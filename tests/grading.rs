@@ -244,3 +244,150 @@ fn the_tutor_on_a_terminal_nudges_without_the_answer_and_checks_the_last_line() 
         "{report}"
     );
 }
+
+const QUESTION_AND_LAB: &str = "Sizes come from the prefix: `ipinfo` tells, but predict first.
+
+```exercise
+id: slash-22
+task: How many addresses does a /22 hold? Answer with answer N.
+command: answer
+compute: 2**(32 - 22)
+hint: A /22 leaves 10 bits for hosts.
+hint: Two to the power of the host bits.
+accept: answer 1024
+reject: answer 1000
+```
+
+```exercise
+id: sweep-lab
+task: Sweep the lab's network.
+command: map_network
+needs: lab
+arg: 1 = 10.77.0.0/24
+hint: Type `map_network 10.77.0.0/24`.
+reject: map_network 10.78.0.0/24
+```
+";
+
+/// Drives `lines` on a pty in a lesson of `dir`, with or without colour,
+/// and returns what the terminal showed after each.
+fn drive_tutor(dir: &LessonDir, colour: bool, lines: &[&str]) -> Vec<(String, String)> {
+    const DRIVER: &str = r#"
+import json, os, pty, re, select, sys, time
+binary, data_dir, lessons, colour, lines = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == '1', json.loads(sys.argv[5])
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ['NETREPL_DATA_DIR'] = data_dir
+    os.environ.pop('NO_COLOR', None)
+    args = [binary, '--lessons', lessons] + ([] if colour else ['--no-color'])
+    os.execv(binary, args)
+PROMPT = rb'\n(\r|\x1b\[[0-9;?]*[a-zA-Z])*>>>(\x1b\[[0-9;]*m)* '
+def read_prompt():
+    seen, end = b'', time.time() + 10
+    while time.time() < end:
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            seen += chunk
+            if re.search(PROMPT, seen):
+                break
+    return seen.decode(errors='replace')
+read_prompt()
+for line in lines:
+    os.write(fd, line.encode() + b'\r')
+    print(json.dumps([line, read_prompt()]))
+os.write(fd, b'\x04')
+time.sleep(0.3)
+"#;
+    let data = dir
+        .path()
+        .join(if colour { "data-colour" } else { "data-plain" });
+    let Ok(out) = Command::new("python3")
+        .args(["-c", DRIVER, BIN])
+        .arg(&data)
+        .arg(dir.path())
+        .arg(if colour { "1" } else { "0" })
+        .arg(serde_json::to_string(lines).expect("json"))
+        .output()
+    else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<(String, String)>(l).ok())
+        .collect()
+}
+
+#[test]
+fn questions_are_answered_skip_records_and_lessons_show_it() {
+    let dir = LessonDir::new("question", QUESTION_AND_LAB);
+    let steps = drive_tutor(
+        &dir,
+        false,
+        &[
+            "lesson sizes",
+            "next",
+            "answer 1000",
+            "answer 1024",
+            "skip",
+            "lessons",
+        ],
+    );
+    if steps.is_empty() {
+        eprintln!("skipping: the pty driver needs python3");
+        return;
+    }
+    let shown = |line: &str| {
+        steps
+            .iter()
+            .find(|(l, _)| l == line)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_else(|| panic!("no step {line}: {steps:?}"))
+    };
+    let wrong = shown("answer 1000");
+    assert!(wrong.contains("That is not it"), "{wrong}");
+    assert!(
+        !wrong.contains("1024"),
+        "the nudge never gives the answer: {wrong}"
+    );
+    assert!(
+        shown("answer 1024").contains("✓ Exercise done"),
+        "{steps:?}"
+    );
+    let skipped = shown("skip");
+    assert!(
+        skipped.contains("↷ Skipped: Sweep the lab") && skipped.contains("needs the lab"),
+        "{skipped}"
+    );
+    assert!(shown("lessons").contains("1 skipped"), "{steps:?}");
+    assert!(
+        steps.iter().all(|(_, s)| !s.contains("\u{1b}[36m")),
+        "no colour with --no-color"
+    );
+}
+
+#[test]
+fn lesson_text_is_rendered_in_colour_on_a_terminal_and_plain_without() {
+    let dir = LessonDir::new("render", QUESTION_AND_LAB);
+    let coloured = drive_tutor(&dir, true, &["lesson sizes", "next"]);
+    if coloured.is_empty() {
+        eprintln!("skipping: the pty driver needs python3");
+        return;
+    }
+    let step = &coloured[1].1;
+    assert!(
+        step.contains("\u{1b}[36mipinfo"),
+        "a code span in colour: {step:?}"
+    );
+    assert!(!step.contains("`ipinfo`"), "{step:?}");
+    let plain = drive_tutor(&dir, false, &["lesson sizes", "next"]);
+    let step = &plain[1].1;
+    assert!(
+        step.contains("`ipinfo`"),
+        "plain keeps the backticks: {step:?}"
+    );
+    assert!(!step.contains("\u{1b}[36m"), "{step:?}");
+    assert!(step.contains("▶ Exercise: How many addresses"), "{step:?}");
+}

@@ -78,6 +78,7 @@ pub static COMMANDS: &[Command] = &[
     tutorial::HINT,
     tutorial::CHECK,
     tutorial::ANSWER,
+    tutorial::SKIP,
     tutorial::RESET,
 ];
 

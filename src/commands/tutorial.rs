@@ -20,7 +20,8 @@ pub trait Tutor: Sync {
     fn back(&self) -> CommandResult<String>;
     fn hint(&self) -> CommandResult<String>;
     fn check(&self) -> CommandResult<String>;
-    fn reset(&self, key: Option<&str>) -> CommandResult<String>;
+    fn reset(&self, key: Option<&str>, exercise: Option<&str>) -> CommandResult<String>;
+    fn skip(&self, why: Option<&str>) -> CommandResult<String>;
     /// Where the course teaches a command, as `help` shows it:
     /// `11. Packing addresses (lesson packing-addresses)`.
     fn teaching_lesson(&self, command: &str) -> Option<String>;
@@ -173,17 +174,40 @@ pub const ANSWER: Command = Command {
     },
 };
 
+pub const SKIP: Command = Command {
+    name: "skip",
+    params: &[Param::optional("why", ArgKind::Text)],
+    style: CallStyle::Python,
+    topic: Topic::Tutorial,
+    python: None,
+    summary: "Pass over an exercise this machine cannot do, and say why",
+    description: "Some exercises need root or the teaching lab. skip passes over the current one, records that (and why, if you say: skip 'no root here'), and moves on; lessons shows skipped exercises, and reset N exercise=ID brings one back.",
+    network: false,
+    examples: &[Example {
+        input: "skip",
+        output: "ValueError: no lesson is in progress",
+    }],
+    run: |args| {
+        let why = match args.get(0) {
+            None | Some(Value::None) => None,
+            Some(v) => Some(convert::text(v, "skip", 1)?),
+        };
+        text(tutor()?.skip(why.as_deref()))
+    },
+};
+
 pub const RESET: Command = Command {
     name: "reset",
     params: &[
         Param::optional("number_or_id", ArgKind::Word),
         Param::optional("yes", ArgKind::Integer),
+        Param::optional("exercise", ArgKind::Word),
     ],
     style: CallStyle::Python,
     topic: Topic::Tutorial,
     python: None,
-    summary: "Clear lesson progress (one lesson, or all); asks first",
-    description: "Forgets your progress in one lesson (reset N) or in the whole course (reset). It asks before it does; in scripts add yes=True.",
+    summary: "Clear lesson progress (one exercise, one lesson, or all); asks first",
+    description: "Forgets your progress in one lesson (reset N), one exercise of it (reset N exercise=ID) or the whole course (reset). It asks before it does; in scripts add yes=True.",
     network: false,
     examples: &[Example {
         input: "reset",
@@ -191,15 +215,19 @@ pub const RESET: Command = Command {
     }],
     run: |args| {
         let key = lesson_key(args, 0, "reset")?;
+        let exercise = match args.get(2) {
+            None | Some(Value::None) => None,
+            Some(v) => Some(convert::text(v, "reset", 3)?),
+        };
         let confirmed = args
             .get(1)
             .is_some_and(|v| v.as_int().is_some_and(|n| n != 0));
         if !confirmed {
-            let what = key
-                .as_deref()
-                .map_or("all lesson progress".to_string(), |k| {
-                    format!("your progress in lesson {k}")
-                });
+            let what = match (key.as_deref(), exercise.as_deref()) {
+                (Some(k), Some(e)) => format!("exercise {e} of lesson {k}"),
+                (Some(k), None) => format!("your progress in lesson {k}"),
+                (None, _) => "all lesson progress".to_string(),
+            };
             match context::confirm(&format!("Clear {what}?"))? {
                 Some(true) => {}
                 Some(false) => return Ok(Output::text("Nothing cleared.".into())),
@@ -211,6 +239,6 @@ pub const RESET: Command = Command {
                 }
             }
         }
-        text(tutor()?.reset(key.as_deref()))
+        text(tutor()?.reset(key.as_deref(), exercise.as_deref()))
     },
 };

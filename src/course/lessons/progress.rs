@@ -6,7 +6,8 @@
 //!  "lessons": {"packing-addresses": {"step": 2, "done": ["pack-private"], "seen_all": false}}}
 //! ```
 //!
-//! `step` is the section the learner was on; `done` lists finished exercises.
+//! `step` is the section the learner was on; `done` lists finished exercises;
+//! `skipped` (optional) maps exercises passed over with `skip` to why.
 //!
 //! Two sessions may run at once, so a save takes a lock, reads the file again
 //! and merges this session's changes into it (see [`merge`]) before it
@@ -27,6 +28,8 @@ pub struct LessonProgress {
     pub done: Vec<String>,
     /// Whether the learner has reached the last step at least once.
     pub seen_all: bool,
+    /// Exercises passed over with `skip`, each with why.
+    pub skipped: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -148,12 +151,25 @@ impl Progress {
                 Some(Json::Bool(seen)) => *seen,
                 Some(_) => return Err(wrong()),
             };
+            let skipped = match entry.get("skipped") {
+                None => BTreeMap::new(),
+                Some(Json::Object(map)) => map
+                    .iter()
+                    .map(|(k, v)| {
+                        v.as_str()
+                            .map(|why| (k.clone(), why.to_string()))
+                            .ok_or_else(wrong)
+                    })
+                    .collect::<Result<BTreeMap<_, _>, _>>()?,
+                Some(_) => return Err(wrong()),
+            };
             lessons.insert(
                 id.clone(),
                 LessonProgress {
                     step: usize::try_from(step).map_err(|_| wrong())?,
                     done,
                     seen_all,
+                    skipped,
                 },
             );
         }
@@ -169,10 +185,11 @@ impl Progress {
             .lessons
             .iter()
             .map(|(id, p)| {
-                (
-                    id.clone(),
-                    json!({"step": p.step, "done": p.done, "seen_all": p.seen_all}),
-                )
+                let mut entry = json!({"step": p.step, "done": p.done, "seen_all": p.seen_all});
+                if !p.skipped.is_empty() {
+                    entry["skipped"] = json!(p.skipped);
+                }
+                (id.clone(), entry)
             })
             .collect();
         json!({"version": VERSION, "current": self.current, "lessons": lessons}).to_string()
@@ -251,6 +268,13 @@ pub fn merge(on_disk: &Progress, base: &Progress, ours: &Progress) -> Progress {
                 entry.done.push(d.clone());
             }
         }
+        let was_skipped = was.map(|w| &w.skipped);
+        entry.skipped.retain(|id, _| {
+            mine.skipped.contains_key(id) || !was_skipped.is_some_and(|w| w.contains_key(id))
+        });
+        for (id, why) in &mine.skipped {
+            entry.skipped.insert(id.clone(), why.clone());
+        }
     }
     merged
 }
@@ -278,6 +302,10 @@ mod tests {
             .lesson("packing-addresses")
             .done
             .push("pack".into());
+        progress
+            .lesson("ping-and-icmp")
+            .skipped
+            .insert("ping-lab".into(), "needs the lab".into());
         let back = Progress::from_json(&progress.to_json()).unwrap();
         assert_eq!(back, progress);
     }

@@ -39,7 +39,7 @@ static LESSON_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
 
 /// Names of the runner's own commands: never checked as exercise attempts.
 pub const TUTORIAL_COMMANDS: &[&str] = &[
-    "lessons", "lesson", "next", "back", "hint", "check", "reset",
+    "lessons", "lesson", "next", "back", "hint", "check", "reset", "skip",
 ];
 
 /// Teaches from `dir` instead of the built-in course (`--lessons DIR`).
@@ -106,13 +106,25 @@ impl Tutor {
             .is_some_and(|p| p.done.contains(&exercise.id))
     }
 
-    /// The first unfinished exercise of the current step.
+    fn is_skipped(&self, lesson: &Lesson, exercise: &Exercise) -> bool {
+        self.progress
+            .lessons
+            .get(&lesson.id)
+            .is_some_and(|p| p.skipped.contains_key(&exercise.id))
+    }
+
+    /// Done, or passed over with `skip`: either way no longer in the way.
+    fn is_passed(&self, lesson: &Lesson, exercise: &Exercise) -> bool {
+        self.is_done(lesson, exercise) || self.is_skipped(lesson, exercise)
+    }
+
+    /// The first exercise of the current step not yet done or skipped.
     fn current_exercise(&self) -> Option<(&Lesson, &Exercise)> {
         let (_, lesson) = self.active().ok()?;
         let step = &lesson.steps[self.step_index(lesson)];
         step.exercises
             .iter()
-            .find(|e| !self.is_done(lesson, e))
+            .find(|e| !self.is_passed(lesson, e))
             .map(|e| (lesson, e))
     }
 
@@ -122,11 +134,22 @@ impl Tutor {
             .exercises()
             .filter(|e| self.is_done(lesson, e))
             .count();
+        let skipped = lesson
+            .exercises()
+            .filter(|e| self.is_skipped(lesson, e))
+            .count();
         let entry = self.progress.lessons.get(&lesson.id);
+        let skipped_note = if skipped > 0 {
+            format!(", {skipped} skipped")
+        } else {
+            String::new()
+        };
         match entry {
             None => "not started".into(),
-            Some(p) if done == total && (total > 0 || p.seen_all) => "done".into(),
-            Some(_) if total > 0 => format!("in progress ({done}/{total} exercises)"),
+            Some(p) if done + skipped == total && (total > 0 || p.seen_all) => {
+                format!("done{}", skipped_note)
+            }
+            Some(_) if total > 0 => format!("in progress ({done}/{total} exercises{skipped_note})"),
             Some(_) => "in progress".into(),
         }
     }
@@ -143,9 +166,15 @@ impl Tutor {
             lesson.steps.len(),
             sanitize(&step.title),
             render_step(step, Terminal::current(context::colour()), &|id| {
-                let current = step.exercises.iter().find(|e| !self.is_done(lesson, e));
+                let current = step.exercises.iter().find(|e| !self.is_passed(lesson, e));
                 if current.is_some_and(|e| e.id == id) {
                     Mark::Current
+                } else if step
+                    .exercises
+                    .iter()
+                    .any(|e| e.id == id && self.is_skipped(lesson, e))
+                {
+                    Mark::Skipped
                 } else if step
                     .exercises
                     .iter()
@@ -169,7 +198,7 @@ impl Tutor {
 
     fn step_footer(&self, lesson: &Lesson, step: &Step, last: bool) -> String {
         let mut footer = String::from("\n\n");
-        let current = step.exercises.iter().find(|e| !self.is_done(lesson, e));
+        let current = step.exercises.iter().find(|e| !self.is_passed(lesson, e));
         if last {
             footer.push_str(&recap(lesson));
         }
@@ -258,7 +287,7 @@ impl Tutor {
             Some((_, next)) => message.push_str(&format!("\n▶ Next exercise: {}", next.task)),
             None => {
                 let (_, lesson) = self.active().ok()?;
-                let all_done = lesson.exercises().all(|e| self.is_done(lesson, e));
+                let all_done = lesson.exercises().all(|e| self.is_passed(lesson, e));
                 if all_done {
                     message.push_str(&format!(
                         "\n★ Lesson complete: {}. `lessons` shows what is next.",
@@ -276,6 +305,7 @@ impl Tutor {
 /// How an exercise shows in its step.
 enum Mark {
     Done,
+    Skipped,
     Current,
     ToDo,
 }
@@ -319,6 +349,7 @@ fn render_step(step: &Step, terminal: Terminal, mark: &dyn Fn(&str) -> Mark) -> 
         };
         let shown = match mark(&field("id:")) {
             Mark::Done => "✓",
+            Mark::Skipped => "↷",
             Mark::Current => "▶",
             Mark::ToDo => " ",
         };
@@ -332,10 +363,12 @@ pub fn list() -> CommandResult<String> {
         let mut done = 0;
         let states: Vec<String> = t.course.lessons.iter().map(|l| t.state(l)).collect();
         // The lesson to do next: the one open now, else the first not done.
-        let next_up = t.active.or_else(|| states.iter().position(|s| s != "done"));
+        let next_up = t
+            .active
+            .or_else(|| states.iter().position(|s| !s.starts_with("done")));
         for (i, lesson) in t.course.lessons.iter().enumerate() {
             let state = &states[i];
-            if state == "done" {
+            if state.starts_with("done") {
                 done += 1;
             }
             let marker = if next_up == Some(i) { "▶" } else { " " };
@@ -425,8 +458,33 @@ pub fn check() -> CommandResult<String> {
     })
 }
 
-pub fn reset(key: Option<&str>) -> CommandResult<String> {
+pub fn reset(key: Option<&str>, exercise: Option<&str>) -> CommandResult<String> {
     with_tutor(|t| {
+        if let Some(exercise_id) = exercise {
+            let key = key.ok_or_else(|| {
+                CommandError::value_error("reset needs the lesson too")
+                    .explain("Name the lesson first: reset LESSON exercise=ID yes=True.")
+            })?;
+            let (_, lesson) = t.course.find(key).ok_or_else(|| {
+                CommandError::value_error(format!(
+                    "no lesson {}",
+                    crate::python::value::str_repr(key)
+                ))
+            })?;
+            if !lesson.exercises().any(|e| e.id == exercise_id) {
+                return Err(CommandError::value_error(format!(
+                    "lesson {} has no exercise {}",
+                    lesson.id,
+                    crate::python::value::str_repr(exercise_id)
+                )));
+            }
+            let id = lesson.id.clone();
+            let entry = t.progress.lesson(&id);
+            entry.done.retain(|d| d != exercise_id);
+            entry.skipped.remove(exercise_id);
+            t.save_progress();
+            return Ok(format!("Exercise {exercise_id} of lesson {key} cleared."));
+        }
         match key {
             Some(key) => {
                 let (_, lesson) = t.course.find(key).ok_or_else(|| {
@@ -448,6 +506,37 @@ pub fn reset(key: Option<&str>) -> CommandResult<String> {
             Some(key) => format!("Progress of lesson {key} cleared."),
             None => "All lesson progress cleared.".into(),
         })
+    })
+}
+
+/// `skip [why]`: passes over the current exercise, recording why; one this
+/// machine cannot do (it needs the lab, say) says so.
+pub fn skip(why: Option<&str>) -> CommandResult<String> {
+    with_tutor(|t| {
+        let (_, lesson) = t.active()?;
+        let Some((_, exercise)) = t.current_exercise() else {
+            return Ok("There is no exercise to skip on this step; type next to go on.".into());
+        };
+        let (lesson_id, exercise) = (lesson.id.clone(), exercise.clone());
+        let reason = match (why, exercise.needs.as_deref()) {
+            (Some(why), _) => why.to_string(),
+            (None, Some("lab")) => "it needs the lab (sudo netrepl --lab)".to_string(),
+            (None, _) => "skipped by the learner".to_string(),
+        };
+        t.progress
+            .lesson(&lesson_id)
+            .skipped
+            .insert(exercise.id.clone(), reason.clone());
+        t.hints_given = 0;
+        t.save_progress();
+        let mut message = format!("↷ Skipped: {} ({reason}).", sanitize(&exercise.task));
+        match t.current_exercise() {
+            Some((_, next)) => {
+                message.push_str(&format!("\n▶ Next exercise: {}", sanitize(&next.task)))
+            }
+            None => message.push_str("\nType next to go on."),
+        }
+        Ok(message)
     })
 }
 
@@ -500,9 +589,13 @@ impl commands::tutorial::Tutor for CourseTutor {
         refused_in_blocks("check")?;
         shown(check())
     }
-    fn reset(&self, key: Option<&str>) -> CommandResult<String> {
+    fn reset(&self, key: Option<&str>, exercise: Option<&str>) -> CommandResult<String> {
         refused_in_blocks("reset")?;
-        shown(reset(key))
+        shown(reset(key, exercise))
+    }
+    fn skip(&self, why: Option<&str>) -> CommandResult<String> {
+        refused_in_blocks("skip")?;
+        shown(skip(why))
     }
     fn teaching_lesson(&self, command: &str) -> Option<String> {
         teaching_lesson(command).map(|text| sanitize(&text))
