@@ -377,12 +377,37 @@ fn an_installed_mdbook_builds_the_book() {
     );
 }
 
+/// Where an exercise box that starts just inside `rest` ends: at the
+/// `</div>` that closes its own `<div`, counting the divs nested in it (the
+/// box is followed by the rest of the page, examples and all, now that
+/// exercises stand between a lesson's paragraphs).
+fn box_end(rest: &str) -> usize {
+    let mut depth = 1;
+    let mut at = 0;
+    while depth > 0 {
+        let open = rest[at..].find("<div").map(|i| at + i);
+        let close = rest[at..].find("</div>").map(|i| at + i);
+        match (open, close) {
+            (Some(o), Some(c)) if o < c => {
+                depth += 1;
+                at = o + "<div".len();
+            }
+            (_, Some(c)) => {
+                depth -= 1;
+                at = c + "</div>".len();
+            }
+            (_, None) => return rest.len(),
+        }
+    }
+    at
+}
+
 /// Each exercise box of a page, with its folded hints cut out.
 fn exercise_boxes_without_hints(html: &str) -> Vec<String> {
     html.split("<div class=\"netrepl-exercise\"")
         .skip(1)
         .map(|rest| {
-            let end = rest.find("</div>\n\n</div>").unwrap_or(rest.len());
+            let end = box_end(rest);
             let mut shown = String::new();
             let mut text = &rest[..end];
             while let Some(start) = text.find("<details") {

@@ -73,8 +73,7 @@ fn mode(path: &Path) -> u32 {
 }
 
 /// Finishes exercise `pack-172-16-0-1` of packing-addresses.
-const FINISH_PACKING: &str =
-    "lesson packing-addresses\nnext\nnext\nnext\nnext\ninet_aton 172.16.0.1\n";
+const FINISH_PACKING: &str = "lesson packing-addresses\nnext\ninet_aton 172.16.0.1\n";
 
 fn progress_file(data: &Path) -> String {
     fs::read_to_string(data.join("progress.json")).expect("progress.json is there")
@@ -360,12 +359,8 @@ fn two_sessions_at_once_both_keep_what_they_finished() {
     // Both have read the progress before either finishes anything.
     first.send("lesson packing-addresses", "── Lesson");
     second.send("lesson host-names", "── Lesson");
-    for _ in 0..4 {
-        first.send("next", "── Lesson");
-    }
-    for _ in 0..3 {
-        second.send("next", "── Lesson");
-    }
+    // pack-172-16-0-1 is on the second step; my-name on the first.
+    first.send("next", "── Lesson");
     first.send("inet_aton 172.16.0.1", "✓ Exercise done");
     second.send("gethostname", "✓ Exercise done");
     first.quit();

@@ -281,7 +281,8 @@ impl Confinement {
 
 const CONFINEMENT_PREFIX: &str = "netrepl-check-";
 
-/// Deletes the namespaces of checks that ended without deleting their own
+/// Deletes the namespaces of checks (`netrepl-check-PID`, and the exercises'
+/// `netrepl-check-PID-lines`) that ended without deleting their own
 /// (stopped by a signal): those whose process is gone.
 fn remove_stale_namespaces() {
     let Ok(listed) = Command::new("ip").args(["netns", "list"]).output() else {
@@ -293,6 +294,7 @@ fn remove_stale_namespaces() {
         };
         let Some(pid) = name
             .strip_prefix(CONFINEMENT_PREFIX)
+            .and_then(|p| p.split('-').next())
             .and_then(|p| p.parse::<u32>().ok())
         else {
             continue;
