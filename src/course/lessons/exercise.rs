@@ -153,9 +153,15 @@ pub fn expected_answer(exercise: &Exercise) -> Option<Result<Value, String>> {
 }
 
 /// Whether an answer means the same as the expected value: equal, or the
-/// same when printed (an enum member and its number, `'1024'` and 1024).
+/// same when printed (an enum member and its number, `'1024'` and 1024). Two
+/// constants must be the same constant: SOCK_DGRAM and AF_INET are both 2,
+/// but one is not the other's answer. A constant may be named in quotes.
 fn same_answer(given: &Value, expected: &Value) -> bool {
-    given == expected || given.to_python_str() == expected.to_python_str()
+    match (given, expected) {
+        (Value::Enum(a), Value::Enum(b)) => a.class == b.class && a.value == b.value,
+        (Value::Str(name), Value::Enum(member)) if member.names.contains(name) => true,
+        _ => given == expected || given.to_python_str() == expected.to_python_str(),
+    }
 }
 
 /// Judges one attempt. Nudges name what differs, never the expected value.
@@ -446,6 +452,26 @@ mod tests {
         assert!(!nudge.contains("1024"), "{nudge}");
         let other = attempt("htons", Syntax::Command, &[]);
         assert_eq!(judge(&question, &other), Verdict::Unrelated);
+    }
+
+    #[test]
+    fn a_constant_is_only_the_answer_when_it_is_the_same_constant() {
+        let constant = |class: &'static str, name: &str, value| {
+            Value::Enum(crate::python::value::EnumMember {
+                class,
+                names: vec![name.to_string()],
+                value,
+            })
+        };
+        let dgram = constant("SocketKind", "SOCK_DGRAM", 2);
+        assert!(same_answer(&dgram.clone(), &dgram));
+        assert!(same_answer(&Value::Int(2), &dgram));
+        assert!(same_answer(&Value::str("SOCK_DGRAM"), &dgram));
+        assert!(!same_answer(
+            &constant("AddressFamily", "AF_INET", 2),
+            &dgram
+        ));
+        assert!(!same_answer(&Value::str("AF_INET"), &dgram));
     }
 
     #[test]
