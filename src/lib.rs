@@ -2,7 +2,8 @@
 //! CPython's `socket` functions answered by the real operating system.
 //!
 //! The crate is six layers, each a folder, and every import points down
-//! (`tests/layers.rs` fails on one that points up):
+//! (`tests/layers.rs` fails on one that points up, and on any circle of
+//! imports between files):
 //!
 //! 1. [`python`]: the language. Values and their `repr`, errors in Python's
 //!    form, both syntaxes (command style and pasted Python), arithmetic,

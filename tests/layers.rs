@@ -2,7 +2,8 @@
 //! apart: a file may name its own layer and the layers below it, never one
 //! above. The test reads every `.rs` file under `src/` and fails on any
 //! `crate::` path (in a `use` or inline in code) that points upward, and on a
-//! `super::` that climbs out of its layer. There are no opt-outs.
+//! `super::` that climbs out of its layer; and on any circle of imports
+//! between files, in a layer or across. There are no opt-outs.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -625,4 +626,189 @@ fn unsafe_lives_only_in_the_libc_wrappers_and_the_line_editor_only_in_repl() {
             }
         }
     }
+}
+
+/// The file a module path names, following it as far as files go:
+/// `["commands", "registry", "Command"]` is `src/commands/registry.rs`.
+fn file_of(path: &[String]) -> Option<PathBuf> {
+    let mut dir = src();
+    let mut found = None;
+    for segment in path {
+        let file = dir.join(format!("{segment}.rs"));
+        let folder = dir.join(segment).join("mod.rs");
+        if file.is_file() {
+            found = Some(file);
+        } else if folder.is_file() {
+            found = Some(folder);
+        } else {
+            break;
+        }
+        dir = dir.join(segment);
+    }
+    found
+}
+
+/// A file's own module path: `src/course/lessons/tutor.rs` is
+/// `["course", "lessons", "tutor"]`, a `mod.rs` its folder's.
+fn module_path(relative: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = relative
+        .components()
+        .map(|c| {
+            c.as_os_str()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_string()
+        })
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts
+}
+
+/// Every path a file's code names with `crate::`, `super::` or `self::`,
+/// as the segments after the crate root (groups expanded one level).
+fn named_paths(relative: &Path, code: &str) -> Vec<Vec<String>> {
+    let own = module_path(relative);
+    let mut paths = Vec::new();
+    let segments_at = |text: &str| -> Vec<Vec<String>> {
+        let mut head = Vec::new();
+        let mut rest = text;
+        loop {
+            rest = rest.trim_start();
+            if let Some(group) = rest.strip_prefix('{') {
+                return top_level_names(group)
+                    .into_iter()
+                    .map(|n| {
+                        let mut p = head.clone();
+                        p.push(n);
+                        p
+                    })
+                    .collect();
+            }
+            let word = leading_ident(rest);
+            if word.is_empty() {
+                return vec![head];
+            }
+            rest = &rest[word.len()..];
+            head.push(word);
+            match rest.trim_start().strip_prefix("::") {
+                Some(after) => rest = after,
+                None => return vec![head],
+            }
+        }
+    };
+    for (at, _) in code.match_indices("crate::") {
+        if at > 0 && code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        paths.extend(segments_at(&code[at + "crate::".len()..]));
+    }
+    for (at, _) in code.match_indices("super::") {
+        if code[..at].ends_with("::") {
+            continue;
+        }
+        let mut rest = &code[at..];
+        let mut base = own.clone();
+        while let Some(after) = rest.strip_prefix("super::") {
+            base.pop();
+            rest = after.trim_start();
+        }
+        for tail in segments_at(rest) {
+            let mut p = base.clone();
+            p.extend(tail);
+            paths.push(p);
+        }
+    }
+    paths
+}
+
+#[test]
+fn no_file_imports_one_that_imports_it_back() {
+    let root = src();
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut edges: std::collections::BTreeMap<PathBuf, std::collections::BTreeSet<PathBuf>> =
+        Default::default();
+    for path in &files {
+        let relative = path.strip_prefix(&root).expect("under src/").to_path_buf();
+        let code = code_only(&fs::read_to_string(path).expect("readable"));
+        // A file's own tests may reach anywhere in its layer; they are not its imports.
+        let code = code
+            .split("#[cfg(test)]")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let targets = edges.entry(path.clone()).or_default();
+        for named in named_paths(&relative, &code) {
+            if let Some(target) = file_of(&named)
+                && target != *path
+            {
+                targets.insert(target);
+            }
+        }
+    }
+    // Depth-first search for a back edge, reporting the circle it closes.
+    fn visit(
+        node: &PathBuf,
+        edges: &std::collections::BTreeMap<PathBuf, std::collections::BTreeSet<PathBuf>>,
+        stack: &mut Vec<PathBuf>,
+        done: &mut std::collections::BTreeSet<PathBuf>,
+        circles: &mut Vec<String>,
+    ) {
+        if done.contains(node) {
+            return;
+        }
+        if let Some(at) = stack.iter().position(|n| n == node) {
+            let circle: Vec<String> = stack[at..]
+                .iter()
+                .chain(std::iter::once(node))
+                .map(|p| p.strip_prefix(src()).unwrap_or(p).display().to_string())
+                .collect();
+            circles.push(circle.join(" -> "));
+            return;
+        }
+        stack.push(node.clone());
+        for next in edges.get(node).into_iter().flatten() {
+            visit(next, edges, stack, done, circles);
+        }
+        stack.pop();
+        done.insert(node.clone());
+    }
+    let mut circles = Vec::new();
+    let mut done = std::collections::BTreeSet::new();
+    for node in edges.keys() {
+        visit(node, &edges, &mut Vec::new(), &mut done, &mut circles);
+    }
+    assert!(
+        circles.is_empty(),
+        "imports that run in a circle (break one arrow of each):\n{}",
+        circles.join("\n")
+    );
+}
+
+#[test]
+fn module_paths_resolve_to_the_files_that_hold_them() {
+    let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        file_of(&path(&["commands", "registry", "Command"])),
+        Some(src().join("commands/registry.rs"))
+    );
+    assert_eq!(
+        file_of(&path(&["commands", "all"])),
+        Some(src().join("commands/mod.rs"))
+    );
+    let named = named_paths(
+        Path::new("course/lessons/tutor.rs"),
+        "use super::{check, exercise::Verdict};\nuse crate::session::Attempt;\n",
+    );
+    assert!(
+        named.contains(&path(&["course", "lessons", "check"])),
+        "{named:?}"
+    );
+    assert!(
+        named.contains(&path(&["course", "lessons", "exercise"])),
+        "{named:?}"
+    );
+    assert!(named.contains(&path(&["session", "Attempt"])), "{named:?}");
 }

@@ -8,7 +8,7 @@
 //! - each block runs in a netrepl process of its own with a fresh, empty data
 //!   directory (`NETREPL_DATA_DIR`, removed afterwards), so nothing it does
 //!   reaches the checker's history or progress;
-//! - that process is told it runs a lesson block ([`BLOCK_ENV`], whose value
+//! - that process is told it runs a lesson block ([`block_env::BLOCK_ENV`], whose value
 //!   is the most seconds a blocking call may wait): the tutorial commands that
 //!   change a learner's state refuse, and progress is never written;
 //! - a block that runs longer than [`Limits::block_seconds`] is killed and
@@ -27,6 +27,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use super::block_env::BLOCK_ENV;
 use super::course::{self, Course};
 use super::exercise_check;
 use super::parse::Problem;
@@ -37,33 +38,6 @@ use crate::course::terminal::sanitize;
 use crate::course::transcript::{Block, BlockFailure, run_block_within};
 use crate::net::lab::Lab;
 use crate::session::data_files;
-
-/// Set in the environment of each block's process; its value is the most
-/// seconds a blocking socket call may wait there. Internal to `lessons check`.
-pub const BLOCK_ENV: &str = "NETREPL_LESSON_BLOCK";
-
-/// Whether this process runs a block for `lessons check`.
-pub fn in_lesson_block() -> bool {
-    std::env::var_os(BLOCK_ENV).is_some()
-}
-
-/// In a block's process, keeps the session's blocking limit within the cap
-/// the check passed down (a no-op in any other process).
-pub fn apply_block_limits() {
-    let Some(cap) = std::env::var(BLOCK_ENV)
-        .ok()
-        .and_then(|v| v.parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-    else {
-        return;
-    };
-    let cap = Duration::from_secs_f64(cap);
-    // A ceiling, not only the default: a socket's own settimeout cannot pass it.
-    crate::net::live::set_wait_ceiling(cap);
-    if crate::net::live::blocking_limit() > cap {
-        crate::net::live::set_blocking_limit(cap);
-    }
-}
 
 /// How far a block may go.
 #[derive(Clone, Debug)]

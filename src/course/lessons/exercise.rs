@@ -8,10 +8,47 @@
 
 use std::net::IpAddr;
 
-use super::parse::{Exercise, Expect};
 use crate::course::transcript::line_matches;
 use crate::python::value::Value;
 use crate::session::{Attempt, Format, Observed, Outcome, Session, Syntax};
+
+/// What an exercise expects the command to produce.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expect {
+    /// Any successful run.
+    Success,
+    /// The result's Python repr, with `[..]` wildcards.
+    Result(String),
+    /// The error's Python line, with `[..]` wildcards.
+    Error(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exercise {
+    pub id: String,
+    pub task: String,
+    pub command: String,
+    pub expect: Expect,
+    pub hints: Vec<String>,
+    /// `(command, nudge)` for likely wrong attempts.
+    pub wrong: Vec<(String, String)>,
+    /// How the call must be typed, when the task says so.
+    pub syntax: Option<Syntax>,
+    /// What the arguments that matter must be.
+    pub arguments: Vec<ArgRule>,
+    /// Lines run before each `accept` and `reject` line, to set the scene.
+    pub setup: Vec<String>,
+    /// `(line in the file, typed line)`: each must complete the exercise.
+    pub accept: Vec<(usize, String)>,
+    /// `(line in the file, typed line)`: plausible mistakes that must not.
+    pub reject: Vec<(usize, String)>,
+    /// What checking the accept and reject lines needs (`lab`), if anything.
+    pub needs: Option<String>,
+    /// For a question (`command: answer`): the line whose result is the
+    /// right answer, run when the answer is checked.
+    pub compute: Option<String>,
+    pub line: usize,
+}
 
 /// One `arg:` line: a parameter (by name, or by its position from 1) and
 /// what its value must be.

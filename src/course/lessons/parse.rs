@@ -2,9 +2,9 @@
 //! runnable blocks and its exercises. Every problem is reported with the line
 //! it is on and a sentence saying how to fix it.
 
-use super::exercise::{self, ArgRule};
+use super::exercise;
+pub use super::exercise::{Exercise, Expect};
 use crate::course::transcript::{self, Block};
-use crate::session::Syntax;
 
 /// A problem in a lesson file.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,44 +18,6 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}: {}", self.file, self.line, self.message)
     }
-}
-
-/// What an exercise expects the command to produce.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Expect {
-    /// Any successful run.
-    Success,
-    /// The result's Python repr, with `[..]` wildcards.
-    Result(String),
-    /// The error's Python line, with `[..]` wildcards.
-    Error(String),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Exercise {
-    pub id: String,
-    pub task: String,
-    pub command: String,
-    pub expect: Expect,
-    pub hints: Vec<String>,
-    /// `(command, nudge)` for likely wrong attempts.
-    pub wrong: Vec<(String, String)>,
-    /// How the call must be typed, when the task says so.
-    pub syntax: Option<Syntax>,
-    /// What the arguments that matter must be.
-    pub arguments: Vec<ArgRule>,
-    /// Lines run before each `accept` and `reject` line, to set the scene.
-    pub setup: Vec<String>,
-    /// `(line in the file, typed line)`: each must complete the exercise.
-    pub accept: Vec<(usize, String)>,
-    /// `(line in the file, typed line)`: plausible mistakes that must not.
-    pub reject: Vec<(usize, String)>,
-    /// What checking the accept and reject lines needs (`lab`), if anything.
-    pub needs: Option<String>,
-    /// For a question (`command: answer`): the line whose result is the
-    /// right answer, run when the answer is checked.
-    pub compute: Option<String>,
-    pub line: usize,
 }
 
 /// A `## ` section of a lesson (the part before the first one is step 0).

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use super::check;
+use super::block_env;
 use super::course::{Course, load_course};
 use super::exercise::{self, Verdict};
 use super::markdown::{self, Terminal};
@@ -84,7 +84,7 @@ fn no_lesson() -> CommandError {
 impl Tutor {
     fn save_progress(&mut self) {
         // A lesson block being checked never writes progress, whatever it runs.
-        if !check::in_lesson_block() {
+        if !block_env::in_lesson_block() {
             self.progress.save(&mut self.saved);
         }
     }
@@ -610,7 +610,7 @@ fn shown(result: CommandResult<String>) -> CommandResult<String> {
 /// in a block `lessons check` runs: a lesson's text is data, and checking it
 /// must not act on anyone's course.
 fn refused_in_blocks(command: &str) -> CommandResult<()> {
-    if check::in_lesson_block() {
+    if block_env::in_lesson_block() {
         return Err(CommandError::new(
             PyException::PermissionError,
             format!("{command} is not allowed in a lesson block"),
@@ -623,7 +623,7 @@ fn refused_in_blocks(command: &str) -> CommandResult<()> {
 /// Hands this course to the tutorial commands and to `help`.
 pub fn install() {
     commands::tutorial::install(&CourseTutor);
-    check::apply_block_limits();
+    block_env::apply_block_limits();
 }
 
 /// `11. Packing addresses (lesson packing-addresses)`: where the built-in
