@@ -24,6 +24,7 @@ use crate::commands::socket_methods;
 use crate::net::live;
 use crate::python::builtins;
 use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::limits;
 use crate::python::operators;
 use crate::python::syntax::{self, Arg, Expr, Statement, parse_line};
 use crate::python::text_methods;
@@ -279,73 +280,100 @@ impl Session {
         }
     }
 
+    /// Evaluates an expression. The parser bounds the depth of the tree;
+    /// this frame is what each level costs on the stack, so it only
+    /// dispatches, and the work (and its temporaries) sits in helpers.
     fn eval(&mut self, expr: &Expr, kind: Option<ArgKind>) -> CommandResult<Value> {
         match expr {
             Expr::Literal(v) => Ok(v.clone()),
             Expr::Word(word) => self.eval_word(word, kind),
             Expr::Name { name, qualified } => self.lookup_name(name, *qualified),
-            Expr::Tuple(items) => Ok(Value::Tuple(self.eval_all(items)?)),
-            Expr::List(items) => Ok(Value::List(self.eval_all(items)?)),
-            Expr::Call { callee, args } => Ok(self.call(callee, args)?.value),
-            Expr::Add(a, b) => {
-                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
-                operators::add(&a, &b)
-            }
-            Expr::BitOr(a, b) => {
-                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
-                socket_constants::bit_or(&a, &b).ok_or_else(|| {
-                    CommandError::type_error(format!(
-                        "unsupported operand type(s) for |: '{}' and '{}'",
-                        a.type_name(),
-                        b.type_name()
-                    ))
-                })
-            }
-            Expr::Negate(inner) => crate::python::arithmetic::negate(&self.eval(inner, None)?),
-            Expr::Index(target, index) => {
-                let target = self.eval(target, None)?;
-                let index = self.eval(index, None)?;
-                operators::subscript(&target, &index)
-            }
-            Expr::Slice {
-                target,
-                start,
-                stop,
-                step,
-            } => {
-                let target = self.eval(target, None)?;
-                let mut part = |e: &Option<Box<Expr>>| -> CommandResult<Option<Value>> {
-                    e.as_deref().map(|e| self.eval(e, None)).transpose()
-                };
-                let (start, stop, step) = (part(start)?, part(stop)?, part(step)?);
-                operators::slice(&target, start.as_ref(), stop.as_ref(), step.as_ref())
-            }
-            Expr::Binary(op, a, b) => {
-                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
-                crate::python::arithmetic::binary(*op, &a, &b)
-            }
-            Expr::Compare(comparison, a, b) => {
-                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
-                operators::compare(*comparison, &a, &b)
-            }
-            Expr::Attribute(target, attr) => {
-                let target = self.eval(target, None)?;
-                if text_methods::has_method(&target, attr) {
-                    return Err(CommandError::type_error(format!(
-                        "{attr} is a method of {}; call it as .{attr}(...)",
-                        target.type_name()
-                    )));
-                }
-                Err(CommandError::new(
-                    PyException::AttributeError,
-                    format!("'{}' object has no attribute '{attr}'", target.type_name()),
-                ))
-            }
+            Expr::Tuple(items) => self.eval_sequence(items).map(Value::Tuple),
+            Expr::List(items) => self.eval_sequence(items).map(Value::List),
+            Expr::Call { callee, args } => self.eval_call(callee, args),
+            Expr::Negate(inner) => self.eval_negate(inner),
+            Expr::Add(a, b)
+            | Expr::BitOr(a, b)
+            | Expr::Index(a, b)
+            | Expr::Binary(_, a, b)
+            | Expr::Compare(_, a, b) => self.eval_operator(expr, a, b),
+            Expr::Slice { .. } => self.eval_slice(expr),
+            Expr::Attribute(target, attr) => self.eval_attribute(target, attr),
         }
     }
 
+    #[inline(never)]
+    fn eval_call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Value> {
+        Ok(self.call(callee, args)?.value)
+    }
+
+    #[inline(never)]
+    fn eval_negate(&mut self, inner: &Expr) -> CommandResult<Value> {
+        let value = self.eval(inner, None)?;
+        crate::python::arithmetic::negate(&value)
+    }
+
+    #[inline(never)]
+    fn eval_operator(&mut self, expr: &Expr, a: &Expr, b: &Expr) -> CommandResult<Value> {
+        let a = self.eval(a, None)?;
+        let b = self.eval(b, None)?;
+        apply_operator(expr, &a, &b)
+    }
+
+    #[inline(never)]
+    fn eval_slice(&mut self, expr: &Expr) -> CommandResult<Value> {
+        let Expr::Slice {
+            target,
+            start,
+            stop,
+            step,
+        } = expr
+        else {
+            return Err(CommandError::syntax("invalid syntax"));
+        };
+        let target = self.eval(target, None)?;
+        let mut part = |e: &Option<Box<Expr>>| -> CommandResult<Option<Value>> {
+            e.as_deref().map(|e| self.eval(e, None)).transpose()
+        };
+        let (start, stop, step) = (part(start)?, part(stop)?, part(step)?);
+        operators::slice(&target, start.as_ref(), stop.as_ref(), step.as_ref())
+    }
+
+    #[inline(never)]
+    fn eval_attribute(&mut self, target: &Expr, attr: &str) -> CommandResult<Value> {
+        let target = self.eval(target, None)?;
+        if text_methods::has_method(&target, attr) {
+            return Err(CommandError::type_error(format!(
+                "{attr} is a method of {}; call it as .{attr}(...)",
+                target.type_name()
+            )));
+        }
+        Err(CommandError::new(
+            PyException::AttributeError,
+            format!("'{}' object has no attribute '{attr}'", target.type_name()),
+        ))
+    }
+
+    /// The items of a list or tuple display, refused when together they
+    /// would pass the byte budget (checked after each item, so at most one
+    /// item more than the budget is ever held) or nest too deep.
+    #[inline(never)]
+    fn eval_sequence(&mut self, items: &[Expr]) -> CommandResult<Vec<Value>> {
+        let values = self.eval_all(items)?;
+        limits::check_nesting(&values)?;
+        Ok(values)
+    }
+
     fn eval_all(&mut self, items: &[Expr]) -> CommandResult<Vec<Value>> {
-        items.iter().map(|e| self.eval(e, None)).collect()
+        let mut values = Vec::with_capacity(items.len());
+        let mut bytes = 0usize;
+        for item in items {
+            let value = self.eval(item, None)?;
+            bytes = bytes.saturating_add(limits::approximate_size(&value));
+            limits::check_bytes(bytes)?;
+            values.push(value);
+        }
+        Ok(values)
     }
 
     fn lookup_name(&self, name: &str, qualified: bool) -> CommandResult<Value> {
@@ -516,6 +544,25 @@ impl Session {
             }
         }
         Ok((positional, keywords))
+    }
+}
+
+/// What an operator node gives for its two evaluated operands.
+#[inline(never)]
+fn apply_operator(expr: &Expr, a: &Value, b: &Value) -> CommandResult<Value> {
+    match expr {
+        Expr::Add(..) => operators::add(a, b),
+        Expr::BitOr(..) => socket_constants::bit_or(a, b).ok_or_else(|| {
+            CommandError::type_error(format!(
+                "unsupported operand type(s) for |: '{}' and '{}'",
+                a.type_name(),
+                b.type_name()
+            ))
+        }),
+        Expr::Index(..) => operators::subscript(a, b),
+        Expr::Binary(op, ..) => crate::python::arithmetic::binary(*op, a, b),
+        Expr::Compare(comparison, ..) => operators::compare(*comparison, a, b),
+        _ => Err(CommandError::syntax("invalid syntax")),
     }
 }
 

@@ -1,0 +1,176 @@
+//! Issue 10: nothing a learner types may crash netrepl or take the
+//! machine's memory. Deep nesting is refused before the parser, the
+//! evaluator or `repr` recurse too far, and huge sizes before anything is
+//! allocated, each with the error CPython gives where it gives one.
+//!
+//! Network rule: every line here is arithmetic, text or a local command
+//! (`inet_aton`, `len`), so nothing reaches the network.
+
+mod support;
+
+use netrepl::session::{Format, Outcome, Session};
+
+/// The stack of the main thread, where netrepl runs sessions (Linux's
+/// default 8 MiB); test threads get less by default.
+const MAIN_STACK: usize = 8 << 20;
+
+/// Runs lines in one fresh session on a thread with the main thread's stack and
+/// returns what each gave: its repr, its error's Python line, or "".
+fn run_on_main_stack(lines: Vec<String>) -> Vec<String> {
+    std::thread::Builder::new()
+        .stack_size(MAIN_STACK)
+        .spawn(move || {
+            let mut session = Session::new(Format::Python);
+            lines
+                .iter()
+                .map(|line| match session.run_line(line) {
+                    Outcome::Shown(output) => output.value.repr(),
+                    Outcome::Failed(error) => error.python_line(),
+                    _ => String::new(),
+                })
+                .collect()
+        })
+        .expect("spawn a thread")
+        .join()
+        .expect("the session survives")
+}
+
+fn run_one(line: String) -> String {
+    run_on_main_stack(vec![line]).remove(0)
+}
+
+fn nested(open: &str, inner: &str, close: &str, depth: usize) -> String {
+    format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
+}
+
+const TOO_MANY_BRACKETS: &str = "SyntaxError: too many nested parentheses";
+const TOO_DEEP: &str = "RecursionError: maximum recursion depth exceeded during compilation";
+
+#[test]
+fn brackets_stop_at_cpythons_two_hundred_levels() {
+    assert_eq!(run_one(nested("(", "1", ")", 200)), "1");
+    assert_eq!(run_one(nested("[", "1", "]", 3)), "[[[1]]]");
+    for line in [
+        nested("(", "1", ")", 201),
+        nested("(", "1", ")", 2500),
+        nested("[", "1", "]", 2500),
+        nested("str(", "1", ")", 2500),
+        nested("([", "1", "])", 5000),
+        "(".repeat(2500),
+        format!("{}1", "[".repeat(2500)),
+        format!("len {}", nested("(", "'x'", ")", 2500)),
+        format!("inet_aton {}", "[".repeat(2500)),
+        format!("x = {}", nested("(", "1", ")", 300)),
+    ] {
+        assert_eq!(run_one(line), TOO_MANY_BRACKETS);
+    }
+}
+
+#[test]
+fn long_chains_are_refused_by_depth_not_by_the_stack() {
+    assert_eq!(run_one(format!("{}1", "-".repeat(998))), "1");
+    assert_eq!(run_one(format!("{}1", "-".repeat(999))), "-1");
+    assert_eq!(run_one(["1"; 1000].join("+")), "1000");
+    assert_eq!(run_one(format!("{}1", "+".repeat(20_000))), "1");
+    for line in [
+        format!("{}1", "-".repeat(1000)),
+        format!("{}1", "-".repeat(20_000)),
+        format!("{}1", "- ".repeat(5000)),
+        ["1"; 100_000].join("+"),
+        ["1"; 100_000].join("-"),
+        ["1"; 100_000].join("*"),
+        ["1"; 100_000].join("**"),
+        ["2"; 5000].join("**-"),
+        ["1"; 100_000].join("|"),
+        ["1"; 100_000].join("<<0<<"),
+        format!("b'x'{}", "[0:]".repeat(5000)),
+        format!("'x'{}", "[0]".repeat(5000)),
+        format!("'x'{}", ".upper()".repeat(5000)),
+        format!("x{}", "()".repeat(5000)),
+        format!("x{}", ".a".repeat(5000)),
+    ] {
+        assert_eq!(run_one(line), TOO_DEEP);
+    }
+}
+
+#[test]
+fn the_deepest_accepted_expressions_evaluate_on_the_main_stack() {
+    let deepest = [
+        format!("{}1", "-".repeat(999)),
+        ["1"; 1000].join("+"),
+        ["1"; 1000].join("**"),
+        format!("'ab'{}", ".upper()".repeat(499)),
+        format!("b'x'{}", "[0:]".repeat(998)),
+        nested("str(", "1", ")", 200),
+        nested("len(str(", "1", "))", 100),
+        format!("inet_aton {}", nested("str(", "'1.2.3.4'", ")", 199)),
+        nested("[", "1", "]", 200),
+    ];
+    for line in deepest {
+        let answer = run_one(line.clone());
+        assert!(
+            !answer.starts_with("RecursionError") && !answer.starts_with("SyntaxError"),
+            "{}...: {answer}",
+            &line[..40.min(line.len())]
+        );
+    }
+}
+
+#[test]
+fn values_nested_one_line_at_a_time_stop_before_repr_and_drop_recurse_too_far() {
+    let mut lines = vec!["a = []".to_string()];
+    lines.extend(std::iter::repeat_n("a = [a]".to_string(), 600));
+    lines.push("len(a)".to_string());
+    lines.push("a == a".to_string());
+    lines.push("b = (a, a)".to_string());
+    let answers = run_on_main_stack(lines);
+    assert_eq!(answers[499], "", "500 levels are fine");
+    assert_eq!(
+        answers[500],
+        "RecursionError: netrepl nests lists and tuples at most 500 deep"
+    );
+    assert_eq!(answers[601], "1");
+    assert_eq!(answers[602], "True");
+    assert_eq!(
+        answers[603],
+        "RecursionError: netrepl nests lists and tuples at most 500 deep"
+    );
+}
+
+/// Every line and what netrepl answers in `--format python`, through the
+/// real binary.
+fn answers(lines: &[&str]) -> Vec<String> {
+    let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    support::run_merged(support::netrepl("python"), &input)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_binary_survives_deep_lines_in_every_style() {
+    let deep_brackets = nested("(", "1", ")", 2500);
+    let deep_signs = format!("{}1", "-".repeat(10_000));
+    let deep_sum = ["1"; 10_000].join("+");
+    let unclosed = "[".repeat(2500);
+    let command = format!("inet_aton {}", nested("(", "'1.2.3.4'", ")", 2500));
+    let lines = [
+        deep_brackets.as_str(),
+        deep_signs.as_str(),
+        deep_sum.as_str(),
+        unclosed.as_str(),
+        command.as_str(),
+        "1 + 1",
+    ];
+    assert_eq!(
+        answers(&lines),
+        [
+            TOO_MANY_BRACKETS,
+            TOO_DEEP,
+            TOO_DEEP,
+            TOO_MANY_BRACKETS,
+            TOO_MANY_BRACKETS,
+            "2"
+        ]
+    );
+}
