@@ -174,3 +174,107 @@ fn the_binary_survives_deep_lines_in_every_style() {
         ]
     );
 }
+
+const NUMBER_LIMIT: &str =
+    "OverflowError: netrepl keeps numbers under 65536 bits; that result would be larger";
+
+fn value_budget(needs: &str) -> String {
+    format!("MemoryError: netrepl keeps each value under 64 MiB; this one would need {needs}")
+}
+
+#[test]
+fn size_computations_near_the_integer_limits_never_wrap() {
+    let lines = [
+        "1 << 18446744073709551615",
+        "1 << 18446744073709551616",
+        "-1 << 18446744073709551615",
+        "2**65535 * 2**65535",
+        "10**10**10",
+        "(2**64) ** (2**64)",
+        "'ab' * 2**62",
+        "'a' * 2**62",
+        "[1, 2] * 2**62",
+        "(1,) * (2**63 - 1)",
+        "bytes(2**62)",
+        "bytes(2**63 - 1)",
+    ];
+    let expected = [
+        NUMBER_LIMIT.to_string(),
+        NUMBER_LIMIT.to_string(),
+        NUMBER_LIMIT.to_string(),
+        NUMBER_LIMIT.to_string(),
+        NUMBER_LIMIT.to_string(),
+        NUMBER_LIMIT.to_string(),
+        "OverflowError: repeated string is too long".to_string(),
+        value_budget("4294967296.0 GiB"),
+        value_budget("more bytes than the machine can address"),
+        value_budget("more bytes than the machine can address"),
+        value_budget("4294967296.0 GiB"),
+        value_budget("8589934592.0 GiB"),
+    ];
+    assert_eq!(answers(&lines), expected);
+}
+
+#[test]
+fn results_are_refused_by_their_bytes_before_they_are_allocated() {
+    let lines = [
+        "['a'*10**6]*10**6",
+        "[b'x'*2**20]*2**20",
+        "('a'*10**6).replace('a', 'a'*1000)",
+        "(b'a'*10**6).replace(b'a', b'a'*1000)",
+        "'-'.join(['a'*10**6]*70)",
+        "b'-'.join([b'a'*10**6]*70)",
+        "'{}{}'.format('a'*40000000, 'b'*40000000)",
+        "(','*50000000).split(',')",
+        "(b','*50000000).split(b',')",
+        "(' a'*20000000).split()",
+        "list('a'*10**7)",
+        "tuple(b'x'*10**7)",
+        "(b'x'*40000000).hex()",
+        "repr(b'\\x00'*2**25)",
+        "str(b'\\x00'*2**25)",
+        "print(b'x'*2**25, b'x'*2**25)",
+        "[b'x'*2**25, b'x'*2**25]",
+        "b'x'*2**25 + b'x'*2**25",
+        "'x'*10**6 + 'y'",
+        "len(b'x'*(2**26 - 100))",
+        "len(b'x'*2**26)",
+    ];
+    let answers = answers(&lines);
+    let mut expected = vec!["MemoryError: netrepl keeps each value under 64 MiB; "; lines.len()];
+    expected[18] = "'xxxxxxxxxx";
+    expected[19] = "67108764";
+    assert_eq!(answers.len(), lines.len(), "{answers:?}");
+    for ((line, answer), start) in lines.iter().zip(&answers).zip(expected) {
+        assert!(
+            answer.starts_with(start),
+            "{line}: {}",
+            &answer[..answer.len().min(80)]
+        );
+    }
+    assert_eq!(answers[20], value_budget("64.1 MiB"));
+}
+
+#[test]
+fn variables_together_stay_under_the_session_budget() {
+    let lines = [
+        "x = b'x' * 60_000_000",
+        "a = x",
+        "b = x",
+        "c = x",
+        "d = x",
+        "a = b'small'",
+        "d = x",
+        "len(d)",
+    ];
+    let over = "MemoryError: netrepl keeps all variables together under 256 MiB; \
+                they would need 286.2 MiB";
+    assert_eq!(answers(&lines), [over, "60000000"]);
+}
+
+#[test]
+fn a_pretty_memory_error_says_why_in_plain_words() {
+    let output = support::run_merged(support::netrepl("pretty"), "'a' * 10**9\n");
+    assert!(output.contains("MemoryError: netrepl keeps each value under 64 MiB"));
+    assert!(output.contains("refuses before allocating"), "{output}");
+}

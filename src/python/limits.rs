@@ -136,9 +136,14 @@ pub fn session_memory_error(bytes: usize) -> CommandError {
 fn describe_bytes(bytes: usize) -> String {
     match bytes {
         usize::MAX => "more bytes than the machine can address".to_string(),
-        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / f64::from(1u32 << 30)),
-        b => format!("{:.1} MiB", b as f64 / f64::from(1u32 << 20)),
+        // Rounded up, so that just over the limit never reads as the limit.
+        b if b >= 1 << 30 => format!("{:.1} GiB", tenths_up(b, 1 << 30)),
+        b => format!("{:.1} MiB", tenths_up(b, 1 << 20)),
     }
+}
+
+fn tenths_up(bytes: usize, unit: usize) -> f64 {
+    (bytes as f64 * 10.0 / unit as f64).ceil() / 10.0
 }
 
 #[cfg(test)]

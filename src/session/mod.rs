@@ -73,6 +73,8 @@ pub struct Session {
     observation: Option<(String, Observed)>,
     /// The value the last assignment stored.
     assigned: Value,
+    /// What the variables take together, as `limits::approximate_size` counts.
+    stored_bytes: usize,
 }
 
 impl Default for Session {
@@ -89,6 +91,7 @@ impl Session {
             format,
             observation: None,
             assigned: Value::None,
+            stored_bytes: 0,
         }
     }
 
@@ -199,14 +202,14 @@ impl Session {
                 self.assigned = value.clone();
                 let items = operators::unpack(&value, names.len())?;
                 for (name, item) in names.into_iter().zip(items) {
-                    self.variables.insert(name, item);
+                    self.store(name, item)?;
                 }
                 Outcome::Nothing
             }
             Statement::Assign(name, expr) => {
                 let output = self.eval_output(&expr)?;
                 self.assigned = output.value.clone();
-                self.variables.insert(name, output.value);
+                self.store(name, output.value)?;
                 Outcome::Nothing
             }
             Statement::Eval(expr) => {
@@ -215,6 +218,23 @@ impl Session {
                 Outcome::Shown(output)
             }
         })
+    }
+
+    /// Keeps a variable, unless all of them together would pass the
+    /// session's byte budget: each value is under the budget of one, but
+    /// `x1 = ...`, `x2 = ...` would add up without end.
+    fn store(&mut self, name: String, value: Value) -> CommandResult<()> {
+        let replaced = self
+            .variables
+            .get(&name)
+            .map_or(0, limits::approximate_size);
+        let total = (self.stored_bytes - replaced).saturating_add(limits::approximate_size(&value));
+        if total > limits::MAX_SESSION_BYTES {
+            return Err(limits::session_memory_error(total));
+        }
+        self.stored_bytes = total;
+        self.variables.insert(name, value);
+        Ok(())
     }
 
     fn run_meta(&mut self, name: &str, args: &[String]) -> CommandResult<Outcome> {
@@ -234,6 +254,8 @@ impl Session {
             ("vars", []) => {
                 let mut names: Vec<_> = self.variables.iter().collect();
                 names.sort_by(|a, b| a.0.cmp(b.0));
+                let shown: usize = names.iter().map(|(k, v)| k.len() + 4 + v.repr_len()).sum();
+                limits::check_bytes(shown)?;
                 let text = names
                     .iter()
                     .map(|(k, v)| format!("{k} = {}", v.repr()))
@@ -531,17 +553,23 @@ impl Session {
     fn eval_args(&mut self, args: &[Arg], params: &[registry::Param]) -> CommandResult<CallArgs> {
         let mut positional = Vec::new();
         let mut keywords = Vec::new();
+        // `print(x, x, x, ...)` copies `x` once per argument.
+        let mut bytes = 0usize;
         for arg in args {
-            match arg {
+            let value = match arg {
                 Arg::Positional(e) => {
                     let kind = params.get(positional.len()).map(|p| p.kind);
                     positional.push(self.eval(e, kind)?);
+                    positional.last()
                 }
                 Arg::Keyword(key, e) => {
                     let kind = params.iter().find(|p| p.name == key).map(|p| p.kind);
                     keywords.push((key.clone(), self.eval(e, kind)?));
+                    keywords.last().map(|(_, v)| v)
                 }
-            }
+            };
+            bytes = bytes.saturating_add(value.map_or(0, limits::approximate_size));
+            limits::check_bytes(bytes)?;
         }
         Ok((positional, keywords))
     }

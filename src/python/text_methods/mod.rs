@@ -197,7 +197,7 @@ pub fn no_attribute(type_name: &str, name: &str) -> CommandError {
 }
 
 fn iterable(value: &Value) -> CommandResult<Vec<Value>> {
-    iterate(value).ok_or_else(|| CommandError::type_error("can only join an iterable"))
+    iterate(value).ok_or_else(|| CommandError::type_error("can only join an iterable"))?
 }
 
 /// A `maxsplit` or `count`, where any negative number (the default -1)
