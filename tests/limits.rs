@@ -278,3 +278,23 @@ fn a_pretty_memory_error_says_why_in_plain_words() {
     assert!(output.contains("MemoryError: netrepl keeps each value under 64 MiB"));
     assert!(output.contains("refuses before allocating"), "{output}");
 }
+
+#[test]
+fn a_mistyped_name_of_a_megabyte_gets_no_suggestion() {
+    let long = "gethostbynam".repeat(100_000);
+    let lines = [
+        format!("{long} localhost"),
+        format!("socket.{long}"),
+        "gethostbynam x".into(),
+    ];
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let answers = answers(&lines);
+    assert!(answers[0].starts_with("NameError: name 'gethostbynamgethostbynam"));
+    assert!(!answers[0].contains("Did you mean"));
+    assert!(answers[1].starts_with("AttributeError: module 'socket' has no attribute"));
+    assert!(!answers[1].contains("Did you mean"));
+    assert_eq!(
+        answers[2],
+        "NameError: name 'gethostbynam' is not defined. Did you mean: 'gethostbyname'?"
+    );
+}

@@ -277,11 +277,13 @@ fn parse_command_args(text: &str) -> CommandResult<Vec<Arg>> {
 }
 
 fn keyword_prefix(text: &str) -> Option<&str> {
-    let end = text.find('=')?;
+    // Only the name's own characters are read: searching the rest of the
+    // line for an `=` for every argument made long lines quadratic.
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|&end| text[end..].starts_with('='))?;
     let key = &text[..end];
-    let valid = !key.is_empty()
-        && !key.starts_with(|c: char| c.is_ascii_digit())
-        && key.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let valid = !key.is_empty() && !key.starts_with(|c: char| c.is_ascii_digit());
     valid.then_some(key)
 }
 
