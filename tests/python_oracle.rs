@@ -908,6 +908,15 @@ fn limit_cases() -> Vec<Case> {
             "'héllo'[-2:]",
             "'héllo'[4:1]",
             "b'\\x00\\xff'.hex(':')",
+            "'abc'[1::2**127-1]",
+            "'abc'[::-2**127]",
+            "b'abc'[1::2**127-1]",
+            "'abc'.find('', 2**100)",
+            "b'abc'.find(b'', 2**100)",
+            "'abc'.startswith('', 2**100)",
+            "'abc'.endswith('', 4)",
+            "b'abc'.startswith(b'', 4)",
+            "'abc'.startswith('', 3)",
         ]
         .map(py),
     );

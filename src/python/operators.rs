@@ -234,7 +234,8 @@ fn slice_positions(
         let inside = if step > 0 { at < stop } else { at > stop };
         inside.then(|| {
             let here = at as usize;
-            at += step;
+            // A step near 2**127 must end the slice, not overflow.
+            at = at.saturating_add(step);
             here
         })
     })
@@ -375,5 +376,20 @@ mod tests {
             assert_eq!(find_bytes(hay, needle), expected, "{needle:?}");
         }
         assert_eq!(find_bytes(b"ab", b"abc"), None);
+    }
+
+    #[test]
+    fn slices_with_the_largest_steps_end() {
+        let text = Value::str("abc");
+        let step = |n: i128| slice(&text, None, None, Some(&Value::Int(n))).map(|v| v.repr());
+        assert_eq!(step(i128::MAX), Ok("'a'".to_string()));
+        assert_eq!(step(i128::MIN), Ok("'c'".to_string()));
+        let from_one = slice(
+            &text,
+            Some(&Value::Int(1)),
+            None,
+            Some(&Value::Int(i128::MAX)),
+        );
+        assert_eq!(from_one.map(|v| v.repr()), Ok("'b'".to_string()));
     }
 }

@@ -143,10 +143,14 @@ pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
                     )));
                 }
             };
-            let (window, _) = args.window(&Value::Bytes(b.to_vec()))?;
+            let (window, offset) = args.window(&Value::Bytes(b.to_vec()))?;
             let Value::Bytes(window) = window else {
                 return Ok(Value::Bool(false));
             };
+            // A start past the end finds nothing, not even b''.
+            if offset > b.len() {
+                return Ok(Value::Bool(false));
+            }
             let starts = args.method == "startswith";
             Value::Bool(candidates.iter().any(|a| {
                 if starts {

@@ -149,7 +149,8 @@ impl MethodArgs<'_> {
         let offset = match start.and_then(Value::as_int) {
             None => 0,
             Some(i) if i < 0 => (i + len).max(0),
-            Some(i) => i,
+            // Past the end is past the end however far: 2**100 must not wrap.
+            Some(i) => i.min(len + 1),
         };
         Ok((window, offset as usize))
     }

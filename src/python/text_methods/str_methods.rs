@@ -121,7 +121,11 @@ pub(super) fn call(s: &str, args: &MethodArgs) -> CommandResult<Value> {
                     )));
                 }
             };
-            let (window, _) = args.window(&Value::str(s))?;
+            let (window, offset) = args.window(&Value::str(s))?;
+            // A start past the end finds nothing, not even ''.
+            if offset > s.chars().count() {
+                return Ok(Value::Bool(false));
+            }
             let window = window.as_str().unwrap_or_default();
             let starts = args.method == "startswith";
             Value::Bool(candidates.iter().any(|a| {
