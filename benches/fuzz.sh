@@ -52,12 +52,14 @@ for ((n = 0; n < batches; n++)); do
   (( kb > peak_kb )) && peak_kb=$kb
   if (( $(echo "$took > $slowest" | bc) )); then slowest=$took; fi
   problem=""
-  # 1: some line failed, as most do here. 124/137: the time limit; above 128: a signal.
+  # 1: some line failed, as most do here. 124/137: the time limit; 101: a
+  # panic; above 128: a signal. stderr may hold odd bytes, hence grep -a.
   if [ "$status" = 137 ] || [ "$status" = 124 ]; then
     problem="hang (over ${limit} s)"; hangs=$((hangs + 1))
-  elif (( status > 128 )) || grep -qE "panicked|overflowed its stack|fatal runtime error" "$data/stderr"; then
+  elif [ "$status" = 101 ] || (( status > 128 )) ||
+    grep -aqE "panicked|overflowed its stack|fatal runtime error" "$data/stderr"; then
     problem="crash (status $status)"; crashes=$((crashes + 1))
-    grep -qE "panicked" "$data/stderr" && panics=$((panics + 1))
+    if grep -aqE "panicked" "$data/stderr"; then panics=$((panics + 1)); fi
   fi
   # Results go to /dev/null (some are tens of MiB); errors are counted.
   errors=$(grep -c "" "$data/stderr" || true)
@@ -65,7 +67,7 @@ for ((n = 0; n < batches; n++)); do
     cp "$input" "$out/batch-$n.txt"
     cp "$data/stderr" "$out/batch-$n.stderr"
     echo "batch $n: $problem; kept in $out/batch-$n.txt"
-    grep -m3 -E "panicked|overflowed|fatal" "$data/stderr" || true
+    grep -a -m3 -E "panicked|overflowed|fatal" "$data/stderr" || true
   fi
   done_lines=$((done_lines + count))
   printf 'batch %d/%d: %d lines, %.1f s, %d KiB peak, %d error lines, status %d\n' \
