@@ -134,8 +134,8 @@ impl Session {
         self.observation = command.map(|name| {
             let observed = match &outcome {
                 Outcome::Failed(e) => Observed::Error(e.python_line()),
-                Outcome::Shown(output) => Observed::Result(output.value.repr()),
-                _ => Observed::Result(self.assigned.repr()),
+                Outcome::Shown(output) => Observed::Result(observed_repr(&output.value)),
+                _ => Observed::Result(observed_repr(&self.assigned)),
             };
             (name, observed)
         });
@@ -573,6 +573,18 @@ impl Session {
         }
         Ok((positional, keywords))
     }
+}
+
+/// The repr the tutor compares, or for a value whose repr passes 1 MiB a
+/// short stand-in: no exercise expects one that big, and a second copy of
+/// a large repr (the display makes the first) would double what a line holds.
+fn observed_repr(value: &Value) -> String {
+    const MAX_OBSERVED_REPR: usize = 1 << 20;
+    let len = value.repr_len();
+    if len > MAX_OBSERVED_REPR {
+        return format!("<{} whose repr is {len} bytes>", value.type_name());
+    }
+    value.repr()
 }
 
 /// What an operator node gives for its two evaluated operands.
