@@ -251,11 +251,13 @@ fn ctrl_c_during_a_dns_wait_after_the_runtime_started_is_not_held_back() {
 
 #[test]
 fn ctrl_c_during_a_long_computation_returns_to_the_prompt() {
-    let Some(ns) = SilentDnsNamespace::new("nrint-pow") else {
+    let Some(ns) = SilentDnsNamespace::new("nrint-calc") else {
         return;
     };
+    // Text of 60 MB, changed four times over: seconds of work, in steps that
+    // each take a while.
     let steps = ns.drive(
-        r#"[{"line": "(7**300000 > 1, 7**300001 > 1, 7**300002 > 1, 7**300003 > 1)", "interrupt_after": 0.3},
+        r#"[{"line": "len(bytes(30 << 20).hex().upper().lower().upper().lower())", "interrupt_after": 0.3},
             {"line": "6 * 7"}]"#,
     );
     assert_eq!(steps.len(), 2, "{steps:?}");

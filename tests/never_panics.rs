@@ -2,6 +2,10 @@
 //! the pieces of the language (command names, quotes, brackets, escapes,
 //! numbers, `|`, `=`), go through `Session::run_line`.
 //!
+//! Deep nesting (brackets up to 5000, signs and operator chains up to
+//! 20000) and huge sizes (shift counts, repetition counts, widths) must be
+//! refused with an error, not a stack overflow or an allocation failure.
+//!
 //! Network rule: the lines never name a command that resolves names or
 //! sends packets (gethostbyname, getaddrinfo, ping, ...) or changes the
 //! machine (lab), so random text cannot become a DNS query for a random
@@ -10,7 +14,7 @@
 
 use netrepl::commands;
 use netrepl::commands::registry;
-use netrepl::session::{Format, Session};
+use netrepl::session::{Format, Outcome, Session};
 use proptest::prelude::*;
 
 /// Commands the registry marks as local that must not be fuzzed anyway: lab
@@ -146,6 +150,159 @@ fn run_all(lines: &[String]) {
         if !mentions_unsafe_command(line) {
             let _ = session.run_line(line);
         }
+    }
+}
+
+/// Like `run_all`, then checks the session still answers, on a thread with the stack netrepl's main thread has
+/// (8 MiB; test threads get 2), for lines as deep as netrepl accepts.
+fn run_all_on_main_stack(lines: Vec<String>) {
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let mut session = Session::new(Format::Python);
+            for line in lines.iter().filter(|line| !mentions_unsafe_command(line)) {
+                let _ = session.run_line(line);
+            }
+            // Refusing a line leaves the session as it was, still answering.
+            match session.run_line("1 + 1") {
+                Outcome::Shown(output) => assert_eq!(output.value.repr(), "2"),
+                other => panic!("the session stopped answering: {other:?}"),
+            }
+        })
+        .expect("spawn a thread")
+        .join()
+        .expect("the session survives");
+}
+
+/// An opening that nests: a bracket, a list, a call of a built-in, or a
+/// call of a local command.
+fn opener() -> impl Strategy<Value = &'static str> {
+    proptest::sample::select(vec![
+        "(",
+        "[",
+        "str(",
+        "len(",
+        "repr(",
+        "inet_aton(",
+        "(1,",
+        "[0]*(",
+    ])
+}
+
+/// Up to 5000 nested openings around a token, closed, half closed or not at all.
+fn deep_brackets() -> impl Strategy<Value = String> {
+    (opener(), 0..5000usize, token(), 0..3u8, any::<bool>()).prop_map(
+        |(open, depth, inner, closing, command_style)| {
+            let close = if open.starts_with('[') && !open.ends_with('(') {
+                "]"
+            } else {
+                ")"
+            };
+            let closes = match closing {
+                0 => depth,
+                1 => depth / 2,
+                _ => 0,
+            };
+            let line = format!("{}{inner}{}", open.repeat(depth), close.repeat(closes));
+            if command_style {
+                format!("inet_aton {line}")
+            } else {
+                line
+            }
+        },
+    )
+}
+
+/// Up to 20000 unary signs or chained binary operators.
+fn long_chain() -> impl Strategy<Value = String> {
+    let link = proptest::sample::select(vec![
+        "-", "+", "- ", "~", "not ", "+-", "1+", "1-", "1*", "1**", "2**-", "1|", "1<<", "x.",
+        "x[0]", "()",
+    ]);
+    (link, 0..20_000usize, token()).prop_map(|(link, n, end)| format!("{}{end}", link.repeat(n)))
+}
+
+/// Counts and widths at the edges of every integer size CPython or Rust uses.
+fn huge_count() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::sample::select(vec![
+            "2**62",
+            "2**63",
+            "2**63-1",
+            "2**64",
+            "2**64-1",
+            "-2**64",
+            "18446744073709551615",
+            "2**127-1",
+            "10**10**10",
+            "2**31",
+            "2**32",
+            "10**8",
+            "67108864",
+            "-1",
+            "0",
+        ])
+        .prop_map(str::to_string),
+        any::<u64>().prop_map(|n| n.to_string()),
+        any::<i128>().prop_map(|n| n.to_string()),
+        (0..70_000_000u64).prop_map(|n| n.to_string()),
+    ]
+}
+
+/// A size computation with a huge count: shifts, powers, repetition,
+/// `bytes(n)`, text methods and format widths.
+fn huge_size() -> impl Strategy<Value = String> {
+    let shape = proptest::sample::select(vec![
+        "1 << {}",
+        "-1 << {}",
+        "0 << {}",
+        "1 >> {}",
+        "2 ** {}",
+        "{} ** {}",
+        "{} * {}",
+        "'ab' * {}",
+        "{} * 'x'",
+        "b'xy' * {}",
+        "[1, 'a'] * {}",
+        "(0,) * {}",
+        "[] * {}",
+        "['a'*10**6] * {}",
+        "[b'x'*2**20] * {}",
+        "bytes({})",
+        "str({})",
+        "hex({})",
+        "'x'.ljust({})",
+        "'{{:>{}}}'.format(1)",
+        "'{{:{}}}'.format('a')",
+        "'x' * ({} % 2**27)",
+        "('a' * ({} % 2**22)).replace('a', 'abc')",
+        "'-'.join(['ab'] * ({} % 2**24))",
+        "(b',' * ({} % 2**25)).split(b',')",
+        "list('a' * ({} % 2**25))",
+        "b'x'[{}:]",
+        "'x'[{}]",
+        "inet_ntoa(b'\\x00' * ({} % 8))",
+    ]);
+    (shape, huge_count(), huge_count())
+        .prop_map(|(shape, a, b)| shape.replacen("{}", &a, 1).replacen("{}", &b, 1))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn deep_brackets_never_crash(lines in proptest::collection::vec(deep_brackets(), 1..4)) {
+        run_all_on_main_stack(lines);
+    }
+
+    #[test]
+    fn long_chains_never_crash(lines in proptest::collection::vec(long_chain(), 1..4)) {
+        run_all_on_main_stack(lines);
+    }
+
+    #[test]
+    fn huge_sizes_are_refused_not_allocated(lines in proptest::collection::vec(huge_size(), 1..6)) {
+        run_all_on_main_stack(lines);
     }
 }
 

@@ -854,6 +854,75 @@ fn arithmetic_cases() -> Vec<Case> {
     ]
 }
 
+/// Issue 10: nesting and sizes past CPython's own limits get CPython's
+/// errors (where CPython says only `MemoryError`, netrepl says more, so
+/// those are in tests/limits.rs instead).
+fn limit_cases() -> Vec<Case> {
+    let nested = |open: &str, close: &str, depth: usize| {
+        format!("{}1{}", open.repeat(depth), close.repeat(depth))
+    };
+    let mut cases = vec![
+        py(&nested("(", ")", 200)),
+        py(&nested("(", ")", 201)),
+        py(&nested("[", "]", 2500)),
+        py(&nested("str(", ")", 201)),
+        py(&nested("len(str(", "))", 101)),
+        py(&"(".repeat(2500)),
+        py(&format!("{}1", "[".repeat(300))),
+        py(&format!("{}1", "(".repeat(150))),
+    ];
+    cases.extend(
+        [
+            "'ab' * 2**62",
+            "b'ab' * 2**62",
+            "'' * 2**62",
+            "[] * 2**62",
+            "'ab' * 2**63",
+            "'ab' * 2**64",
+            "'ab' * -2**64",
+            "2**64 * 'ab'",
+            "b'x' * 2**64",
+            "[] * 2**64",
+            "(1,) * 2**63",
+            "'ab' * -5",
+            "bytes(2**64)",
+            "bytes(-2**64)",
+            "bytes(2**200)",
+            "bytes(-1)",
+            "0 << 18446744073709551615",
+            "1 >> 18446744073709551615",
+            "-1 >> 2**64",
+            "0 << 2**64",
+            "1 << -1",
+            "0 ** 18446744073709551615",
+            "1 ** 18446744073709551615",
+            "(-1) ** 18446744073709551615",
+            "b'x' in b'a' * 1000",
+            "b'ab' * 500 + b'c' in b'ab' * 1000",
+            "(b'ab' * 1000).find(b'ba' * 10)",
+            "(b'ab' * 1000).split(b'b' * 2)",
+            "(b'ab' * 10).replace(b'ab', b'')",
+            "(b'aaa').replace(b'aa', b'x')",
+            "'abc'[1:]",
+            "'héllo'[1:4]",
+            "'héllo'[-2:]",
+            "'héllo'[4:1]",
+            "b'\\x00\\xff'.hex(':')",
+            "'abc'[1::2**127-1]",
+            "'abc'[::-2**127]",
+            "b'abc'[1::2**127-1]",
+            "'abc'.find('', 2**100)",
+            "b'abc'.find(b'', 2**100)",
+            "'abc'.startswith('', 2**100)",
+            "'abc'.endswith('', 4)",
+            "b'abc'.startswith(b'', 4)",
+            "'abc'.startswith('', 3)",
+        ]
+        .map(py),
+    );
+    cases
+}
+
 fn all_cases() -> Vec<Case> {
     [
         host_name_cases(),
@@ -869,6 +938,7 @@ fn all_cases() -> Vec<Case> {
         constant_cases(),
         builtin_and_text_cases(),
         arithmetic_cases(),
+        limit_cases(),
     ]
     .into_iter()
     .flatten()

@@ -155,16 +155,29 @@ impl Command {
 
 /// Close matches for a mistyped name, best first (for "did you mean").
 pub fn suggestions<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    // Edit distance takes time in the product of the two lengths: a pasted
+    // megabyte must not take seconds, and no name that long is a typo.
+    if name.len() > MAX_SUGGESTED_NAME {
+        return Vec::new();
+    }
+    let lower = name.to_ascii_lowercase();
     let mut scored: Vec<(usize, &str)> = candidates
         .filter_map(|c| {
-            let d = edit_distance(&name.to_ascii_lowercase(), &c.to_ascii_lowercase());
             let limit = (name.len().max(c.len()) / 3).max(1);
+            // The distance is at least the difference in length.
+            if c.len() > MAX_SUGGESTED_NAME || name.len().abs_diff(c.len()) > limit {
+                return None;
+            }
+            let d = edit_distance(&lower, &c.to_ascii_lowercase());
             (d <= limit).then_some((d, c))
         })
         .collect();
     scored.sort();
     scored.into_iter().map(|(_, c)| c).take(3).collect()
 }
+
+/// Names longer than this get no "did you mean", and are not suggested.
+const MAX_SUGGESTED_NAME: usize = 100;
 
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -350,5 +363,16 @@ mod tests {
     fn suggestions_find_near_misses() {
         let names = all().iter().map(|c| c.name);
         assert_eq!(suggestions("gethostbynam", names)[0], "gethostbyname");
+    }
+
+    #[test]
+    fn long_names_get_no_suggestion_and_are_not_compared() {
+        let long = "gethostbyname".repeat(1000);
+        assert!(suggestions(&long, all().iter().map(|c| c.name)).is_empty());
+        let near_long = format!("{}x", &long[..99]);
+        assert!(suggestions(&near_long, [long.as_str()].into_iter()).is_empty());
+        assert!(
+            suggestions("inet_aton_with_a_very_long_tail", ["inet_aton"].into_iter()).is_empty()
+        );
     }
 }

@@ -10,15 +10,16 @@ use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::limits;
 use crate::python::syntax::BinaryOp;
 use crate::python::value::Value;
 
 /// Results beyond this many bits are refused: a typo like `10**10**10`
-/// must not take the session's memory.
-const MAX_BITS: u64 = 1 << 20;
-
-/// Sequences made by `*` stay under this many items.
-const MAX_REPEAT: usize = 1 << 20;
+/// must not take the session's memory, and ints beyond `i128` are kept as
+/// decimal digits, whose conversions take time quadratic in their length
+/// (at 2**20 bits a single `+` took seconds). 2**16 bits is some 19,700
+/// digits, past the 4300 digits CPython itself will convert to text.
+const MAX_BITS: u64 = 1 << 16;
 
 /// The integer behind ints, bools, enum members and big ints.
 pub fn integer(value: &Value) -> Option<BigInt> {
@@ -62,13 +63,13 @@ fn too_big() -> CommandError {
 }
 
 /// `a + b` when both are numbers.
-pub fn add(a: &Value, b: &Value) -> Option<Value> {
+pub fn add(a: &Value, b: &Value) -> Option<CommandResult<Value>> {
     if let (Some(x), Some(y)) = (integer(a), integer(b)) {
-        return Some(from_integer(x + y));
+        return Some(checked(x + y));
     }
     let either_float = matches!(a, Value::Float(_)) || matches!(b, Value::Float(_));
     match (float(a), float(b)) {
-        (Some(x), Some(y)) if either_float => Some(Value::Float(x + y)),
+        (Some(x), Some(y)) if either_float => Some(Ok(Value::Float(x + y))),
         _ => None,
     }
 }
@@ -104,16 +105,20 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> CommandResult<Value> {
     }
 }
 
+/// An int result, refused past `MAX_BITS`.
+fn checked(n: BigInt) -> CommandResult<Value> {
+    if n.bits() > MAX_BITS {
+        Err(too_big())
+    } else {
+        Ok(from_integer(n))
+    }
+}
+
 fn integers(op: BinaryOp, x: BigInt, y: BigInt) -> CommandResult<Value> {
-    let checked = |n: BigInt| {
-        if n.bits() > MAX_BITS {
-            Err(too_big())
-        } else {
-            Ok(from_integer(n))
-        }
-    };
     match op {
         BinaryOp::Subtract => checked(x - y),
+        // A product has at most the bits of both factors: refuse before multiplying.
+        BinaryOp::Multiply if x.bits().saturating_add(y.bits()) > MAX_BITS + 1 => Err(too_big()),
         BinaryOp::Multiply => checked(x * y),
         BinaryOp::And => Ok(from_integer(x & y)),
         BinaryOp::Xor => Ok(from_integer(x ^ y)),
@@ -146,7 +151,12 @@ fn integers(op: BinaryOp, x: BigInt, y: BigInt) -> CommandResult<Value> {
             }))
         }
         BinaryOp::ShiftLeft => {
-            let shift = y.to_u64().filter(|s| x.bits() + s <= MAX_BITS);
+            // `checked_add`: a count near u64::MAX must not wrap past the limit.
+            let shift = y.to_u64().filter(|s| {
+                x.bits()
+                    .checked_add(*s)
+                    .is_some_and(|bits| bits <= MAX_BITS)
+            });
             match shift {
                 _ if x.is_zero() => Ok(Value::Int(0)),
                 Some(s) => Ok(from_integer(x << s)),
@@ -218,34 +228,45 @@ fn floats(op: BinaryOp, x: f64, y: f64, a: &Value, b: &Value) -> CommandResult<V
 }
 
 /// `'ab' * 3`, `b'-' * 20`, `[0] * 4`: a sequence repeated, or `None` when
-/// `sequence` is not one. A non-int count is Python's TypeError.
+/// `sequence` is not one. A non-int count is Python's TypeError; a count or
+/// a length beyond what CPython can index is its OverflowError, and a result
+/// beyond the byte budget a MemoryError, all before anything is allocated.
 fn repeat(sequence: &Value, count: &Value) -> Option<CommandResult<Value>> {
-    let is_sequence = matches!(
-        sequence,
-        Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
-    );
-    if !is_sequence {
-        return None;
-    }
+    let (len, each_bytes, too_long) = match sequence {
+        Value::Str(s) => (
+            s.chars().count(),
+            s.len(),
+            Some("repeated string is too long"),
+        ),
+        Value::Bytes(b) => (b.len(), b.len(), Some("repeated bytes are too long")),
+        Value::List(v) | Value::Tuple(v) => {
+            (v.len(), v.iter().map(limits::approximate_size).sum(), None)
+        }
+        _ => return None,
+    };
     let Some(n) = integer(count) else {
         return Some(Err(CommandError::type_error(format!(
             "can't multiply sequence by non-int of type '{}'",
             count.type_name()
         ))));
     };
-    let n = n
-        .to_usize()
-        .unwrap_or(if n.is_negative() { 0 } else { usize::MAX });
-    let len = match sequence {
-        Value::Str(s) => s.chars().count(),
-        Value::Bytes(b) => b.len(),
-        Value::List(v) | Value::Tuple(v) => v.len(),
-        _ => 0,
+    // CPython first makes the count a Py_ssize_t, then refuses a length
+    // that would pass PY_SSIZE_T_MAX.
+    let Some(n) = n.to_isize() else {
+        return Some(Err(CommandError::overflow(
+            "cannot fit 'int' into an index-sized integer",
+        )));
     };
-    if len.saturating_mul(n) > MAX_REPEAT {
-        return Some(Err(CommandError::overflow(format!(
-            "netrepl keeps repeated sequences under {MAX_REPEAT} items"
-        ))));
+    let n = n.max(0) as usize;
+    if len > 0 && n > isize::MAX as usize / len {
+        return Some(Err(match too_long {
+            Some(message) => CommandError::overflow(message),
+            None => limits::memory_error(usize::MAX),
+        }));
+    }
+    let bytes = limits::repeated_bytes(each_bytes, n).saturating_add(size_of::<Value>());
+    if let Err(e) = limits::check_bytes(bytes) {
+        return Some(Err(e));
     }
     Some(Ok(match sequence {
         Value::Str(s) => Value::Str(s.repeat(n)),
@@ -257,6 +278,10 @@ fn repeat(sequence: &Value, count: &Value) -> Option<CommandResult<Value>> {
 }
 
 fn repeat_items(items: &[Value], n: usize) -> Vec<Value> {
+    // `[] * 2**62` is empty at once, not after 2**62 empty rounds.
+    if items.is_empty() {
+        return Vec::new();
+    }
     std::iter::repeat_n(items, n).flatten().cloned().collect()
 }
 

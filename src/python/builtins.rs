@@ -5,15 +5,13 @@
 
 use crate::python::codecs;
 use crate::python::error::{CommandError, CommandResult};
+use crate::python::limits;
 use crate::python::operators::iterate;
 use crate::python::value::Value;
 
 pub const NAMES: &[&str] = &[
     "bytes", "hex", "int", "len", "list", "print", "repr", "str", "tuple",
 ];
-
-/// `bytes(n)` makes n zero bytes; beyond this a typo would eat memory.
-const MAX_BYTES: i128 = 1 << 20;
 
 pub fn is_builtin(name: &str) -> bool {
     NAMES.contains(&name)
@@ -37,7 +35,11 @@ pub fn call(
         return print(&positional, &keywords);
     }
     let value = match name {
-        "repr" => Value::str(only_argument(name, &positional, &keywords)?.repr()),
+        "repr" => {
+            let value = only_argument(name, &positional, &keywords)?;
+            limits::check_bytes(value.repr_len())?;
+            Value::str(value.repr())
+        }
         "len" => len(only_argument(name, &positional, &keywords)?)?,
         "hex" => hex(only_argument(name, &positional, &keywords)?)?,
         "list" | "tuple" => {
@@ -45,7 +47,7 @@ pub fn call(
                 None => Vec::new(),
                 Some(v) => iterate(v).ok_or_else(|| {
                     CommandError::type_error(format!("'{}' object is not iterable", v.type_name()))
-                })?,
+                })??,
             };
             if name == "list" {
                 Value::List(items)
@@ -178,6 +180,13 @@ fn print(values: &[Value], keywords: &[(String, Value)]) -> CommandResult<Called
             }
         }
     }
+    let text_len: usize = values.iter().map(Value::python_str_len).sum();
+    let separators = sep.len().saturating_mul(values.len().saturating_sub(1));
+    limits::check_bytes(
+        text_len
+            .saturating_add(separators)
+            .saturating_add(end.len()),
+    )?;
     let line: Vec<String> = values.iter().map(Value::to_python_str).collect();
     let mut text = line.join(&sep) + &end;
     // The REPL ends every output with a newline of its own.
@@ -241,14 +250,20 @@ fn str(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Valu
         return Ok(Value::str(""));
     };
     if encoding.is_none() && errors.is_none() {
+        limits::check_bytes(object.python_str_len())?;
         return Ok(Value::str(object.to_python_str()));
     }
     match object {
-        Value::Bytes(b) => Ok(Value::Str(codecs::decode(
-            b,
-            encoding.as_deref().unwrap_or("utf-8"),
-            errors.as_deref().unwrap_or("strict"),
-        )?)),
+        Value::Bytes(b) => {
+            // At most three bytes of text per byte: bounded, so checked once made.
+            let text = codecs::decode(
+                b,
+                encoding.as_deref().unwrap_or("utf-8"),
+                errors.as_deref().unwrap_or("strict"),
+            )?;
+            limits::check_bytes(text.len())?;
+            Ok(Value::Str(text))
+        }
         Value::Str(_) => Err(CommandError::type_error("decoding str is not supported")),
         other => Err(CommandError::type_error(format!(
             "decoding to str: need a bytes-like object, {} found",
@@ -409,16 +424,18 @@ fn bytes(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Va
             "encoding without a string argument",
         )),
         (Value::Bytes(b), None) => Ok(Value::Bytes(b.clone())),
-        (other, None) if other.as_int().is_some() => {
-            let n = other.as_int().unwrap_or(0);
+        (other, None) if other.as_int().is_some() || matches!(other, Value::LargeInt(_)) => {
+            // As CPython: the count must fit a Py_ssize_t, then be positive.
+            let n = other
+                .as_int()
+                .and_then(|n| isize::try_from(n).ok())
+                .ok_or_else(|| {
+                    CommandError::overflow("cannot fit 'int' into an index-sized integer")
+                })?;
             if n < 0 {
                 return Err(CommandError::value_error("negative count"));
             }
-            if n > MAX_BYTES {
-                return Err(CommandError::value_error(format!(
-                    "netrepl makes at most {MAX_BYTES} zero bytes at once"
-                )));
-            }
+            limits::check_bytes(n as usize)?;
             Ok(Value::Bytes(vec![0; n as usize]))
         }
         (other, None) => {
@@ -427,7 +444,7 @@ fn bytes(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Va
                     "cannot convert '{}' object to bytes",
                     other.type_name()
                 ))
-            })?;
+            })??;
             items
                 .iter()
                 .map(|item| match item.as_int() {

@@ -3,7 +3,8 @@
 //! (`error`), the syntax of both styles, command style and pasted Python
 //! (`syntax`), operators and arithmetic on ints of any size, built-ins, str
 //! and bytes methods (`text_methods`), codecs, IDNA, and the conversions
-//! CPython applies to arguments (`convert`).
+//! CPython applies to arguments (`convert`), and the limits on how deep and
+//! how big anything typed may make the data (`limits`).
 //!
 //! May use: only itself and pure crates (num-bigint, stringprep, ...); errno
 //! numbers from `libc` as data, to name the `OSError` subclass of each.
@@ -20,6 +21,7 @@ pub mod convert;
 pub mod error;
 pub mod idna;
 pub mod interrupt;
+pub mod limits;
 pub mod operators;
 pub mod syntax;
 pub mod text_methods;

@@ -5,19 +5,33 @@ use std::cmp::Ordering;
 
 use crate::python::arithmetic;
 use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::limits;
 use crate::python::syntax::Comparison;
 use crate::python::value::Value;
 
 /// The items a `for` loop would see: characters of a str, ints of bytes,
-/// keys of a dict. `None` for values that are not iterable.
-pub fn iterate(value: &Value) -> Option<Vec<Value>> {
-    Some(match value {
+/// keys of a dict. `None` for values that are not iterable; a MemoryError,
+/// before building them, when the items would pass the byte budget (each
+/// character of a str becomes a whole value).
+pub fn iterate(value: &Value) -> Option<CommandResult<Vec<Value>>> {
+    let each = std::mem::size_of::<Value>();
+    let bytes = match value {
+        Value::Tuple(_) | Value::List(_) => limits::approximate_size(value),
+        Value::Bytes(b) => b.len().saturating_mul(each),
+        Value::Str(s) => s.len().saturating_mul(each + 1),
+        Value::Dict(entries) => entries.len().saturating_mul(each * 2),
+        _ => return None,
+    };
+    if let Err(e) = limits::check_bytes(bytes) {
+        return Some(Err(e));
+    }
+    Some(Ok(match value {
         Value::Tuple(v) | Value::List(v) => v.clone(),
         Value::Bytes(b) => b.iter().map(|&x| Value::Int(i128::from(x))).collect(),
         Value::Str(s) => s.chars().map(|c| Value::Str(c.to_string())).collect(),
         Value::Dict(entries) => entries.iter().map(|(k, _)| Value::str(k)).collect(),
         _ => return None,
-    })
+    }))
 }
 
 /// `a, b = value`, with Python's errors for the wrong number of items.
@@ -27,7 +41,7 @@ pub fn unpack(value: &Value, expected: usize) -> CommandResult<Vec<Value>> {
             "cannot unpack non-iterable {} object",
             value.type_name()
         ))
-    })?;
+    })??;
     if items.len() > expected {
         return Err(CommandError::value_error(format!(
             "too many values to unpack (expected {expected})"
@@ -44,12 +58,26 @@ pub fn unpack(value: &Value, expected: usize) -> CommandResult<Vec<Value>> {
 
 /// `a + b` for the types Python adds: numbers, and joining text, bytes and sequences.
 pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
+    if let Some(sum) = arithmetic::add(a, b) {
+        return sum;
+    }
+    let joins = matches!(
+        (a, b),
+        (Value::Str(_), Value::Str(_))
+            | (Value::Bytes(_), Value::Bytes(_))
+            | (Value::Tuple(_), Value::Tuple(_))
+            | (Value::List(_), Value::List(_))
+    );
+    if joins {
+        limits::check_bytes(
+            limits::approximate_size(a).saturating_add(limits::approximate_size(b)),
+        )?;
+    }
     Ok(match (a, b) {
         (Value::Str(x), Value::Str(y)) => Value::Str(format!("{x}{y}")),
         (Value::Bytes(x), Value::Bytes(y)) => Value::Bytes([x.as_slice(), y.as_slice()].concat()),
         (Value::Tuple(x), Value::Tuple(y)) => Value::Tuple([x.as_slice(), y.as_slice()].concat()),
         (Value::List(x), Value::List(y)) => Value::List([x.as_slice(), y.as_slice()].concat()),
-        (x, y) if arithmetic::add(x, y).is_some() => arithmetic::add(x, y).unwrap_or(Value::None),
         (Value::Str(_), other) => {
             return Err(CommandError::type_error(format!(
                 "can only concatenate str (not \"{}\") to str",
@@ -152,6 +180,19 @@ pub fn slice(
     if step == 0 {
         return Err(CommandError::value_error("slice step cannot be zero"));
     }
+    if let (Value::Str(s), 1) = (target, step) {
+        // A run of characters: cut at byte offsets, without a copy of
+        // every character (four bytes each) along the way.
+        let mut positions = slice_positions(len as i128, start, stop, step);
+        let Some(first) = positions.next() else {
+            return Ok(Value::str(""));
+        };
+        let count = 1 + positions.count();
+        let mut offsets = s.char_indices().map(|(at, _)| at).skip(first);
+        let from = offsets.next().unwrap_or(s.len());
+        let to = offsets.nth(count - 1).unwrap_or(s.len());
+        return Ok(Value::str(&s[from..to]));
+    }
     let positions = slice_positions(len as i128, start, stop, step);
     Ok(match target {
         Value::Str(s) => {
@@ -193,7 +234,8 @@ fn slice_positions(
         let inside = if step > 0 { at < stop } else { at > stop };
         inside.then(|| {
             let here = at as usize;
-            at += step;
+            // A step near 2**127 must end the slice, not overflow.
+            at = at.saturating_add(step);
             here
         })
     })
@@ -268,9 +310,7 @@ fn contains(haystack: &Value, needle: &Value) -> CommandResult<bool> {
             "'in <string>' requires string as left operand, not {}",
             other.type_name()
         ))),
-        (Value::Bytes(h), Value::Bytes(n)) => {
-            Ok(n.is_empty() || h.windows(n.len()).any(|w| w == n.as_slice()))
-        }
+        (Value::Bytes(h), Value::Bytes(n)) => Ok(find_bytes(h, n).is_some()),
         (Value::Bytes(h), other) => match other.as_int() {
             Some(byte @ 0..=255) => Ok(h.contains(&(byte as u8))),
             Some(_) => Err(CommandError::value_error("byte must be in range(0, 256)")),
@@ -288,5 +328,68 @@ fn contains(haystack: &Value, needle: &Value) -> CommandResult<bool> {
             "argument of type '{}' is not iterable",
             other.type_name()
         ))),
+    }
+}
+
+/// Where `needle` first occurs in `haystack`, in time linear in both
+/// (expected): comparing at every position costs their product, which a
+/// long `b'a' * n + b'b'` makes hours. Rabin–Karp: a rolling hash of each
+/// window, modulo the prime 2**61 - 1, and a comparison only where the hash
+/// matches.
+pub fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    const PRIME: u128 = (1 << 61) - 1;
+    const BASE: u128 = 257;
+    let m = needle.len();
+    if m == 0 {
+        return Some(0);
+    }
+    if m > haystack.len() {
+        return None;
+    }
+    let push = |hash: u128, byte: u8| (hash * BASE + u128::from(byte) + 1) % PRIME;
+    let target = needle.iter().fold(0, |h, &b| push(h, b));
+    // BASE**(m-1), the weight of the byte leaving the window.
+    let leaving_weight = (1..m).fold(1, |w, _| w * BASE % PRIME);
+    let mut hash = haystack[..m].iter().fold(0, |h, &b| push(h, b));
+    for start in 0..=haystack.len() - m {
+        if hash == target && &haystack[start..start + m] == needle {
+            return Some(start);
+        }
+        if let Some(&next) = haystack.get(start + m) {
+            let leaving = (u128::from(haystack[start]) + 1) * leaving_weight % PRIME;
+            hash = push((hash + PRIME - leaving) % PRIME, next);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_bytes_agrees_with_a_plain_search() {
+        let hay = b"abracadabra, abracadabra";
+        for needle in [&b"abra"[..], b"cad", b"a", b"ra, a", b"xyz", b"", hay] {
+            let plain = hay.windows(needle.len().max(1)).position(|w| w == needle);
+            let expected = if needle.is_empty() { Some(0) } else { plain };
+            assert_eq!(find_bytes(hay, needle), expected, "{needle:?}");
+        }
+        assert_eq!(find_bytes(b"ab", b"abc"), None);
+    }
+
+    #[test]
+    fn slices_with_the_largest_steps_end() {
+        let text = Value::str("abc");
+        let step = |n: i128| slice(&text, None, None, Some(&Value::Int(n))).map(|v| v.repr());
+        assert_eq!(step(i128::MAX), Ok("'a'".to_string()));
+        assert_eq!(step(i128::MIN), Ok("'c'".to_string()));
+        let from_one = slice(
+            &text,
+            Some(&Value::Int(1)),
+            None,
+            Some(&Value::Int(i128::MAX)),
+        );
+        assert_eq!(from_one.map(|v| v.repr()), Ok("'b'".to_string()));
     }
 }

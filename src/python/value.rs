@@ -139,55 +139,85 @@ impl Value {
         out
     }
 
-    fn write_repr(&self, out: &mut String) {
+    /// How many bytes `repr()` would make, found without making them, so
+    /// that a repr too big for the memory budget can be refused first.
+    pub fn repr_len(&self) -> usize {
+        let mut counter = ByteCounter(0);
+        self.write_repr(&mut counter);
+        counter.0
+    }
+
+    /// The length of CPython's `str()` of the value (see `repr_len`).
+    pub fn python_str_len(&self) -> usize {
         match self {
-            Value::None => out.push_str("None"),
-            Value::Bool(true) => out.push_str("True"),
-            Value::Bool(false) => out.push_str("False"),
-            Value::Int(n) => {
-                let _ = write!(out, "{n}");
+            Value::Str(s) => s.len(),
+            Value::Enum(m) => m.value.to_string().len(),
+            other => other.repr_len(),
+        }
+    }
+
+    fn write_repr(&self, out: &mut impl Write) {
+        // Writing to a String or a counter cannot fail.
+        let _ = match self {
+            Value::None => out.write_str("None"),
+            Value::Bool(true) => out.write_str("True"),
+            Value::Bool(false) => out.write_str("False"),
+            Value::Int(n) => write!(out, "{n}"),
+            Value::LargeInt(digits) => out.write_str(digits),
+            Value::Socket(socket) => out.write_str(&socket.table.repr(socket.id)),
+            Value::Float(f) => out.write_str(&float_repr(*f)),
+            Value::Str(s) => {
+                write_str_repr(out, s);
+                Ok(())
             }
-            Value::LargeInt(digits) => out.push_str(digits),
-            Value::Socket(socket) => out.push_str(&socket.table.repr(socket.id)),
-            Value::Float(f) => out.push_str(&float_repr(*f)),
-            Value::Str(s) => out.push_str(&str_repr(s)),
-            Value::Bytes(b) => out.push_str(&bytes_repr(b)),
+            Value::Bytes(b) => {
+                write_bytes_repr(out, b);
+                Ok(())
+            }
             Value::Tuple(items) => {
-                out.push('(');
+                let _ = out.write_char('(');
                 write_items(out, items);
                 if items.len() == 1 {
-                    out.push(',');
+                    let _ = out.write_char(',');
                 }
-                out.push(')');
+                out.write_char(')')
             }
             Value::List(items) => {
-                out.push('[');
+                let _ = out.write_char('[');
                 write_items(out, items);
-                out.push(']');
+                out.write_char(']')
             }
             Value::Dict(entries) => {
-                out.push('{');
+                let _ = out.write_char('{');
                 for (i, (key, value)) in entries.iter().enumerate() {
                     if i > 0 {
-                        out.push_str(", ");
+                        let _ = out.write_str(", ");
                     }
-                    out.push_str(&str_repr(key));
-                    out.push_str(": ");
+                    write_str_repr(out, key);
+                    let _ = out.write_str(": ");
                     value.write_repr(out);
                 }
-                out.push('}');
+                out.write_char('}')
             }
-            Value::Enum(m) => {
-                let _ = write!(out, "<{}.{}: {}>", m.class, m.names.join("|"), m.value);
-            }
-        }
+            Value::Enum(m) => write!(out, "<{}.{}: {}>", m.class, m.names.join("|"), m.value),
+        };
     }
 }
 
-fn write_items(out: &mut String, items: &[Value]) {
+/// A `fmt::Write` that only counts the bytes written to it.
+struct ByteCounter(usize);
+
+impl Write for ByteCounter {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0 = self.0.saturating_add(s.len());
+        Ok(())
+    }
+}
+
+fn write_items(out: &mut impl Write, items: &[Value]) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            out.push_str(", ");
+            let _ = out.write_str(", ");
         }
         item.write_repr(out);
     }
@@ -219,32 +249,33 @@ fn pick_quote(has_single: bool, has_double: bool) -> char {
 }
 
 pub fn str_repr(s: &str) -> String {
-    let quote = pick_quote(s.contains('\''), s.contains('"'));
     let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
+    write_str_repr(&mut out, s);
+    out
+}
+
+fn write_str_repr(out: &mut impl Write, s: &str) {
+    let quote = pick_quote(s.contains('\''), s.contains('"'));
+    let _ = out.write_char(quote);
     for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if is_printable(c) => out.push(c),
+        let _ = match c {
+            '\\' => out.write_str("\\\\"),
+            '\n' => out.write_str("\\n"),
+            '\r' => out.write_str("\\r"),
+            '\t' => out.write_str("\\t"),
+            c if c == quote => out.write_char('\\').and_then(|()| out.write_char(c)),
+            c if is_printable(c) => out.write_char(c),
             c => {
                 let code = c as u32;
-                let _ = match code {
+                match code {
                     0..=0xff => write!(out, "\\x{code:02x}"),
                     0x100..=0xffff => write!(out, "\\u{code:04x}"),
                     _ => write!(out, "\\U{code:08x}"),
-                };
+                }
             }
-        }
+        };
     }
-    out.push(quote);
-    out
+    let _ = out.write_char(quote);
 }
 
 /// An approximation of Python's `str.isprintable()` for single characters.
@@ -286,28 +317,29 @@ fn is_printable(c: char) -> bool {
 }
 
 pub fn bytes_repr(b: &[u8]) -> String {
-    let quote = pick_quote(b.contains(&b'\''), b.contains(&b'"'));
-    let mut out = String::with_capacity(b.len() * 4 + 3);
-    out.push('b');
-    out.push(quote);
-    for &byte in b {
-        match byte {
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            c if c as char == quote => {
-                out.push('\\');
-                out.push(c as char);
-            }
-            0x20..=0x7e => out.push(byte as char),
-            _ => {
-                let _ = write!(out, "\\x{byte:02x}");
-            }
-        }
-    }
-    out.push(quote);
+    let mut out = String::with_capacity(b.len() + 3);
+    write_bytes_repr(&mut out, b);
     out
+}
+
+fn write_bytes_repr(out: &mut impl Write, b: &[u8]) {
+    let quote = pick_quote(b.contains(&b'\''), b.contains(&b'"'));
+    let _ = out.write_char('b');
+    let _ = out.write_char(quote);
+    for &byte in b {
+        let _ = match byte {
+            b'\\' => out.write_str("\\\\"),
+            b'\n' => out.write_str("\\n"),
+            b'\r' => out.write_str("\\r"),
+            b'\t' => out.write_str("\\t"),
+            c if c as char == quote => out
+                .write_char('\\')
+                .and_then(|()| out.write_char(c as char)),
+            0x20..=0x7e => out.write_char(byte as char),
+            _ => write!(out, "\\x{byte:02x}"),
+        };
+    }
+    let _ = out.write_char(quote);
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ use crate::python::arithmetic;
 use crate::python::builtins;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::interrupt;
+use crate::python::limits;
 use crate::python::operators;
 use crate::python::syntax::{self, Arg, BinaryOp, Expr, Statement, parse_line};
 use crate::python::text_methods;
@@ -113,6 +114,8 @@ pub struct Session {
     last_call: Vec<(&'static str, Option<Value>)>,
     /// The value the last assignment stored.
     assigned: Value,
+    /// What the variables take together, as `limits::approximate_size` counts.
+    stored_bytes: usize,
 }
 
 impl Default for Session {
@@ -130,6 +133,7 @@ impl Session {
             attempt: None,
             last_call: Vec::new(),
             assigned: Value::None,
+            stored_bytes: 0,
         }
     }
 
@@ -187,8 +191,8 @@ impl Session {
         self.attempt = runs_code.then(|| {
             let observed = match &outcome {
                 Outcome::Failed(e) => Observed::Error(e.python_line()),
-                Outcome::Shown(output) => Observed::Result(output.value.repr()),
-                _ => Observed::Result(self.assigned.repr()),
+                Outcome::Shown(output) => Observed::Result(observed_repr(&output.value)),
+                _ => Observed::Result(observed_repr(&self.assigned)),
             };
             Attempt {
                 line: line.trim().to_string(),
@@ -263,14 +267,14 @@ impl Session {
                 self.assigned = value.clone();
                 let items = operators::unpack(&value, names.len())?;
                 for (name, item) in names.into_iter().zip(items) {
-                    self.variables.insert(name, item);
+                    self.store(name, item)?;
                 }
                 Outcome::Nothing
             }
             Statement::Assign(name, expr) => {
                 let output = self.eval_output(&expr)?;
                 self.assigned = output.value.clone();
-                self.variables.insert(name, output.value);
+                self.store(name, output.value)?;
                 Outcome::Nothing
             }
             Statement::Eval(expr) => {
@@ -279,6 +283,23 @@ impl Session {
                 Outcome::Shown(output)
             }
         })
+    }
+
+    /// Keeps a variable, unless all of them together would pass the
+    /// session's byte budget: each value is under the budget of one, but
+    /// `x1 = ...`, `x2 = ...` would add up without end.
+    fn store(&mut self, name: String, value: Value) -> CommandResult<()> {
+        let replaced = self
+            .variables
+            .get(&name)
+            .map_or(0, limits::approximate_size);
+        let total = (self.stored_bytes - replaced).saturating_add(limits::approximate_size(&value));
+        if total > limits::MAX_SESSION_BYTES {
+            return Err(limits::session_memory_error(total));
+        }
+        self.stored_bytes = total;
+        self.variables.insert(name, value);
+        Ok(())
     }
 
     fn run_meta(&mut self, name: &str, args: &[String]) -> CommandResult<Outcome> {
@@ -298,6 +319,8 @@ impl Session {
             ("vars", []) => {
                 let mut names: Vec<_> = self.variables.iter().collect();
                 names.sort_by(|a, b| a.0.cmp(b.0));
+                let shown: usize = names.iter().map(|(k, v)| k.len() + 4 + v.repr_len()).sum();
+                limits::check_bytes(shown)?;
                 let text = names
                     .iter()
                     .map(|(k, v)| format!("{k} = {}", v.repr()))
@@ -344,79 +367,101 @@ impl Session {
         }
     }
 
+    /// Evaluates an expression. The parser bounds the depth of the tree;
+    /// this frame is what each level costs on the stack, so it only
+    /// dispatches, and the work (and its temporaries) sits in helpers.
     fn eval(&mut self, expr: &Expr, kind: Option<ArgKind>) -> CommandResult<Value> {
         interrupt::check()?;
         match expr {
             Expr::Literal(v) => Ok(v.clone()),
             Expr::Word(word) => self.eval_word(word, kind),
             Expr::Name { name, qualified } => self.lookup_name(name, *qualified),
-            Expr::Tuple(items) => Ok(Value::Tuple(self.eval_all(items)?)),
-            Expr::List(items) => Ok(Value::List(self.eval_all(items)?)),
-            Expr::Call { callee, args } => Ok(self.call(callee, args)?.value),
-            Expr::Add(a, b) => {
-                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
-                operators::add(&a, &b)
-            }
-            Expr::BitOr(a, b) => {
-                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
-                socket_constants::bit_or(&a, &b).ok_or_else(|| {
-                    CommandError::type_error(format!(
-                        "unsupported operand type(s) for |: '{}' and '{}'",
-                        a.type_name(),
-                        b.type_name()
-                    ))
-                })
-            }
-            Expr::Negate(inner) => arithmetic::negate(&self.eval(inner, None)?),
-            Expr::Index(target, index) => {
-                let target = self.eval(target, None)?;
-                let index = self.eval(index, None)?;
-                operators::subscript(&target, &index)
-            }
-            Expr::Slice {
-                target,
-                start,
-                stop,
-                step,
-            } => {
-                let target = self.eval(target, None)?;
-                let mut part = |e: &Option<Box<Expr>>| -> CommandResult<Option<Value>> {
-                    e.as_deref().map(|e| self.eval(e, None)).transpose()
-                };
-                let (start, stop, step) = (part(start)?, part(stop)?, part(step)?);
-                operators::slice(&target, start.as_ref(), stop.as_ref(), step.as_ref())
-            }
-            Expr::Binary(op, a, b) => {
-                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
-                if may_take_long(*op, &a, &b) {
-                    let op = *op;
-                    interrupt::run_interruptible(move || arithmetic::binary(op, &a, &b))?
-                } else {
-                    arithmetic::binary(*op, &a, &b)
-                }
-            }
-            Expr::Compare(comparison, a, b) => {
-                let (a, b) = (self.eval(a, None)?, self.eval(b, None)?);
-                operators::compare(*comparison, &a, &b)
-            }
-            Expr::Attribute(target, attr) => {
-                let target = self.eval(target, None)?;
-                if text_methods::has_method(&target, attr) {
-                    return Err(CommandError::type_error(format!(
-                        "{attr} is a method of {}; call it as .{attr}(...)",
-                        target.type_name()
-                    )));
-                }
-                Err(CommandError::new(
-                    PyException::AttributeError,
-                    format!("'{}' object has no attribute '{attr}'", target.type_name()),
-                ))
-            }
+            Expr::Tuple(items) => self.eval_sequence(items).map(Value::Tuple),
+            Expr::List(items) => self.eval_sequence(items).map(Value::List),
+            Expr::Call { callee, args } => self.eval_call(callee, args),
+            Expr::Negate(inner) => self.eval_negate(inner),
+            Expr::Add(a, b)
+            | Expr::BitOr(a, b)
+            | Expr::Index(a, b)
+            | Expr::Binary(_, a, b)
+            | Expr::Compare(_, a, b) => self.eval_operator(expr, a, b),
+            Expr::Slice { .. } => self.eval_slice(expr),
+            Expr::Attribute(target, attr) => self.eval_attribute(target, attr),
         }
     }
 
+    #[inline(never)]
+    fn eval_call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Value> {
+        Ok(self.call(callee, args)?.value)
+    }
+
+    #[inline(never)]
+    fn eval_negate(&mut self, inner: &Expr) -> CommandResult<Value> {
+        let value = self.eval(inner, None)?;
+        crate::python::arithmetic::negate(&value)
+    }
+
+    #[inline(never)]
+    fn eval_operator(&mut self, expr: &Expr, a: &Expr, b: &Expr) -> CommandResult<Value> {
+        let a = self.eval(a, None)?;
+        let b = self.eval(b, None)?;
+        apply_operator(expr, &a, &b)
+    }
+
+    #[inline(never)]
+    fn eval_slice(&mut self, expr: &Expr) -> CommandResult<Value> {
+        let Expr::Slice {
+            target,
+            start,
+            stop,
+            step,
+        } = expr
+        else {
+            return Err(CommandError::syntax("invalid syntax"));
+        };
+        let target = self.eval(target, None)?;
+        let mut part = |e: &Option<Box<Expr>>| -> CommandResult<Option<Value>> {
+            e.as_deref().map(|e| self.eval(e, None)).transpose()
+        };
+        let (start, stop, step) = (part(start)?, part(stop)?, part(step)?);
+        operators::slice(&target, start.as_ref(), stop.as_ref(), step.as_ref())
+    }
+
+    #[inline(never)]
+    fn eval_attribute(&mut self, target: &Expr, attr: &str) -> CommandResult<Value> {
+        let target = self.eval(target, None)?;
+        if text_methods::has_method(&target, attr) {
+            return Err(CommandError::type_error(format!(
+                "{attr} is a method of {}; call it as .{attr}(...)",
+                target.type_name()
+            )));
+        }
+        Err(CommandError::new(
+            PyException::AttributeError,
+            format!("'{}' object has no attribute '{attr}'", target.type_name()),
+        ))
+    }
+
+    /// The items of a list or tuple display, refused when together they
+    /// would pass the byte budget (checked after each item, so at most one
+    /// item more than the budget is ever held) or nest too deep.
+    #[inline(never)]
+    fn eval_sequence(&mut self, items: &[Expr]) -> CommandResult<Vec<Value>> {
+        let values = self.eval_all(items)?;
+        limits::check_nesting(&values)?;
+        Ok(values)
+    }
+
     fn eval_all(&mut self, items: &[Expr]) -> CommandResult<Vec<Value>> {
-        items.iter().map(|e| self.eval(e, None)).collect()
+        let mut values = Vec::with_capacity(items.len());
+        let mut bytes = 0usize;
+        for item in items {
+            let value = self.eval(item, None)?;
+            bytes = bytes.saturating_add(limits::approximate_size(&value));
+            limits::check_bytes(bytes)?;
+            values.push(value);
+        }
+        Ok(values)
     }
 
     fn lookup_name(&self, name: &str, qualified: bool) -> CommandResult<Value> {
@@ -549,6 +594,15 @@ impl Session {
         };
         if matches!(value, Value::Str(_) | Value::Bytes(_)) {
             let (positional, keywords) = self.eval_args(args, &[])?;
+            // A method over megabytes (upper, replace, find...) is one long
+            // step: it runs where Ctrl-C can cut the wait short.
+            if limits::approximate_size(&value) > LONG_TEXT_BYTES {
+                let name = name.to_string();
+                return interrupt::run_interruptible(move || {
+                    text_methods::call(&value, &name, positional, keywords)
+                })?
+                .map(Output::plain);
+            }
             return text_methods::call(&value, name, positional, keywords).map(Output::plain);
         }
         let Value::Socket(socket) = value else {
@@ -577,19 +631,60 @@ impl Session {
     fn eval_args(&mut self, args: &[Arg], params: &[registry::Param]) -> CommandResult<CallArgs> {
         let mut positional = Vec::new();
         let mut keywords = Vec::new();
+        // `print(x, x, x, ...)` copies `x` once per argument.
+        let mut bytes = 0usize;
         for arg in args {
-            match arg {
+            let value = match arg {
                 Arg::Positional(e) => {
                     let kind = params.get(positional.len()).map(|p| p.kind);
                     positional.push(self.eval(e, kind)?);
+                    positional.last()
                 }
                 Arg::Keyword(key, e) => {
                     let kind = params.iter().find(|p| p.name == key).map(|p| p.kind);
                     keywords.push((key.clone(), self.eval(e, kind)?));
+                    keywords.last().map(|(_, v)| v)
                 }
-            }
+            };
+            bytes = bytes.saturating_add(value.map_or(0, limits::approximate_size));
+            limits::check_bytes(bytes)?;
         }
         Ok((positional, keywords))
+    }
+}
+
+/// The repr the tutor compares, or for a value whose repr passes 1 MiB a
+/// short stand-in: no exercise expects one that big, and a second copy of
+/// a large repr (the display makes the first) would double what a line holds.
+fn observed_repr(value: &Value) -> String {
+    const MAX_OBSERVED_REPR: usize = 1 << 20;
+    let len = value.repr_len();
+    if len > MAX_OBSERVED_REPR {
+        return format!("<{} whose repr is {len} bytes>", value.type_name());
+    }
+    value.repr()
+}
+
+/// What an operator node gives for its two evaluated operands.
+#[inline(never)]
+fn apply_operator(expr: &Expr, a: &Value, b: &Value) -> CommandResult<Value> {
+    match expr {
+        Expr::Add(..) => operators::add(a, b),
+        Expr::BitOr(..) => socket_constants::bit_or(a, b).ok_or_else(|| {
+            CommandError::type_error(format!(
+                "unsupported operand type(s) for |: '{}' and '{}'",
+                a.type_name(),
+                b.type_name()
+            ))
+        }),
+        Expr::Index(..) => operators::subscript(a, b),
+        Expr::Binary(op, ..) if may_take_long(*op, a, b) => {
+            let (op, a, b) = (*op, a.clone(), b.clone());
+            interrupt::run_interruptible(move || arithmetic::binary(op, &a, &b))?
+        }
+        Expr::Binary(op, ..) => arithmetic::binary(*op, a, b),
+        Expr::Compare(comparison, ..) => operators::compare(*comparison, a, b),
+        _ => Err(CommandError::syntax("invalid syntax")),
     }
 }
 
@@ -660,15 +755,28 @@ fn typed_syntax(line: &str, command: &str) -> Syntax {
     Syntax::Command
 }
 
-/// Arithmetic that can run for a noticeable time (million-bit numbers), and
-/// so runs where Ctrl-C can cut the wait short.
+/// Text or bytes past this size make a method call one long step.
+const LONG_TEXT_BYTES: usize = 1 << 20;
+
+/// Operations that can run for a noticeable time (big numbers, repeating
+/// text or lists many times over), and so run where Ctrl-C can cut the wait
+/// short.
 fn may_take_long(op: BinaryOp, a: &Value, b: &Value) -> bool {
     let large = |v: &Value| matches!(v, Value::LargeInt(_));
     let int_at_least = |v: &Value, n: i128| v.as_int().is_some_and(|x| x.abs() >= n);
+    let sequence = |v: &Value| {
+        matches!(
+            v,
+            Value::Str(_) | Value::Bytes(_) | Value::List(_) | Value::Tuple(_)
+        )
+    };
     large(a)
         || large(b)
         || (op == BinaryOp::Power && int_at_least(b, 1_000))
         || (op == BinaryOp::ShiftLeft && int_at_least(b, 100_000))
+        || (op == BinaryOp::Multiply
+            && ((sequence(a) && int_at_least(b, 1 << 16))
+                || (sequence(b) && int_at_least(a, 1 << 16))))
 }
 
 /// Whether a word is a number, a constant or a `|` of those (not text like a host).

@@ -2,6 +2,7 @@
 //! literals with their escapes, and punctuation.
 
 use crate::python::error::{CommandError, CommandResult};
+use crate::python::limits::MAX_BRACKET_DEPTH;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Token {
@@ -72,12 +73,42 @@ pub fn next_token(src: &str, at: usize) -> CommandResult<Option<Spanned>> {
 
 pub fn tokenize(src: &str) -> CommandResult<Vec<Spanned>> {
     let mut tokens = Vec::new();
+    let mut brackets = BracketDepth::default();
     let mut at = 0;
     while let Some(tok) = next_token(src, at)? {
+        brackets.follow(&tok.token)?;
         at = tok.end;
         tokens.push(tok);
     }
     Ok(tokens)
+}
+
+/// How many brackets are open, refused past CPython's limit as its
+/// tokenizer refuses them, before the parser recurses into them.
+#[derive(Default)]
+pub struct BracketDepth(usize);
+
+impl BracketDepth {
+    pub fn follow(&mut self, token: &Token) -> CommandResult<()> {
+        match token {
+            Token::Punct('(' | '[') if self.0 >= MAX_BRACKET_DEPTH => {
+                Err(CommandError::syntax("too many nested parentheses"))
+            }
+            Token::Punct('(' | '[') => {
+                self.0 += 1;
+                Ok(())
+            }
+            Token::Punct(')' | ']') => {
+                self.0 = self.0.saturating_sub(1);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn open(&self) -> usize {
+        self.0
+    }
 }
 
 /// Recognises a string literal's prefix (`b`, `r`, `rb`, `u`, ...) and opening quote.

@@ -3,9 +3,10 @@
 //! commands (`inet_aton 10.0.0.1`), whose bare words are typed later by the
 //! parameter they land in.
 
-use super::lexer::{Spanned, Token, next_token, string_start, tokenize};
+use super::lexer::{BracketDepth, Spanned, Token, next_token, string_start, tokenize};
 use super::python_lines::keyword_statement;
-use crate::python::error::{CommandError, CommandResult};
+use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::limits::{MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH};
 use crate::python::value::Value;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -276,11 +277,13 @@ fn parse_command_args(text: &str) -> CommandResult<Vec<Arg>> {
 }
 
 fn keyword_prefix(text: &str) -> Option<&str> {
-    let end = text.find('=')?;
+    // Only the name's own characters are read: searching the rest of the
+    // line for an `=` for every argument made long lines quadratic.
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|&end| text[end..].starts_with('='))?;
     let key = &text[..end];
-    let valid = !key.is_empty()
-        && !key.starts_with(|c: char| c.is_ascii_digit())
-        && key.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let valid = !key.is_empty() && !key.starts_with(|c: char| c.is_ascii_digit());
     valid.then_some(key)
 }
 
@@ -331,23 +334,19 @@ fn is_bracketed_socket_address(word: &str) -> bool {
 
 /// Where the bracketed expression or literal starting at `at` ends.
 fn balanced_end(text: &str, at: usize) -> CommandResult<usize> {
-    let mut depth = 0usize;
+    let mut brackets = BracketDepth::default();
     let mut pos = at;
     loop {
         let Some(tok) = next_token(text, pos)? else {
-            return Err(CommandError::syntax(if depth > 0 {
+            return Err(CommandError::syntax(if brackets.open() > 0 {
                 "'(' was never closed"
             } else {
                 "invalid syntax"
             }));
         };
         pos = tok.end;
-        match tok.token {
-            Token::Punct('(' | '[') => depth += 1,
-            Token::Punct(')' | ']') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        if depth == 0 {
+        brackets.follow(&tok.token)?;
+        if brackets.open() == 0 {
             return Ok(pos);
         }
     }
@@ -355,25 +354,108 @@ fn balanced_end(text: &str, at: usize) -> CommandResult<usize> {
 
 pub fn parse_python(text: &str) -> CommandResult<Expr> {
     let tokens = tokenize(text)?;
-    let mut parser = Parser { tokens, pos: 0 };
-    let mut expr = parser.expression()?;
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        nesting: 0,
+    };
+    let mut node = parser.expression()?;
     // `a, b` at the top of a line is a tuple, as at Python's prompt.
     if parser.at_punct(',') {
-        let mut items = vec![expr];
+        let mut items = vec![node];
         while parser.eat_punct(',') && parser.peek().is_some() {
             items.push(parser.expression()?);
         }
-        expr = Expr::Tuple(items);
+        node = Node::over_all(items, Expr::Tuple)?;
     }
     if parser.pos < parser.tokens.len() {
         return Err(CommandError::syntax("invalid syntax"));
     }
-    Ok(expr)
+    Ok(node.expr)
+}
+
+/// An expression with the depth of its tree, worked out as the tree is
+/// built, so that no tree deeper than `MAX_EXPRESSION_DEPTH` is ever made:
+/// evaluating, cloning and dropping one recurse once per level.
+struct Node {
+    expr: Expr,
+    depth: usize,
+}
+
+impl Node {
+    fn leaf(expr: Expr) -> Node {
+        Node { expr, depth: 1 }
+    }
+
+    fn checked(expr: Expr, depth: usize) -> CommandResult<Node> {
+        if depth > MAX_EXPRESSION_DEPTH {
+            return Err(too_deep());
+        }
+        Ok(Node { expr, depth })
+    }
+
+    fn unary(inner: Node, make: impl FnOnce(Box<Expr>) -> Expr) -> CommandResult<Node> {
+        Node::checked(make(Box::new(inner.expr)), inner.depth + 1)
+    }
+
+    fn binary(
+        left: Node,
+        right: Node,
+        make: impl FnOnce(Box<Expr>, Box<Expr>) -> Expr,
+    ) -> CommandResult<Node> {
+        let depth = left.depth.max(right.depth) + 1;
+        Node::checked(make(Box::new(left.expr), Box::new(right.expr)), depth)
+    }
+
+    fn over_all(items: Vec<Node>, make: impl FnOnce(Vec<Expr>) -> Expr) -> CommandResult<Node> {
+        let depth = items.iter().map(|n| n.depth).max().unwrap_or(0) + 1;
+        Node::checked(make(items.into_iter().map(|n| n.expr).collect()), depth)
+    }
+}
+
+/// `|`, the loosest binary operator.
+const LOWEST_PRECEDENCE: u8 = 1;
+
+/// A binary operator: `|` and `+` have nodes of their own (they also
+/// combine flags and join text); the others are a `BinaryOp`.
+#[derive(Clone, Copy)]
+enum Infix {
+    BitOr,
+    Add,
+    Op(BinaryOp),
+}
+
+impl Infix {
+    fn make(self, left: Box<Expr>, right: Box<Expr>) -> Expr {
+        match self {
+            Infix::BitOr => Expr::BitOr(left, right),
+            Infix::Add => Expr::Add(left, right),
+            Infix::Op(op) => Expr::Binary(op, left, right),
+        }
+    }
+}
+
+/// CPython's error for an expression too deep to compile (from about 3000
+/// levels; netrepl's limit is lower).
+fn too_deep() -> CommandError {
+    CommandError::new(
+        PyException::RecursionError,
+        "maximum recursion depth exceeded during compilation",
+    )
+    .explain(format!(
+        "netrepl reads expressions up to {MAX_EXPRESSION_DEPTH} levels deep (each operator, \
+         sign or call in a chain is a level). Split the expression over several lines \
+         with variables."
+    ))
 }
 
 struct Parser {
     tokens: Vec<Spanned>,
     pos: usize,
+    /// How many `expression()` calls are under way: the parser recurses
+    /// only into brackets, which the tokenizer already bounds, and this
+    /// guards the stack even so.
+    nesting: usize,
 }
 
 impl Parser {
@@ -407,18 +489,28 @@ impl Parser {
 
     /// Comparisons bind loosest, as in Python; netrepl takes one per
     /// expression (no chains like `a == b == c`).
-    fn expression(&mut self) -> CommandResult<Expr> {
-        let left = self.bit_or()?;
+    fn expression(&mut self) -> CommandResult<Node> {
+        if self.nesting > MAX_BRACKET_DEPTH {
+            return Err(CommandError::syntax("too many nested parentheses"));
+        }
+        self.nesting += 1;
+        let parsed = self.comparison_expression();
+        self.nesting -= 1;
+        parsed
+    }
+
+    fn comparison_expression(&mut self) -> CommandResult<Node> {
+        let left = self.binary(LOWEST_PRECEDENCE)?;
         let Some(comparison) = self.comparison() else {
             return Ok(left);
         };
-        let right = self.bit_or()?;
+        let right = self.binary(LOWEST_PRECEDENCE)?;
         if self.comparison().is_some() {
             return Err(CommandError::syntax(
                 "invalid syntax (netrepl compares two values at a time)",
             ));
         }
-        Ok(Expr::Compare(comparison, Box::new(left), Box::new(right)))
+        Node::binary(left, right, |a, b| Expr::Compare(comparison, a, b))
     }
 
     /// Consumes a comparison operator if one is next.
@@ -441,140 +533,134 @@ impl Parser {
         Some(comparison)
     }
 
-    fn bit_or(&mut self) -> CommandResult<Expr> {
-        let mut left = self.bit_xor()?;
-        while self.eat_punct('|') {
-            let right = self.bit_xor()?;
-            left = Expr::BitOr(Box::new(left), Box::new(right));
+    /// The binary operator next, if any, and how tightly it binds.
+    fn infix(&self) -> Option<(Infix, u8)> {
+        Some(match self.peek()? {
+            Token::Punct('|') => (Infix::BitOr, 1),
+            Token::Punct('^') => (Infix::Op(BinaryOp::Xor), 2),
+            Token::Punct('&') => (Infix::Op(BinaryOp::And), 3),
+            Token::Operator("<<") => (Infix::Op(BinaryOp::ShiftLeft), 4),
+            Token::Operator(">>") => (Infix::Op(BinaryOp::ShiftRight), 4),
+            Token::Punct('+') => (Infix::Add, 5),
+            Token::Punct('-') => (Infix::Op(BinaryOp::Subtract), 5),
+            Token::Punct('*') => (Infix::Op(BinaryOp::Multiply), 6),
+            Token::Punct('/') => (Infix::Op(BinaryOp::Divide), 6),
+            Token::Operator("//") => (Infix::Op(BinaryOp::FloorDivide), 6),
+            Token::Punct('%') => (Infix::Op(BinaryOp::Modulo), 6),
+            _ => return None,
+        })
+    }
+
+    /// Left-associative binary operators binding at least as tightly as
+    /// `min_precedence`, by precedence climbing: one function for all the
+    /// levels keeps the stack each bracket level costs small.
+    fn binary(&mut self, min_precedence: u8) -> CommandResult<Node> {
+        let mut left = self.unary()?;
+        while let Some((infix, precedence)) = self.infix().filter(|(_, p)| *p >= min_precedence) {
+            self.pos += 1;
+            let right = self.binary(precedence + 1)?;
+            left = Node::binary(left, right, |a, b| infix.make(a, b))?;
         }
         Ok(left)
     }
 
-    fn bit_xor(&mut self) -> CommandResult<Expr> {
-        self.binary_level(&[(Token::Punct('^'), BinaryOp::Xor)], Parser::bit_and)
+    /// Unary signs, then a power. A loop, not recursion, so that a long
+    /// run of signs is refused by its depth instead of overflowing the stack.
+    fn unary(&mut self) -> CommandResult<Node> {
+        let signs = self.signs();
+        let power = self.power()?;
+        Parser::apply_signs(&signs, power)
     }
 
-    fn bit_and(&mut self) -> CommandResult<Expr> {
-        self.binary_level(&[(Token::Punct('&'), BinaryOp::And)], Parser::shift)
-    }
-
-    fn shift(&mut self) -> CommandResult<Expr> {
-        self.binary_level(
-            &[
-                (Token::Operator("<<"), BinaryOp::ShiftLeft),
-                (Token::Operator(">>"), BinaryOp::ShiftRight),
-            ],
-            Parser::sum,
-        )
-    }
-
-    /// `+` and `-`; `+` keeps its own node, which also joins text and bytes.
-    fn sum(&mut self) -> CommandResult<Expr> {
-        let mut left = self.term()?;
+    /// The `-` and `+` signs before an operand; only `-` makes a node.
+    fn signs(&mut self) -> Vec<bool> {
+        let mut negations = Vec::new();
         loop {
-            if self.eat_punct('+') {
-                left = Expr::Add(Box::new(left), Box::new(self.term()?));
-            } else if self.eat_punct('-') {
-                let right = self.term()?;
-                left = Expr::Binary(BinaryOp::Subtract, Box::new(left), Box::new(right));
+            if self.eat_punct('-') {
+                negations.push(true);
+            } else if self.eat_punct('+') {
+                negations.push(false);
             } else {
-                return Ok(left);
+                return negations;
             }
         }
     }
 
-    fn term(&mut self) -> CommandResult<Expr> {
-        self.binary_level(
-            &[
-                (Token::Punct('*'), BinaryOp::Multiply),
-                (Token::Punct('/'), BinaryOp::Divide),
-                (Token::Operator("//"), BinaryOp::FloorDivide),
-                (Token::Punct('%'), BinaryOp::Modulo),
-            ],
-            Parser::unary,
-        )
-    }
-
-    /// One precedence level of left-associative operators over `next`.
-    fn binary_level(
-        &mut self,
-        operators: &[(Token, BinaryOp)],
-        next: fn(&mut Parser) -> CommandResult<Expr>,
-    ) -> CommandResult<Expr> {
-        let mut left = next(self)?;
-        while let Some((_, op)) = operators.iter().find(|(t, _)| self.peek() == Some(t)) {
-            self.pos += 1;
-            let right = next(self)?;
-            left = Expr::Binary(*op, Box::new(left), Box::new(right));
+    fn apply_signs(signs: &[bool], mut node: Node) -> CommandResult<Node> {
+        for _ in signs.iter().filter(|&&negate| negate) {
+            node = Node::unary(node, Expr::Negate)?;
         }
-        Ok(left)
-    }
-
-    fn unary(&mut self) -> CommandResult<Expr> {
-        if self.eat_punct('-') {
-            return Ok(Expr::Negate(Box::new(self.unary()?)));
-        }
-        if self.eat_punct('+') {
-            return self.unary();
-        }
-        self.power()
+        Ok(node)
     }
 
     /// `**` binds tighter than a unary minus on its left (`-2**2` is -4)
-    /// and groups to the right.
-    fn power(&mut self) -> CommandResult<Expr> {
-        let base = self.postfix()?;
-        if self.peek() == Some(&Token::Operator("**")) {
+    /// and groups to the right: `a ** -b ** c` is `a ** (-(b ** c))`. The
+    /// operands are read in a loop and folded from the right.
+    fn power(&mut self) -> CommandResult<Node> {
+        let mut bases = vec![self.postfix()?];
+        let mut exponent_signs = Vec::new();
+        while self.peek() == Some(&Token::Operator("**")) {
             self.pos += 1;
-            let exponent = self.unary()?;
-            return Ok(Expr::Binary(
-                BinaryOp::Power,
-                Box::new(base),
-                Box::new(exponent),
-            ));
+            exponent_signs.push(self.signs());
+            bases.push(self.postfix()?);
         }
-        Ok(base)
+        let mut folded = bases
+            .pop()
+            .unwrap_or_else(|| Node::leaf(Expr::Tuple(Vec::new())));
+        while let (Some(base), Some(signs)) = (bases.pop(), exponent_signs.pop()) {
+            let exponent = Parser::apply_signs(&signs, folded)?;
+            folded = Node::binary(base, exponent, |a, b| Expr::Binary(BinaryOp::Power, a, b))?;
+        }
+        Ok(folded)
     }
 
-    fn postfix(&mut self) -> CommandResult<Expr> {
-        let mut expr = self.atom()?;
+    fn postfix(&mut self) -> CommandResult<Node> {
+        let mut node = self.atom()?;
         loop {
             if self.eat_punct('(') {
                 let args = self.call_args()?;
-                expr = Expr::Call {
-                    callee: Box::new(expr),
-                    args,
+                let depth = args
+                    .iter()
+                    .map(|(_, d)| *d)
+                    .max()
+                    .unwrap_or(0)
+                    .max(node.depth)
+                    + 1;
+                let call = Expr::Call {
+                    callee: Box::new(node.expr),
+                    args: args.into_iter().map(|(arg, _)| arg).collect(),
                 };
+                node = Node::checked(call, depth)?;
             } else if self.eat_punct('[') {
-                expr = self.subscript(expr)?;
+                node = self.subscript(node)?;
             } else if self.eat_punct('.') {
                 let Some(Token::Name(attr)) = self.peek().cloned() else {
                     return Err(CommandError::syntax("invalid syntax"));
                 };
                 self.pos += 1;
-                expr = match expr {
+                node = match node.expr {
                     Expr::Name {
                         name,
                         qualified: false,
-                    } if name == MODULE => Expr::Name {
+                    } if name == MODULE => Node::leaf(Expr::Name {
                         name: attr,
                         qualified: true,
-                    },
-                    other => Expr::Attribute(Box::new(other), attr),
+                    }),
+                    other => Node::checked(Expr::Attribute(Box::new(other), attr), node.depth + 1)?,
                 };
             } else {
-                return Ok(expr);
+                return Ok(node);
             }
         }
     }
 
     /// After `target[`: an index, or a slice when a `:` appears.
-    fn subscript(&mut self, target: Expr) -> CommandResult<Expr> {
+    fn subscript(&mut self, target: Node) -> CommandResult<Node> {
         let start = self.slice_part(&[':'])?;
         if !self.eat_punct(':') {
             self.expect_punct(']', '[')?;
             let index = start.ok_or_else(|| CommandError::syntax("invalid syntax"))?;
-            return Ok(Expr::Index(Box::new(target), index));
+            return Node::binary(target, index, Expr::Index);
         }
         let stop = self.slice_part(&[':', ']'])?;
         let step = if self.eat_punct(':') {
@@ -583,23 +669,37 @@ impl Parser {
             None
         };
         self.expect_punct(']', '[')?;
-        Ok(Expr::Slice {
-            target: Box::new(target),
-            start,
-            stop,
-            step,
-        })
+        let depth = [&start, &stop, &step]
+            .iter()
+            .filter_map(|part| part.as_ref().map(|n| n.depth))
+            .fold(target.depth, usize::max)
+            + 1;
+        let boxed = |part: Option<Node>| part.map(|n| Box::new(n.expr));
+        let slice = Expr::Slice {
+            target: Box::new(target.expr),
+            start: boxed(start),
+            stop: boxed(stop),
+            step: boxed(step),
+        };
+        Node::checked(slice, depth)
     }
 
     /// One part of a slice, absent when the next token is one of `ends`.
-    fn slice_part(&mut self, ends: &[char]) -> CommandResult<Option<Box<Expr>>> {
+    fn slice_part(&mut self, ends: &[char]) -> CommandResult<Option<Node>> {
         if ends.iter().any(|&c| self.at_punct(c)) {
             return Ok(None);
         }
-        Ok(Some(Box::new(self.bit_or()?)))
+        if self.nesting > MAX_BRACKET_DEPTH {
+            return Err(CommandError::syntax("too many nested parentheses"));
+        }
+        self.nesting += 1;
+        let part = self.binary(LOWEST_PRECEDENCE);
+        self.nesting -= 1;
+        Ok(Some(part?))
     }
 
-    fn call_args(&mut self) -> CommandResult<Vec<Arg>> {
+    /// The arguments of a call, each with the depth of its tree.
+    fn call_args(&mut self) -> CommandResult<Vec<(Arg, usize)>> {
         let mut args = Vec::new();
         let mut seen_keyword = false;
         while !self.eat_punct(')') {
@@ -612,7 +712,8 @@ impl Parser {
             };
             if let Some(name) = keyword {
                 self.pos += 2;
-                args.push(Arg::Keyword(name, self.expression()?));
+                let value = self.expression()?;
+                args.push((Arg::Keyword(name, value.expr), value.depth));
                 seen_keyword = true;
             } else {
                 let value = self.expression()?;
@@ -621,7 +722,7 @@ impl Parser {
                         "positional argument follows keyword argument",
                     ));
                 }
-                args.push(Arg::Positional(value));
+                args.push((Arg::Positional(value.expr), value.depth));
             }
             if !self.eat_punct(',') {
                 self.expect_punct(')', '(')?;
@@ -632,7 +733,7 @@ impl Parser {
     }
 
     /// Comma-separated items up to `close`; returns them and whether a comma was seen.
-    fn sequence(&mut self, close: char, opener: char) -> CommandResult<(Vec<Expr>, bool)> {
+    fn sequence(&mut self, close: char, opener: char) -> CommandResult<(Vec<Node>, bool)> {
         let mut items = Vec::new();
         let mut comma = false;
         while !self.eat_punct(close) {
@@ -650,14 +751,15 @@ impl Parser {
         Ok((items, comma))
     }
 
-    fn atom(&mut self) -> CommandResult<Expr> {
+    fn atom(&mut self) -> CommandResult<Node> {
         let Some(token) = self.peek().cloned() else {
             return Err(CommandError::syntax("invalid syntax"));
         };
         self.pos += 1;
-        Ok(match token {
-            Token::Int(n) => Expr::Literal(Value::Int(n)),
-            Token::Float(f) => Expr::Literal(Value::Float(f)),
+        let leaf = |expr| Ok(Node::leaf(expr));
+        match token {
+            Token::Int(n) => leaf(Expr::Literal(Value::Int(n))),
+            Token::Float(f) => leaf(Expr::Literal(Value::Float(f))),
             Token::Str(s) => {
                 let mut text = s;
                 // Adjacent string literals concatenate, as in Python.
@@ -665,7 +767,7 @@ impl Parser {
                     text.push_str(more);
                     self.pos += 1;
                 }
-                Expr::Literal(Value::Str(text))
+                leaf(Expr::Literal(Value::Str(text)))
             }
             Token::Bytes(b) => {
                 let mut data = b;
@@ -673,9 +775,9 @@ impl Parser {
                     data.extend_from_slice(more);
                     self.pos += 1;
                 }
-                Expr::Literal(Value::Bytes(data))
+                leaf(Expr::Literal(Value::Bytes(data)))
             }
-            Token::Name(name) => match name.as_str() {
+            Token::Name(name) => leaf(match name.as_str() {
                 "None" => Expr::Literal(Value::None),
                 "True" => Expr::Literal(Value::Bool(true)),
                 "False" => Expr::Literal(Value::Bool(false)),
@@ -683,25 +785,26 @@ impl Parser {
                     name,
                     qualified: false,
                 },
-            },
+            }),
             Token::Punct('(') => {
                 let (items, comma) = self.sequence(')', '(')?;
                 if items.len() == 1 && !comma {
-                    items.into_iter().next().unwrap_or(Expr::Tuple(Vec::new()))
+                    Ok(items
+                        .into_iter()
+                        .next()
+                        .unwrap_or(Node::leaf(Expr::Tuple(Vec::new()))))
                 } else {
-                    Expr::Tuple(items)
+                    Node::over_all(items, Expr::Tuple)
                 }
             }
-            Token::Punct('[') => Expr::List(self.sequence(']', '[')?.0),
-            Token::Operator(_) => return Err(CommandError::syntax("invalid syntax")),
-            Token::Punct(c) => {
-                return Err(CommandError::syntax(if matches!(c, ')' | ']') {
-                    format!("unmatched '{c}'")
-                } else {
-                    "invalid syntax".to_string()
-                }));
-            }
-        })
+            Token::Punct('[') => Node::over_all(self.sequence(']', '[')?.0, Expr::List),
+            Token::Operator(_) => Err(CommandError::syntax("invalid syntax")),
+            Token::Punct(c) => Err(CommandError::syntax(if matches!(c, ')' | ']') {
+                format!("unmatched '{c}'")
+            } else {
+                "invalid syntax".to_string()
+            })),
+        }
     }
 }
 

@@ -1,9 +1,13 @@
 //! The methods of `bytes`.
 
-use super::str_methods::split_whitespace;
+use std::fmt::Write;
+
+use super::str_methods::{check_parts, split_whitespace};
 use super::{MethodArgs, Signature, count, iterable, no_attribute};
 use crate::python::codecs;
 use crate::python::error::{CommandError, CommandResult};
+use crate::python::limits;
+use crate::python::operators::find_bytes;
 use crate::python::value::Value;
 
 pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
@@ -21,7 +25,11 @@ pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
             args.accept(Signature::Keywords(&["encoding", "errors"]))?;
             let encoding = args.text(0, "encoding", "utf-8")?;
             let errors = args.text(1, "errors", "strict")?;
-            Value::Str(codecs::decode(b, &encoding, &errors)?)
+            // Decoding makes at most three bytes of text per byte (U+FFFD
+            // for each bad one): bounded, so checked once made.
+            let text = codecs::decode(b, &encoding, &errors)?;
+            limits::check_bytes(text.len())?;
+            Value::Str(text)
         }
         "hex" => {
             args.accept(Signature::Keywords(&["sep", "bytes_per_sep"]))?;
@@ -31,8 +39,16 @@ pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
                 ));
             }
             let sep = args.text(0, "sep", "")?;
-            let pairs: Vec<String> = b.iter().map(|x| format!("{x:02x}")).collect();
-            Value::str(pairs.join(&sep))
+            let separators = sep.len().saturating_mul(b.len().saturating_sub(1));
+            limits::check_bytes(b.len().saturating_mul(2).saturating_add(separators))?;
+            let mut hex = String::with_capacity(b.len() * 2 + separators);
+            for (i, byte) in b.iter().enumerate() {
+                if i > 0 {
+                    hex.push_str(&sep);
+                }
+                let _ = write!(hex, "{byte:02x}");
+            }
+            Value::Str(hex)
         }
         "upper" | "lower" => {
             args.accept(Signature::Nothing)?;
@@ -68,6 +84,7 @@ pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
             let parts: Vec<Vec<u8>> = match args.get(0, "sep") {
                 None | Some(Value::None) => {
                     let text: String = b.iter().map(|&x| char::from(x)).collect();
+                    check_parts(b.len(), text.split_whitespace().count())?;
                     split_whitespace(&text, maxsplit)
                         .into_iter()
                         .map(|part| part.chars().map(|c| c as u8).collect())
@@ -78,6 +95,8 @@ pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
                     if sep.is_empty() {
                         return Err(CommandError::value_error("empty separator"));
                     }
+                    let separators = occurrences(b, &sep, maxsplit.unwrap_or(usize::MAX));
+                    check_parts(b.len(), separators.saturating_add(1))?;
                     split_bytes(b, &sep, maxsplit)
                 }
             };
@@ -86,13 +105,21 @@ pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
         "join" => {
             args.accept(Signature::One)?;
             let items = iterable(args.at(0))?;
-            let mut out = Vec::new();
+            let mut total = b.len().saturating_mul(items.len().saturating_sub(1));
             for (i, item) in items.iter().enumerate() {
                 let Value::Bytes(part) = item else {
                     return Err(CommandError::type_error(format!(
                         "sequence item {i}: expected a bytes-like object, {} found",
                         item.type_name()
                     )));
+                };
+                total = total.saturating_add(part.len());
+            }
+            limits::check_bytes(total)?;
+            let mut out = Vec::with_capacity(total);
+            for (i, item) in items.iter().enumerate() {
+                let Value::Bytes(part) = item else {
+                    continue;
                 };
                 if i > 0 {
                     out.extend_from_slice(b);
@@ -116,10 +143,14 @@ pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
                     )));
                 }
             };
-            let (window, _) = args.window(&Value::Bytes(b.to_vec()))?;
+            let (window, offset) = args.window(&Value::Bytes(b.to_vec()))?;
             let Value::Bytes(window) = window else {
                 return Ok(Value::Bool(false));
             };
+            // A start past the end finds nothing, not even b''.
+            if offset > b.len() {
+                return Ok(Value::Bool(false));
+            }
             let starts = args.method == "startswith";
             Value::Bool(candidates.iter().any(|a| {
                 if starts {
@@ -134,6 +165,14 @@ pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
             let old = bytes_arg(args.at(0))?;
             let new = bytes_arg(args.at(1))?;
             let count = count(args.positional.get(2))?;
+            let limit = count.unwrap_or(usize::MAX);
+            let matches = match old.is_empty() {
+                true => b.len().saturating_add(1).min(limit),
+                false => occurrences(b, &old, limit),
+            };
+            let grown = matches.saturating_mul(new.len());
+            let removed = matches.saturating_mul(old.len());
+            limits::check_bytes(b.len().saturating_add(grown).saturating_sub(removed))?;
             Value::Bytes(replace_bytes(b, &old, &new, count))
         }
         "find" => {
@@ -144,7 +183,7 @@ pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
             };
             let at = match args.at(0) {
                 Value::Bytes(s) if s.is_empty() => (offset <= b.len()).then_some(0),
-                Value::Bytes(s) => window.windows(s.len()).position(|w| w == s.as_slice()),
+                Value::Bytes(s) => find_bytes(&window, s),
                 other => match other.as_int() {
                     Some(n @ 0..=255) => window.iter().position(|&x| i128::from(x) == n),
                     Some(_) => {
@@ -167,18 +206,29 @@ pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
 fn split_bytes(b: &[u8], sep: &[u8], maxsplit: Option<usize>) -> Vec<Vec<u8>> {
     let mut parts = Vec::new();
     let mut start = 0;
-    let mut at = 0;
-    while at + sep.len() <= b.len() && maxsplit.is_none_or(|n| parts.len() < n) {
-        if &b[at..at + sep.len()] == sep {
-            parts.push(b[start..at].to_vec());
-            at += sep.len();
-            start = at;
-        } else {
-            at += 1;
-        }
+    while maxsplit.is_none_or(|n| parts.len() < n) {
+        let Some(at) = find_bytes(&b[start..], sep) else {
+            break;
+        };
+        parts.push(b[start..start + at].to_vec());
+        start += at + sep.len();
     }
     parts.push(b[start..].to_vec());
     parts
+}
+
+/// How many times `needle` (not empty) occurs in `b` without overlapping,
+/// counting at most `limit`.
+fn occurrences(b: &[u8], needle: &[u8], limit: usize) -> usize {
+    let mut found = 0;
+    let mut start = 0;
+    while found < limit
+        && let Some(at) = find_bytes(&b[start..], needle)
+    {
+        found += 1;
+        start += at + needle.len();
+    }
+    found
 }
 
 fn replace_bytes(b: &[u8], old: &[u8], new: &[u8], count: Option<usize>) -> Vec<u8> {
@@ -199,17 +249,16 @@ fn replace_bytes(b: &[u8], old: &[u8], new: &[u8], count: Option<usize>) -> Vec<
         return out;
     }
     let mut out = Vec::with_capacity(b.len());
-    let mut at = 0;
+    let mut start = 0;
     let mut done = 0;
-    while at < b.len() {
-        if count.is_none_or(|n| done < n) && b[at..].starts_with(old) {
-            out.extend_from_slice(new);
-            at += old.len();
-            done += 1;
-        } else {
-            out.push(b[at]);
-            at += 1;
-        }
+    while count.is_none_or(|n| done < n)
+        && let Some(at) = find_bytes(&b[start..], old)
+    {
+        out.extend_from_slice(&b[start..start + at]);
+        out.extend_from_slice(new);
+        start += at + old.len();
+        done += 1;
     }
+    out.extend_from_slice(&b[start..]);
     out
 }

@@ -4,6 +4,7 @@ use std::iter::Peekable;
 use std::str::Chars;
 
 use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::limits;
 use crate::python::value::{Value, str_repr};
 
 /// `str.format`: `{}`, `{0}`, `{name}`, `{{`/`}}` and the `!r`/`!s`
@@ -32,7 +33,10 @@ pub(super) fn format(
                     "Single '}' encountered in format string",
                 ));
             }
-            '{' => out.push_str(&fields.replace(&read_field(&mut chars)?)?),
+            '{' => {
+                let field = read_field(&mut chars)?;
+                out.push_str(&fields.replace(&field, out.len())?);
+            }
             c => out.push(c),
         }
     }
@@ -66,8 +70,9 @@ struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    /// The text a field such as `0!r` stands for.
-    fn replace(&mut self, field: &str) -> CommandResult<String> {
+    /// The text a field such as `0!r` stands for, refused when it would take
+    /// the result (`so_far` bytes until now) past the byte budget.
+    fn replace(&mut self, field: &str, so_far: usize) -> CommandResult<String> {
         let (name, conversion) = match field.split_once('!') {
             Some((name, conversion)) => (name, Some(conversion)),
             None => (field, None),
@@ -78,6 +83,11 @@ impl Fields<'_> {
             ));
         }
         let value = self.value(name)?;
+        let len = match conversion {
+            Some("r") => value.repr_len(),
+            _ => value.python_str_len(),
+        };
+        limits::check_bytes(so_far.saturating_add(len))?;
         match conversion {
             None | Some("s") => Ok(value.to_python_str()),
             Some("r") => Ok(value.repr()),

@@ -149,7 +149,8 @@ impl MethodArgs<'_> {
         let offset = match start.and_then(Value::as_int) {
             None => 0,
             Some(i) if i < 0 => (i + len).max(0),
-            Some(i) => i,
+            // Past the end is past the end however far: 2**100 must not wrap.
+            Some(i) => i.min(len + 1),
         };
         Ok((window, offset as usize))
     }
@@ -197,7 +198,7 @@ pub fn no_attribute(type_name: &str, name: &str) -> CommandError {
 }
 
 fn iterable(value: &Value) -> CommandResult<Vec<Value>> {
-    iterate(value).ok_or_else(|| CommandError::type_error("can only join an iterable"))
+    iterate(value).ok_or_else(|| CommandError::type_error("can only join an iterable"))?
 }
 
 /// A `maxsplit` or `count`, where any negative number (the default -1)
