@@ -119,7 +119,8 @@ pub fn check_with(
             runner.run_one(&lesson.file, block, &mut report);
         }
     }
-    let exercises = exercise_check::check_exercises(&course, dir, netrepl, lab);
+    let confined = confinement.as_ref().map(|c| c.command(netrepl));
+    let exercises = exercise_check::check_exercises(&course, dir, netrepl, lab, confined.as_ref());
     report.problems.extend(exercises.problems);
     report.passed += exercises.passed;
     report.failed += exercises.failed;
@@ -227,6 +228,14 @@ impl Confinement {
             return None;
         }
         let confinement = Confinement { namespace };
+        // Its resolver is loopback, so a look-up fails at once instead of
+        // waiting on a server it cannot reach.
+        let etc = format!("/etc/netns/{}", confinement.namespace);
+        if std::fs::create_dir_all(&etc).is_err()
+            || std::fs::write(format!("{etc}/resolv.conf"), "nameserver 127.0.0.1\n").is_err()
+        {
+            return None;
+        }
         let inside = |args: &[&str]| {
             let mut all = vec!["-n", confinement.namespace.as_str()];
             all.extend_from_slice(args);
@@ -255,9 +264,9 @@ impl Confinement {
 
 const CONFINEMENT_PREFIX: &str = "netrepl-check-";
 
-/// Deletes the namespaces of checks (`netrepl-check-PID`, and the exercises'
-/// `netrepl-check-PID-lines`) that ended without deleting their own
-/// (stopped by a signal): those whose process is gone.
+/// Deletes the namespaces of checks (`netrepl-check-PID`) that ended without
+/// deleting their own (stopped by a signal): those whose process is gone,
+/// with their resolv.conf.
 fn remove_stale_namespaces() {
     let Ok(listed) = Command::new("ip").args(["netns", "list"]).output() else {
         return;
@@ -275,6 +284,7 @@ fn remove_stale_namespaces() {
         };
         if !Path::new(&format!("/proc/{pid}")).exists() {
             let _ = Command::new("ip").args(["netns", "del", name]).output();
+            let _ = std::fs::remove_dir_all(format!("/etc/netns/{name}"));
         }
     }
 }
@@ -284,6 +294,7 @@ impl Drop for Confinement {
         let _ = Command::new("ip")
             .args(["netns", "del", &self.namespace])
             .output();
+        let _ = std::fs::remove_dir_all(format!("/etc/netns/{}", self.namespace));
     }
 }
 

@@ -3,9 +3,10 @@
 //! must not, and each exercise needs at least one `reject:`. Each line runs
 //! through `netrepl lessons grade` in a process of its own, with a time limit,
 //! and never on the real network: inside the lab for `needs: lab` exercises,
-//! else in a network namespace of the check's own with only loopback (and a
-//! resolver on 127.0.0.1). Where no namespace can be made, only exercises
-//! whose command stays on this machine are run.
+//! else in the namespace the check confines its blocks to (see `check`),
+//! whose only way out ends inside it and whose resolver is loopback. Where no
+//! namespace can be made, only exercises whose command stays on this machine
+//! are run.
 
 use std::io::Read;
 use std::path::Path;
@@ -48,56 +49,11 @@ fn parameters(command: &str) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
-/// A network namespace with only loopback and a resolver on 127.0.0.1,
-/// deleted (with its resolv.conf) when dropped.
-struct LoopbackNamespace(String);
-
-impl LoopbackNamespace {
-    fn new() -> Option<LoopbackNamespace> {
-        // Not the name of the check's own confinement for blocks
-        // (`netrepl-check-PID`), which is still there when exercises run.
-        let name = format!("netrepl-check-{}-lines", std::process::id());
-        let ip = |args: &[&str]| {
-            Command::new("ip")
-                .args(args)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        if !ip(&["netns", "add", &name]) {
-            return None;
-        }
-        let made = LoopbackNamespace(name);
-        let etc = format!("/etc/netns/{}", made.0);
-        let ready = ip(&["-n", &made.0, "link", "set", "lo", "up"])
-            && std::fs::create_dir_all(&etc).is_ok()
-            && std::fs::write(format!("{etc}/resolv.conf"), "nameserver 127.0.0.1\n").is_ok();
-        ready.then_some(made)
-    }
-
-    fn command(&self, program: &Path) -> Command {
-        let mut command = Command::new("ip");
-        command.args(["netns", "exec", &self.0]).arg(program);
-        command
-    }
-}
-
-impl Drop for LoopbackNamespace {
-    fn drop(&mut self) {
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.0])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        let _ = std::fs::remove_dir_all(format!("/etc/netns/{}", self.0));
-    }
-}
-
 /// Where an exercise's lines may run.
 enum Place<'a> {
     Lab(&'a Lab),
-    Namespace(&'a LoopbackNamespace),
+    /// The check's own namespace, where nothing reaches the real network.
+    Confined(&'a Command),
     /// Here, for commands that never leave the machine.
     Here,
 }
@@ -109,12 +65,12 @@ pub fn check_exercises(
     dir: Option<&Path>,
     netrepl: &Path,
     lab: Option<&Lab>,
+    confined: Option<&Command>,
 ) -> ExerciseReport {
     let mut report = ExerciseReport::default();
-    let namespace = LoopbackNamespace::new();
     for lesson in &course.lessons {
         for exercise in lesson.exercises() {
-            let place = match (exercise.needs.as_deref(), lab, &namespace) {
+            let place = match (exercise.needs.as_deref(), lab, confined) {
                 (Some("lab"), Some(lab), _) => Place::Lab(lab),
                 (Some("lab"), None, _) => {
                     report.skipped.push(format!(
@@ -123,7 +79,7 @@ pub fn check_exercises(
                     ));
                     continue;
                 }
-                (_, _, Some(namespace)) => Place::Namespace(namespace),
+                (_, _, Some(confined)) => Place::Confined(confined),
                 (_, _, None) if stays_here(exercise) => Place::Here,
                 (_, _, None) => {
                     report.skipped.push(format!(
@@ -206,7 +162,7 @@ fn check_one(
     }
     let program = match place {
         Place::Lab(lab) => lab.scanner_command(netrepl),
-        Place::Namespace(namespace) => namespace.command(netrepl),
+        Place::Confined(template) => rebuild(template),
         Place::Here => Command::new(netrepl),
     };
     let runs = accepted.iter().map(|(at, line)| (*at, *line, true)).chain(
