@@ -28,7 +28,7 @@ pub fn gai_error_code(code: i32) -> CommandError {
             "The resolver found no address for that name (or no such service). Check the spelling; names in /etc/hosts, like localhost, always work."
         }
         libc::EAI_AGAIN => {
-            "The DNS server did not answer in time. Without a network connection only names in /etc/hosts resolve."
+            "No DNS answer came back: no server is configured, none can be reached, or none answered in time. Names in /etc/hosts, like localhost, still resolve."
         }
         libc::EAI_SERVICE => {
             "The port is not a number and not a service name the services database knows for that socket type. Try a number, or getservbyname."
