@@ -53,7 +53,9 @@ pub fn host_error(code: ffi::HErrno) -> CommandError {
         1 => {
             "No host has that address or name in /etc/hosts or DNS (a reverse look-up needs a PTR record)."
         }
-        2 => "The name server did not answer; try again, or check the network.",
+        2 => {
+            "No name server gave an answer (none is configured, none can be reached, or none answered in time); try again, or check the network."
+        }
         _ => "The resolver could not answer this look-up.",
     };
     CommandError::with_errno(PyException::HError, code, ffi::host_error_text(code))
