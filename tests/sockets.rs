@@ -988,3 +988,32 @@ fn a_stopped_servers_port_is_free_again_at_once() {
     repl.ask("stop echo");
     repl.finish();
 }
+
+/// listen() on a socket never bound returns None as in CPython, and warns
+/// that the kernel bound it to every interface; one bound to loopback first
+/// does not warn.
+#[test]
+fn listen_without_bind_warns_that_it_is_bound_to_every_interface() {
+    let out = run_script(&[
+        "s = socket(AF_INET, SOCK_STREAM)",
+        "s.listen()",
+        "s.getsockname()[0]",
+        "t = socket(AF_INET, SOCK_STREAM)",
+        "t.bind(('127.0.0.1', 0))",
+        "t.listen()",
+    ]);
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        ["'0.0.0.0'"],
+        "{stdout}{stderr}"
+    );
+    assert_eq!(
+        stderr
+            .matches("warning: listen() without bind() bound to every interface")
+            .count(),
+        1,
+        "{stderr}"
+    );
+}
