@@ -964,3 +964,56 @@ fn a_wait_under_the_longest_timeout_ends_when_data_comes() {
         text(&out.stderr)
     );
 }
+
+/// `stop echo` leaves the connection it served in TIME_WAIT (the server
+/// closed first); with SO_REUSEADDR the same fixed port binds again at once.
+#[test]
+fn a_stopped_servers_port_is_free_again_at_once() {
+    use std::io::Read;
+    let mut repl = Repl::start();
+    let port = served_port(&repl.ask("serve echo 127.0.0.1:0"));
+    let mut client = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    client.write_all(b"hi").expect("sends");
+    let mut back = [0u8; 2];
+    client.read_exact(&mut back).expect("echoed");
+    assert_eq!(repl.ask("stop echo"), "stopped echo");
+    // The server's side closed first; the client reads the end and closes.
+    let _ = client.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+    let _ = client.read(&mut back);
+    drop(client);
+    // A failure would go to stderr; the marker line keeps the read from waiting forever.
+    repl.send(&format!("serve echo 127.0.0.1:{port}"));
+    let again = repl.ask("'marker'");
+    assert_eq!(again, format!("('127.0.0.1', {port})"));
+    repl.ask("stop echo");
+    repl.finish();
+}
+
+/// listen() on a socket never bound returns None as in CPython, and warns
+/// that the kernel bound it to every interface; one bound to loopback first
+/// does not warn.
+#[test]
+fn listen_without_bind_warns_that_it_is_bound_to_every_interface() {
+    let out = run_script(&[
+        "s = socket(AF_INET, SOCK_STREAM)",
+        "s.listen()",
+        "s.getsockname()[0]",
+        "t = socket(AF_INET, SOCK_STREAM)",
+        "t.bind(('127.0.0.1', 0))",
+        "t.listen()",
+    ]);
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        ["'0.0.0.0'"],
+        "{stdout}{stderr}"
+    );
+    assert_eq!(
+        stderr
+            .matches("warning: listen() without bind() bound to every interface")
+            .count(),
+        1,
+        "{stderr}"
+    );
+}

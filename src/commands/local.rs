@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 
+use crate::commands::address_reason::{address_reason, network_reason};
 use crate::commands::output::{Output, Table, View};
 use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
 use crate::net::addressing::{self, prefix_mask_v4, prefix_mask_v6};
@@ -183,14 +184,28 @@ fn ipinfo(args: &Args) -> CommandResult<Output> {
         Some((a, p)) => (a, Some(p)),
         None => (text.as_str(), None),
     };
+    let scoped_text = addr_text;
     // A scoped IPv6 address (fe80::1%eth0) names the interface it belongs to.
     let (addr_text, scope) = match addr_text.split_once('%') {
         Some((a, s)) if !s.is_empty() => (a, Some(s)),
         _ => (addr_text, None),
     };
     let ip: IpAddr = addr_text.parse().map_err(|_| {
-        CommandError::value_error(format!("{} does not appear to be an IPv4 or IPv6 address", crate::python::value::str_repr(addr_text)))
-            .explain("Write an address like 192.168.1.10 or 2001:db8::1, optionally with a prefix such as /24.")
+        // The line is ip_address's; the reason, IPv4Address's or
+        // IPv6Address's, says which part is wrong.
+        let reason = match prefix_text {
+            // IPv4Network/IPv6Network name the address part's fault first.
+            Some(_) => network_reason(&text, scoped_text.contains(':'), false),
+            None => address_reason(scoped_text),
+        };
+        let explanation = reason.unwrap_or_else(|| {
+            "Write an address like 192.168.1.10 or 2001:db8::1, optionally with a prefix such as /24.".into()
+        });
+        CommandError::value_error(format!(
+            "{} does not appear to be an IPv4 or IPv6 address",
+            crate::python::value::str_repr(addr_text)
+        ))
+        .explain(explanation)
     })?;
     let bits: u8 = if ip.is_ipv4() { 32 } else { 128 };
     let prefix = match prefix_text {

@@ -13,6 +13,7 @@
 //! line editor. The tutorial commands reach the course through the
 //! `tutorial::Tutor` trait that the course installs at start-up.
 
+mod address_reason;
 mod addrinfo;
 mod constants;
 pub mod context;

@@ -389,7 +389,27 @@ fn listen(h: &Handle, args: &[Value]) -> CommandResult<Value> {
         Some(v) => convert::c_int(v)?.max(0),
         None => libc::SOMAXCONN.min(128),
     };
+    // An IP socket never bound has port 0; listen() then binds it to every
+    // interface on a random port, as bind to 0.0.0.0 would, so it gets the
+    // same warning.
+    let unbound = h
+        .socket
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .is_some_and(|a| a.port() == 0);
     h.socket.listen(backlog).map_err(|e| os_error(&e))?;
+    if unbound {
+        let port = h
+            .socket
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .map_or(0, |a| a.port());
+        eprintln!(
+            "warning: listen() without bind() bound to every interface on port {port}: other machines on your network can reach this socket (bind to ('127.0.0.1', PORT) first to keep it on this machine)"
+        );
+    }
     Ok(Value::None)
 }
 

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::net::{TcpListener, TcpSocket, TcpStream, UdpSocket};
 use tokio::runtime::Runtime;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
@@ -142,7 +142,7 @@ pub fn start(kind: ServerKind, address: SocketAddr) -> CommandResult<(String, So
         }
         ServerKind::Echo | ServerKind::Chat => {
             let listener = runtime
-                .block_on(TcpListener::bind(address))
+                .block_on(async { reusable_listener(address) })
                 .map_err(|e| io_error(&e))?;
             let bound = listener.local_addr().map_err(|e| io_error(&e))?;
             serving = if kind == ServerKind::Echo {
@@ -154,6 +154,21 @@ pub fn start(kind: ServerKind, address: SocketAddr) -> CommandResult<(String, So
         }
     };
     Ok((run(runtime, kind, bound, served, serving), bound))
+}
+
+/// A TCP listener with SO_REUSEADDR set, so a fixed port is free again right
+/// after `stop`, while the connections it served sit in TIME_WAIT. (UDP has
+/// no TIME_WAIT, and there the option would let two servers share a port.)
+/// Runs inside the runtime, which registers the listener.
+fn reusable_listener(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(1024)
 }
 
 /// A future that serves until it fails, and says why.
