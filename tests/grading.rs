@@ -182,54 +182,31 @@ accept: ipinfo 10.0.0.2
 /// The tutor on a terminal: a wrong line gets a nudge without the answer,
 /// `check` judges the last line typed (not an older one), the right line
 /// completes the exercise.
-const PTY_DRIVER: &str = r#"
-import os, pty, re, select, sys, time
-binary, data_dir, lessons = sys.argv[1], sys.argv[2], sys.argv[3]
-pid, fd = pty.fork()
-if pid == 0:
-    os.environ['NETREPL_DATA_DIR'] = data_dir
-    os.execv(binary, [binary, '--no-color', '--lessons', lessons, '--lesson', 'sizes'])
-PROMPT = rb'\n(\r|\x1b\[[0-9;?]*[a-zA-Z])*>>> '
-def read_prompt():
-    seen, end = b'', time.time() + 10
-    while time.time() < end:
-        if select.select([fd], [], [], 0.05)[0]:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            seen += chunk
-            if re.search(PROMPT, seen):
-                break
-    return seen.decode(errors='replace')
-read_prompt()
-for line in ['next', "ipinfo('10.99.0.0/16')", 'htons 1', 'check', "ipinfo('10.20.0.0/16')"]:
-    os.write(fd, line.encode() + b'\r')
-    print('STEP', line, '=>', repr(read_prompt()))
-os.write(fd, b'\x04')
-time.sleep(0.3)
-"#;
-
 #[test]
 fn the_tutor_on_a_terminal_nudges_without_the_answer_and_checks_the_last_line() {
     let dir = LessonDir::new("pty", SIXTEEN);
-    let data = dir.path().join("data");
-    let Ok(out) = Command::new("python3")
-        .args(["-c", PTY_DRIVER, BIN])
-        .arg(&data)
-        .arg(dir.path())
-        .output()
-    else {
+    let steps = drive_tutor(
+        &dir,
+        false,
+        &[
+            "lesson sizes",
+            "next",
+            "ipinfo('10.99.0.0/16')",
+            "htons 1",
+            "check",
+            "ipinfo('10.20.0.0/16')",
+        ],
+    );
+    if steps.is_empty() {
         eprintln!("skipping: the pty driver needs python3");
         return;
-    };
-    let report = text(&out.stdout);
+    }
     let step = |line: &str| {
-        report
-            .lines()
-            .find(|l| l.starts_with(&format!("STEP {line} =>")))
-            .unwrap_or_else(|| panic!("no step {line}: {report}{}", text(&out.stderr)))
-            .to_string()
+        steps
+            .iter()
+            .find(|(l, _)| l == line)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_else(|| panic!("no step {line}: {steps:?}"))
     };
     let wrong = step("ipinfo('10.99.0.0/16')");
     assert!(wrong.contains("different network"), "{wrong}");
@@ -241,7 +218,7 @@ fn the_tutor_on_a_terminal_nudges_without_the_answer_and_checks_the_last_line() 
     );
     assert!(
         step("ipinfo('10.20.0.0/16')").contains("✓ Exercise done"),
-        "{report}"
+        "{steps:?}"
     );
 }
 

@@ -167,6 +167,8 @@ pub const MAX_OUTPUT_BYTES: usize = 1024 * 1024;
 pub struct Ran {
     pub output: String,
     pub timed_out: bool,
+    /// The exit code, when it ended by itself with one.
+    pub status: Option<i32>,
 }
 
 /// Runs `program` with `input` on stdin and its stdout and stderr in one pipe,
@@ -214,8 +216,10 @@ pub fn run_merged_within(
     });
     let deadline = Instant::now() + limit;
     let mut timed_out = false;
+    let mut status = None;
     loop {
-        if child.try_wait()?.is_some() {
+        if let Some(ended) = child.try_wait()? {
+            status = ended.code();
             break;
         }
         if Instant::now() >= deadline {
@@ -232,6 +236,7 @@ pub fn run_merged_within(
     Ok(Ran {
         output: String::from_utf8_lossy(&output).into_owned(),
         timed_out,
+        status,
     })
 }
 

@@ -81,15 +81,6 @@ pub fn clear_interrupt() {
     interrupt::clear();
 }
 
-/// Runs a call that may block in the C library (a DNS look-up can wait for
-/// timeout x attempts) on a worker thread, and returns `KeyboardInterrupt`
-/// as soon as Ctrl-C is pressed.
-pub fn blocking_call<T: Send + 'static>(
-    call: impl FnOnce() -> T + Send + 'static,
-) -> CommandResult<T> {
-    interrupt::run_interruptible(call)
-}
-
 /// Resolves when Ctrl-C is pressed (at once if it already was).
 pub async fn wait_for_interrupt() {
     let wake = notify();

@@ -7,8 +7,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use dns_lookup::{AddrInfoHints, LookupError};
 
-use crate::net::{ffi, live};
+use crate::net::ffi;
 use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::interrupt;
 
 /// Turns a `getaddrinfo`/`getnameinfo` failure into `socket.gaierror`, or an
 /// `OSError` from errno for `EAI_SYSTEM`, as CPython's `set_gaierror` does.
@@ -87,7 +88,7 @@ pub fn lookup(
     let service = service.map(str::to_string);
     // On a worker, so Ctrl-C ends the wait for a DNS server that does not
     // answer; the error is read there too (errno belongs to that thread).
-    live::blocking_call(move || {
+    interrupt::run_interruptible(move || {
         let results = dns_lookup::getaddrinfo(host.as_deref(), service.as_deref(), Some(hints))
             .map_err(|e| gai_error(&e))?;
         results
@@ -99,17 +100,17 @@ pub fn lookup(
 /// `gethostbyname_r`, where Ctrl-C can cut the wait short.
 pub fn host_by_name(name: &CStr) -> CommandResult<ffi::HostEntry> {
     let name = name.to_owned();
-    live::blocking_call(move || ffi::host_by_name(&name).map_err(host_error))?
+    interrupt::run_interruptible(move || ffi::host_by_name(&name).map_err(host_error))?
 }
 
 /// `gethostbyaddr_r`, where Ctrl-C can cut the wait short.
 pub fn host_by_addr(address: IpAddr) -> CommandResult<ffi::HostEntry> {
-    live::blocking_call(move || ffi::host_by_addr(address).map_err(host_error))?
+    interrupt::run_interruptible(move || ffi::host_by_addr(address).map_err(host_error))?
 }
 
 /// `getnameinfo`, where Ctrl-C can cut the wait short.
 pub fn name_info(address: SocketAddr, flags: i32) -> CommandResult<(String, String)> {
-    live::blocking_call(move || {
+    interrupt::run_interruptible(move || {
         dns_lookup::getnameinfo(&address, flags).map_err(|e| gai_error(&e))
     })?
 }

@@ -8,16 +8,16 @@
 //! namespace can be made, only exercises whose command stays on this machine
 //! are run.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use super::course::Course;
 use super::exercise;
 use super::parse::{Exercise, Lesson, Problem};
 use crate::commands;
 use crate::commands::socket_methods;
+use crate::course::transcript::run_merged_within;
 use crate::net::lab::Lab;
 
 /// How long one graded line may run before it counts as hanging.
@@ -235,43 +235,14 @@ fn rebuild(template: &Command) -> Command {
 
 /// Runs a grading process with no input, killing it past `LINE_LIMIT`;
 /// returns its exit status and what it printed.
-fn run_limited(mut command: Command) -> Result<(Option<i32>, String), String> {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+fn run_limited(command: Command) -> Result<(Option<i32>, String), String> {
+    let ran = run_merged_within(command, "", LINE_LIMIT)
         .map_err(|e| format!("could not run netrepl: {e}"))?;
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let readers = (
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stdout.read_to_string(&mut text);
-            text
-        }),
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        }),
-    );
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > LINE_LIMIT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "still running after {} s; killed",
-                    LINE_LIMIT.as_secs()
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(format!("could not wait for netrepl: {e}")),
-        }
-    };
-    let output = readers.0.join().unwrap_or_default() + &readers.1.join().unwrap_or_default();
-    Ok((status.code(), output))
+    if ran.timed_out {
+        return Err(format!(
+            "still running after {} s; killed",
+            LINE_LIMIT.as_secs()
+        ));
+    }
+    Ok((ran.status, ran.output))
 }
