@@ -189,11 +189,30 @@ pub fn is_unbound(value: &Value) -> bool {
 pub fn text(value: &Value) -> String {
     match value.items() {
         Some([Value::Str(host), Value::Int(port)]) => format!("{host}:{port}"),
-        Some([Value::Str(host), Value::Int(port), ..]) => format!("[{host}]:{port}"),
+        Some([Value::Str(host), Value::Int(port), rest @ ..]) => {
+            format!("[{}]:{port}", scoped_host(host, rest.get(1)))
+        }
         _ => match value {
             Value::Str(s) => s.clone(),
             other => other.repr(),
         },
+    }
+}
+
+/// An IPv6 host with its scope id, as `fe80::1%lo`: the 4-tuple keeps the scope as a
+/// number in its last field, which a table should not drop, since a link-local
+/// address means nothing without its link. Hosts that already carry a `%` and
+/// scope 0 are left alone.
+pub fn scoped_host(host: &str, scope: Option<&Value>) -> String {
+    match scope {
+        Some(Value::Int(id)) if *id > 0 && !host.contains('%') => {
+            let zone = u32::try_from(*id)
+                .ok()
+                .and_then(crate::net::ffi::interface_name)
+                .unwrap_or_else(|| id.to_string());
+            format!("{host}%{zone}")
+        }
+        _ => host.to_string(),
     }
 }
 

@@ -408,6 +408,20 @@ pub fn host_name() -> std::io::Result<String> {
     }
 }
 
+/// The name of the interface with this index (`if_indextoname(3)`), for showing an
+/// IPv6 scope id as `%lo` rather than a bare number; `None` when there is no such
+/// interface.
+pub fn interface_name(index: u32) -> Option<String> {
+    let mut buf = [0 as c_char; libc::IF_NAMESIZE];
+    // SAFETY: `buf` has the IF_NAMESIZE bytes if_indextoname may write, NUL included.
+    unsafe {
+        if libc::if_indextoname(index, buf.as_mut_ptr()).is_null() {
+            return None;
+        }
+        Some(CStr::from_ptr(buf.as_ptr()).to_string_lossy().into_owned())
+    }
+}
+
 /// A C string for a look-up, or `None` when the text holds a NUL byte.
 pub fn c_string(bytes: &[u8]) -> Option<CString> {
     CString::new(bytes).ok()

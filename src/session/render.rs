@@ -6,6 +6,7 @@ use std::fmt::Write;
 use serde_json::{Value as Json, json};
 
 use crate::commands::output::{Output, Style, Table, View, table_text};
+use crate::commands::socket_address;
 use crate::python::error::CommandError;
 use crate::python::value::Value;
 use crate::session::Format;
@@ -104,7 +105,11 @@ fn protocol_label(proto: i128) -> String {
 fn socket_address_text(addr: &Value) -> String {
     match addr.items() {
         Some([Value::Str(host), port]) => format!("{host}:{}", port.repr()),
-        Some([Value::Str(host), port, ..]) => format!("[{host}]:{}", port.repr()),
+        Some([Value::Str(host), port, rest @ ..]) => format!(
+            "[{}]:{}",
+            socket_address::scoped_host(host, rest.get(1)),
+            port.repr()
+        ),
         _ => addr.repr(),
     }
 }
