@@ -1039,7 +1039,10 @@ fn sockets_shows_the_kernels_tcp_states_as_a_connection_closes() {
     ] {
         repl.send(line);
     }
-    assert_eq!(socket_states(&mut repl), ["LISTEN", "new", "ESTAB", "ESTAB"]);
+    assert_eq!(
+        socket_states(&mut repl),
+        ["LISTEN", "new", "ESTAB", "ESTAB"]
+    );
     // conn closes its sending side first: c sees the FIN (CLOSE-WAIT), and
     // conn waits in FIN-WAIT-1 until c's ACK (which may be delayed) comes.
     repl.send("conn.shutdown(SHUT_WR)");

@@ -536,9 +536,9 @@ pub fn tcp_state(fd: std::os::fd::RawFd) -> std::io::Result<u8> {
         libc::TCP_INFO,
         std::mem::size_of::<libc::tcp_info>(),
     )?;
-    info.first().copied().ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "empty tcp_info")
-    })
+    info.first()
+        .copied()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "empty tcp_info"))
 }
 
 /// Waits up to `timeout_ms` for `fd` to have something to read (or to be
