@@ -368,3 +368,45 @@ fn lesson_text_is_rendered_in_colour_on_a_terminal_and_plain_without() {
     assert!(!step.contains("\u{1b}[36m"), "{step:?}");
     assert!(step.contains("▶ Exercise: How many addresses"), "{step:?}");
 }
+
+/// Grades lines against the course's own TCP lesson.
+fn grade_tcp_lesson(exercise: &str, lines: &[&str]) -> Output {
+    let data = std::env::temp_dir().join(format!("netrepl-grade-tcp-{}", std::process::id()));
+    let out = Command::new(BIN)
+        .args(["lessons", "grade", "--lessons"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons"))
+        .args(["tcp-server-and-client", exercise, "--"])
+        .args(lines)
+        .env("NETREPL_DATA_DIR", &data)
+        .output()
+        .expect("netrepl runs");
+    let _ = std::fs::remove_dir_all(&data);
+    out
+}
+
+#[test]
+fn start_echo_does_not_pass_without_keeping_the_address() {
+    let bare = grade_tcp_lesson("start-echo", &["serve echo 127.0.0.1:0"]);
+    let shown = text(&bare.stdout);
+    assert_eq!(bare.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("keep it as echo_addr"), "{shown}");
+    let kept = grade_tcp_lesson("start-echo", &["echo_addr = serve echo 127.0.0.1:0"]);
+    assert_eq!(kept.status.code(), Some(0), "{}", text(&kept.stdout));
+}
+
+#[test]
+fn read_echo_passes_after_send_then_sendall_left_two_hellos() {
+    let lines = [
+        "echo_addr = serve echo 127.0.0.1:0",
+        "c = create_connection(echo_addr)",
+        "c.send(b'hello')",
+        "c.sendall(b'hello')",
+        "c.recv(1024)",
+    ];
+    let out = grade_tcp_lesson("read-echo", &lines);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let sent = grade_tcp_lesson("send-hello", &lines[..3]);
+    let shown = text(&sent.stdout);
+    assert_eq!(sent.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("sends both back"), "{shown}");
+}

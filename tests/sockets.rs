@@ -1017,3 +1017,55 @@ fn listen_without_bind_warns_that_it_is_bound_to_every_interface() {
         "{stderr}"
     );
 }
+
+/// The `state` of each socket `sockets()` lists, in the order they were made.
+fn socket_states(repl: &mut Repl) -> Vec<String> {
+    let listing = repl.ask("sockets()");
+    listing
+        .split("'state': '")
+        .skip(1)
+        .map(|rest| rest.split('\'').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn sockets_shows_the_kernels_tcp_states_as_a_connection_closes() {
+    let mut repl = Repl::start();
+    for line in [
+        "srv = create_server(('127.0.0.1', 0))",
+        "u = socket(AF_INET, SOCK_DGRAM)",
+        "c = create_connection(srv.getsockname())",
+        "conn, addr = srv.accept()",
+    ] {
+        repl.send(line);
+    }
+    assert_eq!(
+        socket_states(&mut repl),
+        ["LISTEN", "new", "ESTAB", "ESTAB"]
+    );
+    // conn closes its sending side first: c sees the FIN (CLOSE-WAIT), and
+    // conn waits in FIN-WAIT-1 until c's ACK (which may be delayed) comes.
+    repl.send("conn.shutdown(SHUT_WR)");
+    let mut states = Vec::new();
+    for _ in 0..40 {
+        states = socket_states(&mut repl);
+        if states.get(3).is_some_and(|s| s == "FIN-WAIT-2") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(states, ["LISTEN", "new", "CLOSE-WAIT", "FIN-WAIT-2"]);
+    assert_eq!(repl.ask("c.recv(10)"), "b''");
+    // Once c closes too, conn's end of the connection becomes a TIME-WAIT
+    // entry the kernel keeps by itself: the socket conn still holds is CLOSE.
+    repl.send("c.shutdown(SHUT_WR)");
+    for _ in 0..40 {
+        states = socket_states(&mut repl);
+        if states.get(2).is_some_and(|s| s == "CLOSE") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(states, ["LISTEN", "new", "CLOSE", "CLOSE"]);
+    repl.finish();
+}

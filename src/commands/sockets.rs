@@ -236,7 +236,7 @@ pub const SOCKETS: Command = Command {
     topic: Topic::Sockets,
     python: None,
     summary: "This session's open sockets, their state and addresses (like ss, only ours)",
-    description: "Lists the sockets you have open in this session: their file descriptor, kind, state (new, bound, listening, connected) and local and remote addresses.",
+    description: "Lists the sockets you have open in this session: their file descriptor, kind, state and local and remote addresses. A TCP socket's state is the kernel's, named in capitals as ss names them: LISTEN (waiting for clients), SYN-SENT and SYN-RECV (handshake under way), ESTAB (connected), FIN-WAIT-1 and FIN-WAIT-2 (we have closed our sending side, the peer has not), CLOSE-WAIT (the peer has closed, we have not), LAST-ACK and CLOSING (both closing), TIME-WAIT, and CLOSE (no connection: not connected yet, or over). Other sockets have no such state machine; theirs is in small letters: new, bound, listening or connected.",
     network: false,
     examples: &[Example {
         input: "sockets",
@@ -252,7 +252,9 @@ fn list_sockets(_: &Args) -> CommandResult<Output> {
             let open = socket.open?;
             let local = open.local.map(|a| address::to_value(&a));
             let remote = open.peer.map(|a| address::to_value(&a));
-            let state = if open.listening {
+            let state = if let Some(tcp) = open.tcp_state {
+                tcp.name()
+            } else if open.listening {
                 "listening"
             } else if remote.is_some() {
                 "connected"

@@ -541,6 +541,20 @@ pub fn get_socket_option(
     Ok(buf)
 }
 
+/// The kernel's TCP state of a TCP socket (`tcpi_state`, the first byte of
+/// `struct tcp_info`): one of the `TCP_ESTABLISHED`..`TCP_CLOSING` numbers.
+pub fn tcp_state(fd: std::os::fd::RawFd) -> std::io::Result<u8> {
+    let info = get_socket_option(
+        fd,
+        libc::IPPROTO_TCP,
+        libc::TCP_INFO,
+        std::mem::size_of::<libc::tcp_info>(),
+    )?;
+    info.first()
+        .copied()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "empty tcp_info"))
+}
+
 /// Waits up to `timeout_ms` for `fd` to have something to read (or to be
 /// closed); `Ok(false)` when the time ran out or a signal came first.
 pub fn wait_readable(fd: std::os::fd::RawFd, timeout_ms: i32) -> std::io::Result<bool> {

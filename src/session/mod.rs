@@ -80,6 +80,8 @@ pub struct Attempt {
     /// The outer call's arguments by parameter name, as the command received
     /// them; `None` for a parameter left out.
     pub arguments: Vec<(&'static str, Option<Value>)>,
+    /// The names the line stored its result in (`x = ...`, `a, b = ...`).
+    pub assigned_names: Vec<String>,
     pub observed: Observed,
 }
 
@@ -173,12 +175,18 @@ impl Session {
                     command: None,
                     syntax: Syntax::Command,
                     arguments: Vec::new(),
+                    assigned_names: Vec::new(),
                     observed: Observed::Error(error.python_line()),
                 });
                 return Outcome::Failed(error);
             }
         };
         let command = statement_command(&statement);
+        let assigned_names = match &statement {
+            Statement::Assign(name, _) => vec![name.clone()],
+            Statement::Unpack(names, _) => names.clone(),
+            _ => Vec::new(),
+        };
         let runs_code = !matches!(
             statement,
             Statement::Empty | Statement::Help(_) | Statement::Meta(..)
@@ -201,6 +209,7 @@ impl Session {
                     .map_or(Syntax::Command, |name| typed_syntax(line, name)),
                 command,
                 arguments: std::mem::take(&mut self.last_call),
+                assigned_names,
                 observed,
             }
         });

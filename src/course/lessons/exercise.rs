@@ -36,6 +36,9 @@ pub struct Exercise {
     pub syntax: Option<Syntax>,
     /// What the arguments that matter must be.
     pub arguments: Vec<ArgRule>,
+    /// The name the task says to keep the result as (`keep: NAME`): later
+    /// exercises use it, so a line that does not assign it does not pass.
+    pub keep: Option<String>,
     /// Lines run before each `accept` and `reject` line, to set the scene.
     pub setup: Vec<String>,
     /// `(line in the file, typed line)`: each must complete the exercise.
@@ -268,6 +271,14 @@ fn judge_call(exercise: &Exercise, attempt: &Attempt) -> Verdict {
         (Expect::Error(pattern), Observed::Error(line)) => line_matches(pattern, line),
         _ => false,
     };
+    if passed
+        && let Some(name) = &exercise.keep
+        && !attempt.assigned_names.contains(name)
+    {
+        return Verdict::Nudge(format!(
+            "✗ Right result, but the task asks you to keep it as {name}: type the line again with `{name} = ` in front."
+        ));
+    }
     if passed {
         return Verdict::Done;
     }
@@ -373,6 +384,7 @@ mod tests {
             wrong: vec![("gethostbyname".into(), "that looks up a name".into())],
             syntax,
             arguments: rules.iter().map(|r| parse_arg_rule(r).unwrap()).collect(),
+            keep: None,
             setup: Vec::new(),
             accept: Vec::new(),
             reject: Vec::new(),
@@ -388,6 +400,7 @@ mod tests {
             command: Some(command.into()),
             syntax,
             arguments: args.iter().map(|(n, v)| (*n, v.map(Value::str))).collect(),
+            assigned_names: Vec::new(),
             observed: Observed::Result("{'addresses': 65536}".into()),
         }
     }
@@ -479,6 +492,7 @@ mod tests {
             command: Some("answer".into()),
             syntax: Syntax::Command,
             arguments: vec![("value", Some(value))],
+            assigned_names: Vec::new(),
             observed: Observed::Result("None".into()),
         };
         assert_eq!(judge(&question, &answer(Value::Int(1024))), Verdict::Done);

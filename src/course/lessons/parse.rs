@@ -298,6 +298,7 @@ fn parse_exercise(body: Vec<(usize, &str)>, line: usize) -> Result<Exercise, (us
         wrong: Vec::new(),
         syntax: None,
         arguments: Vec::new(),
+        keep: None,
         setup: Vec::new(),
         accept: Vec::new(),
         reject: Vec::new(),
@@ -343,6 +344,7 @@ fn parse_exercise(body: Vec<(usize, &str)>, line: usize) -> Result<Exercise, (us
                 .arguments
                 .push(exercise::parse_arg_rule(&value).map_err(|e| (at, e))?),
             "setup" => exercise.setup.push(value),
+            "keep" => exercise.keep = Some(value),
             "needs" => exercise.needs = Some(value),
             "compute" => exercise.compute = Some(value),
             "accept" => exercise.accept.push((at, value)),
@@ -351,7 +353,7 @@ fn parse_exercise(body: Vec<(usize, &str)>, line: usize) -> Result<Exercise, (us
                 return Err((
                     at,
                     format!(
-                        "unknown exercise key `{other}`; use id, task, command, style, arg, result, error, compute, hint, wrong, setup, accept, reject or needs"
+                        "unknown exercise key `{other}`; use id, task, command, style, arg, keep, result, error, compute, hint, wrong, setup, accept, reject or needs"
                     ),
                 ));
             }

@@ -224,6 +224,75 @@ pub struct OpenState {
     pub local: Option<SockAddr>,
     pub peer: Option<SockAddr>,
     pub listening: bool,
+    /// The kernel's TCP state; `None` for sockets that are not TCP.
+    pub tcp_state: Option<TcpState>,
+}
+
+/// The states of TCP's state machine as Linux numbers them (`include/net/tcp_states.h`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TcpState {
+    Established,
+    SynSent,
+    SynReceived,
+    FinWait1,
+    FinWait2,
+    TimeWait,
+    Close,
+    CloseWait,
+    LastAck,
+    Listen,
+    Closing,
+}
+
+impl TcpState {
+    pub fn from_kernel(number: u8) -> Option<TcpState> {
+        use TcpState::*;
+        Some(match number {
+            1 => Established,
+            2 => SynSent,
+            3 => SynReceived,
+            4 => FinWait1,
+            5 => FinWait2,
+            6 => TimeWait,
+            7 => Close,
+            8 => CloseWait,
+            9 => LastAck,
+            10 => Listen,
+            11 => Closing,
+            _ => return None,
+        })
+    }
+
+    /// The state's name as `ss` prints it, except that `ss` calls a closed
+    /// socket `UNCONN` where the kernel (and RFC 9293's CLOSED) says CLOSE.
+    pub fn name(self) -> &'static str {
+        use TcpState::*;
+        match self {
+            Established => "ESTAB",
+            SynSent => "SYN-SENT",
+            SynReceived => "SYN-RECV",
+            FinWait1 => "FIN-WAIT-1",
+            FinWait2 => "FIN-WAIT-2",
+            TimeWait => "TIME-WAIT",
+            Close => "CLOSE",
+            CloseWait => "CLOSE-WAIT",
+            LastAck => "LAST-ACK",
+            Listen => "LISTEN",
+            Closing => "CLOSING",
+        }
+    }
+}
+
+/// A TCP socket's state from the kernel; `None` for other sockets.
+fn tcp_state_of(socket: &Socket, entry: &Entry) -> Option<TcpState> {
+    let inet = entry.family == libc::AF_INET || entry.family == libc::AF_INET6;
+    let tcp = entry.proto == 0 || entry.proto == libc::IPPROTO_TCP;
+    if !inet || !tcp || entry.kind != libc::SOCK_STREAM {
+        return None;
+    }
+    crate::net::ffi::tcp_state(raw_fd(socket))
+        .ok()
+        .and_then(TcpState::from_kernel)
 }
 
 fn describe_entry(id: u32, entry: &Entry) -> Description {
@@ -237,6 +306,7 @@ fn describe_entry(id: u32, entry: &Entry) -> Description {
             local: socket.local_addr().ok(),
             peer: socket.peer_addr().ok(),
             listening: socket.is_listener().unwrap_or(false),
+            tcp_state: tcp_state_of(socket, entry),
         }),
     }
 }
