@@ -236,7 +236,7 @@ pub const SOCKETS: Command = Command {
     topic: Topic::Sockets,
     python: None,
     summary: "This session's open sockets, their state and addresses (like ss, only ours)",
-    description: "Lists the sockets you have open in this session: their file descriptor, kind, state and local and remote addresses. A TCP socket's state is the kernel's, named in capitals as ss names them: LISTEN (waiting for clients), SYN-SENT and SYN-RECV (handshake under way), ESTAB (connected), FIN-WAIT-1 and FIN-WAIT-2 (we have closed our sending side, the peer has not), CLOSE-WAIT (the peer has closed, we have not), LAST-ACK and CLOSING (both closing), TIME-WAIT, and CLOSE (no connection: not connected yet, or over). Other sockets have no such state machine; theirs is in small letters: new, bound, listening or connected.",
+    description: "Lists the sockets you have open in this session: their file descriptor, kind, state and local and remote addresses. A TCP socket's state is the kernel's, named in capitals as ss names them: LISTEN (waiting for clients), SYN-SENT and SYN-RECV (handshake under way), ESTAB (connected), FIN-WAIT-1 and FIN-WAIT-2 (we have closed our sending side, the peer has not), CLOSE-WAIT (the peer has closed, we have not), LAST-ACK and CLOSING (both closing), TIME-WAIT, and CLOSE (its connection is over). A TCP socket that has not taken part in a connection yet is new or bound, in small letters, as are the other sockets, which have no such state machine: new, bound, listening or connected.",
     network: false,
     examples: &[Example {
         input: "sockets",

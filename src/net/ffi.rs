@@ -541,18 +541,33 @@ pub fn get_socket_option(
     Ok(buf)
 }
 
-/// The kernel's TCP state of a TCP socket (`tcpi_state`, the first byte of
-/// `struct tcp_info`): one of the `TCP_ESTABLISHED`..`TCP_CLOSING` numbers.
-pub fn tcp_state(fd: std::os::fd::RawFd) -> std::io::Result<u8> {
-    let info = get_socket_option(
-        fd,
-        libc::IPPROTO_TCP,
-        libc::TCP_INFO,
-        std::mem::size_of::<libc::tcp_info>(),
-    )?;
-    info.first()
+/// What `sockets` needs of `struct tcp_info`: the state, and how many segments
+/// the socket has sent, which tells a socket that never took part in a
+/// connection from one whose connection has closed (both are `TCP_CLOSE`).
+pub struct TcpInfo {
+    /// `tcpi_state`: one of the `TCP_ESTABLISHED`..`TCP_CLOSING` numbers.
+    pub state: u8,
+    /// `tcpi_segs_out` (Linux 4.2 and later); `None` on older kernels.
+    pub segments_sent: Option<u32>,
+}
+
+/// `getsockopt(TCP_INFO)` read by offset: the libc crate's `tcp_info` stops
+/// before `tcpi_segs_out`, so the buffer is larger than that struct and the
+/// kernel says how much it filled.
+pub fn tcp_info(fd: std::os::fd::RawFd) -> std::io::Result<TcpInfo> {
+    const SEGS_OUT: usize = 136;
+    let info = get_socket_option(fd, libc::IPPROTO_TCP, libc::TCP_INFO, 256)?;
+    let state = info
+        .first()
         .copied()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "empty tcp_info"))
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "empty tcp_info"))?;
+    let segments_sent = info
+        .get(SEGS_OUT..SEGS_OUT + 4)
+        .map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
+    Ok(TcpInfo {
+        state,
+        segments_sent,
+    })
 }
 
 /// Waits up to `timeout_ms` for `fd` to have something to read (or to be

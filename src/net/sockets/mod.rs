@@ -290,9 +290,14 @@ fn tcp_state_of(socket: &Socket, entry: &Entry) -> Option<TcpState> {
     if !inet || !tcp || entry.kind != libc::SOCK_STREAM {
         return None;
     }
-    crate::net::ffi::tcp_state(raw_fd(socket))
-        .ok()
-        .and_then(TcpState::from_kernel)
+    let info = crate::net::ffi::tcp_info(raw_fd(socket)).ok()?;
+    let state = TcpState::from_kernel(info.state)?;
+    // A socket made or bound but never connected is TCP_CLOSE too; it has sent
+    // nothing, and `new` or `bound` says more to a learner than CLOSE.
+    if state == TcpState::Close && info.segments_sent == Some(0) {
+        return None;
+    }
+    Some(state)
 }
 
 fn describe_entry(id: u32, entry: &Entry) -> Description {
