@@ -1069,3 +1069,93 @@ fn sockets_shows_the_kernels_tcp_states_as_a_connection_closes() {
     assert_eq!(states, ["LISTEN", "new", "CLOSE", "CLOSE"]);
     repl.finish();
 }
+
+/// Everything the practice HTTP server sends for one raw request, read until it closes.
+fn http_exchange(port: u16, request: &[u8]) -> String {
+    use std::io::Read;
+    let mut client = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    let _ = client.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+    client.write_all(request).expect("sends");
+    let mut answer = Vec::new();
+    let _ = client.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn the_http_server_answers_requests_sent_by_hand() {
+    let out = run_script(&[
+        "addr = serve http 127.0.0.1:0",
+        "c = create_connection(addr)",
+        "c.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n')",
+        "c.settimeout(5)",
+        "c.recv(4096).split(b'\\r\\n')[0]",
+        "servers()[0]['name']",
+    ]);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        ["b'HTTP/1.1 200 OK'", "'http'"],
+        "{stdout}{}",
+        text(&out.stderr)
+    );
+
+    let mut repl = Repl::start();
+    let port = served_port(&repl.ask("serve http 127.0.0.1:0"));
+    let ok = http_exchange(port, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    let (head, body) = ok
+        .split_once("\r\n\r\n")
+        .expect("a blank line ends the head");
+    let headers: Vec<&str> = head.split("\r\n").collect();
+    assert_eq!(headers[0], "HTTP/1.1 200 OK", "{ok}");
+    for wanted in [
+        "Server: netrepl-practice",
+        "Content-Type: text/html; charset=utf-8",
+        "Connection: close",
+    ] {
+        assert!(headers.contains(&wanted), "{wanted} in {ok}");
+    }
+    assert!(
+        headers.contains(&format!("Content-Length: {}", body.len()).as_str()),
+        "{ok}"
+    );
+    let date = headers
+        .iter()
+        .find_map(|h| h.strip_prefix("Date: "))
+        .expect("a Date");
+    assert!(date.ends_with(" GMT") && date.len() == 29, "{date}");
+    let head_only = http_exchange(port, b"HEAD / HTTP/1.0\r\n\r\n");
+    assert!(
+        head_only.starts_with("HTTP/1.1 200 OK\r\n") && head_only.ends_with("\r\n\r\n"),
+        "{head_only}"
+    );
+    assert!(
+        http_exchange(port, b"GET /nowhere HTTP/1.0\r\n\r\n")
+            .starts_with("HTTP/1.1 404 Not Found\r\n")
+    );
+    let refused = http_exchange(port, b"POST / HTTP/1.0\r\n\r\n");
+    assert!(
+        refused.starts_with("HTTP/1.1 405 Method Not Allowed\r\n")
+            && refused.contains("\r\nAllow: GET, HEAD\r\n"),
+        "{refused}"
+    );
+    assert!(
+        http_exchange(port, b"hello there\r\n\r\n").starts_with("HTTP/1.1 400 Bad Request\r\n")
+    );
+    let endless = vec![b'a'; 20 * 1024];
+    assert!(http_exchange(port, &endless).starts_with("HTTP/1.1 431 "));
+
+    // A real HTTP client agrees (python3's http.client), when there is one.
+    let script = format!(
+        "import http.client\nc = http.client.HTTPConnection('127.0.0.1', {port}, timeout=10)\nc.request('GET', '/time')\nr = c.getresponse()\nprint(r.status, r.getheader('Server'), r.read().count(b'The time here is'))\n"
+    );
+    if let Ok(run) = Command::new("python3").args(["-c", &script]).output() {
+        assert_eq!(
+            text(&run.stdout).trim(),
+            "200 netrepl-practice 1",
+            "{}",
+            text(&run.stderr)
+        );
+    }
+    repl.finish();
+}

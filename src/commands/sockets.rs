@@ -349,13 +349,19 @@ pub const SERVE: Command = Command {
     style: CallStyle::Python,
     topic: Topic::Sockets,
     python: None,
-    summary: "Run a practice server in the background: serve echo|chat|time [host:port]",
-    description: "Starts a server that keeps running while you type: echo (TCP, sends back whatever it receives; 127.0.0.1:9000), chat (TCP, a line-based room several netrepls can join with create_connection; 127.0.0.1:9001) or time (UDP, answers any datagram with the time; 127.0.0.1:9002). Servers listen on loopback unless you give another address; port 0 picks a free one. Returns the address it listens on. `servers` lists them and `stop NAME` ends one.",
+    summary: "Run a practice server in the background: serve echo|chat|time|http [host:port]",
+    description: "Starts a server that keeps running while you type: echo (TCP, sends back whatever it receives; 127.0.0.1:9000), chat (TCP, a line-based room several netrepls can join with create_connection; 127.0.0.1:9001) time (UDP, answers any datagram with the time; 127.0.0.1:9002) or http (TCP, answers one HTTP request per connection, GET / or GET /time, then closes; 127.0.0.1:8080). Servers listen on loopback unless you give another address; port 0 picks a free one. Returns the address it listens on. `servers` lists them and `stop NAME` ends one.",
     network: true,
-    examples: &[Example {
-        input: "serve echo 127.0.0.1:0",
-        output: "('127.0.0.1', [..])",
-    }],
+    examples: &[
+        Example {
+            input: "serve echo 127.0.0.1:0",
+            output: "('127.0.0.1', [..])",
+        },
+        Example {
+            input: "serve http 127.0.0.1:0",
+            output: "('127.0.0.1', [..])",
+        },
+    ],
     run: serve,
 };
 
@@ -366,7 +372,7 @@ fn serve(args: &Args) -> CommandResult<Output> {
             "unknown server {}",
             crate::python::value::str_repr(&word)
         ))
-        .explain("The practice servers are echo, chat and time.")
+        .explain("The practice servers are echo, chat, time and http.")
     })?;
     let address = match args.get(1) {
         None | Some(Value::None) => kind.default_address(),

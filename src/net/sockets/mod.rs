@@ -7,6 +7,7 @@
 //! short by Ctrl-C or by the session's limit.
 
 pub mod blocking;
+pub mod practice_http;
 pub mod servers;
 
 use std::os::unix::fs::{FileTypeExt, MetadataExt};

@@ -1,7 +1,7 @@
 //! Practice servers that run in the background while the learner types:
 //! `echo` (TCP, sends back what it gets), `chat` (TCP, a line-based room that
 //! several REPLs can join) and `time` (UDP, answers any datagram with the
-//! time). They run on their own small tokio runtime, so they keep serving
+//! time), and `http` (TCP, answers one HTTP request per connection). They run on their own small tokio runtime, so they keep serving
 //! while the prompt waits.
 
 use std::collections::HashMap;
@@ -16,6 +16,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 
+use super::practice_http;
 use crate::python::error::{CommandError, CommandResult};
 
 /// Servers one session may run at once.
@@ -30,6 +31,7 @@ pub enum ServerKind {
     Echo,
     Chat,
     Time,
+    Http,
 }
 
 impl ServerKind {
@@ -38,6 +40,7 @@ impl ServerKind {
             "echo" => Some(ServerKind::Echo),
             "chat" => Some(ServerKind::Chat),
             "time" => Some(ServerKind::Time),
+            "http" => Some(ServerKind::Http),
             _ => None,
         }
     }
@@ -47,6 +50,7 @@ impl ServerKind {
             ServerKind::Echo => "echo",
             ServerKind::Chat => "chat",
             ServerKind::Time => "time",
+            ServerKind::Http => "http",
         }
     }
 
@@ -63,6 +67,7 @@ impl ServerKind {
             ServerKind::Echo => 9000,
             ServerKind::Chat => 9001,
             ServerKind::Time => 9002,
+            ServerKind::Http => 8080,
         };
         SocketAddr::from(([127, 0, 0, 1], port))
     }
@@ -140,15 +145,15 @@ pub fn start(kind: ServerKind, address: SocketAddr) -> CommandResult<(String, So
             serving = Box::pin(serve_time(socket, counter));
             bound
         }
-        ServerKind::Echo | ServerKind::Chat => {
+        ServerKind::Echo | ServerKind::Chat | ServerKind::Http => {
             let listener = runtime
                 .block_on(async { reusable_listener(address) })
                 .map_err(|e| io_error(&e))?;
             let bound = listener.local_addr().map_err(|e| io_error(&e))?;
-            serving = if kind == ServerKind::Echo {
-                Box::pin(serve_echo(listener, counter))
-            } else {
-                Box::pin(serve_chat(listener, counter))
+            serving = match kind {
+                ServerKind::Echo => Box::pin(serve_echo(listener, counter)),
+                ServerKind::Http => Box::pin(serve_http(listener, counter)),
+                _ => Box::pin(serve_chat(listener, counter)),
             };
             bound
         }
@@ -371,6 +376,60 @@ async fn serve_echo(listener: TcpListener, served: Arc<AtomicU64>) -> String {
     .await
 }
 
+async fn serve_http(listener: TcpListener, served: Arc<AtomicU64>) -> String {
+    accept_clients(listener, served, |stream, _| http_client(stream)).await
+}
+
+/// How long a client may take to send its request head.
+const HTTP_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Reads one request head (at most `MAX_HEAD` bytes, within the timeout),
+/// answers it and closes: a silent or endless client is cut off.
+async fn http_client(mut stream: TcpStream) {
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 1024];
+    let reading = async {
+        loop {
+            if let Some(end) = practice_http::head_end(&head) {
+                head.truncate(end);
+                return true;
+            }
+            if head.len() >= practice_http::MAX_HEAD {
+                return false;
+            }
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return !head.is_empty(),
+                Ok(n) => head.extend_from_slice(&chunk[..n]),
+            }
+        }
+    };
+    let read = tokio::time::timeout(HTTP_READ_TIMEOUT, reading).await;
+    if head.is_empty() {
+        return;
+    }
+    let answer = match read {
+        Ok(true) => practice_http::answer(&head, &utc_now()),
+        Ok(false) => practice_http::too_large(),
+        Err(_) => practice_http::too_slow(),
+    };
+    let _ = stream
+        .write_all(&practice_http::response(&answer, &http_date()))
+        .await;
+    let _ = stream.shutdown().await;
+    // Closing with unread bytes would reset the connection, and the client
+    // could lose the answer: read a little of what is left, briefly.
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        let mut left: usize = 64 * 1024;
+        while left > 0 {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => left = left.saturating_sub(n),
+            }
+        }
+    })
+    .await;
+}
+
 async fn serve_time(socket: UdpSocket, served: Arc<AtomicU64>) -> String {
     let mut buf = [0u8; 512];
     let mut backoff = Backoff::new();
@@ -520,6 +579,31 @@ pub fn utc_now() -> String {
     )
 }
 
+/// `Wed, 02 Dec 2026 20:31:00 GMT`: the date as HTTP writes it (RFC 7231).
+pub fn http_date() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    http_date_at(secs)
+}
+
+fn http_date_at(secs: u64) -> String {
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = civil_from_days(days as i64);
+    format!(
+        "{}, {day:02} {} {year:04} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[(days % 7) as usize],
+        MONTHS[(month as usize).saturating_sub(1).min(11)],
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
 /// Days since 1970-01-01 to (year, month, day), Howard Hinnant's method.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -605,6 +689,12 @@ mod tests {
             Some("accept failed: OSError: [Errno 9] Bad file descriptor")
         );
         assert!(stop(&name), "a stopped server is still there to remove");
+    }
+
+    #[test]
+    fn http_dates_name_the_weekday_and_month() {
+        assert_eq!(http_date_at(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date_at(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
     }
 
     #[test]
