@@ -24,6 +24,7 @@ pub mod output;
 mod packing;
 mod probing;
 pub mod registry;
+mod routing;
 mod services;
 pub mod socket_address;
 pub mod socket_constants;
@@ -58,6 +59,8 @@ pub static COMMANDS: &[Command] = &[
     local::GET_IP_6,
     local::INTERFACES,
     local::IPINFO,
+    routing::ROUTES,
+    routing::NEIGHBOURS,
     probing::PING,
     probing::PINGER,
     probing::MAP_NETWORK,

@@ -22,5 +22,6 @@ pub mod lab;
 pub mod live;
 pub mod ping;
 pub mod resolver;
+pub mod routing;
 pub mod sockets;
 pub mod sweep;
