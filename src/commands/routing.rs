@@ -12,7 +12,13 @@ fn family(args: &Args, name: &str) -> CommandResult<Family> {
     let Some(value) = args.get(0) else {
         return Ok(Family::Any);
     };
-    match convert::text(value, name, 1)?.as_str() {
+    // `routes(4)` and `routes(AF_INET)` as well as the command-style words.
+    let word = match value {
+        Value::Int(n) => n.to_string(),
+        Value::Enum(member) => member.names.join("|"),
+        other => convert::text(other, name, 1)?,
+    };
+    match word.as_str() {
         "4" | "inet" | "ipv4" | "AF_INET" => Ok(Family::V4),
         "6" | "inet6" | "ipv6" | "AF_INET6" => Ok(Family::V6),
         other => Err(CommandError::value_error(format!(
