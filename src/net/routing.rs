@@ -2,7 +2,7 @@
 //! `RTM_GETROUTE` or `RTM_GETNEIGH` dump request on a `NETLINK_ROUTE` socket,
 //! and the answer's messages decoded here from their bytes (no `unsafe`: the
 //! socket is socket2's, the decoding plain slice reading). Interface numbers
-//! become names through /sys/class/net.
+//! become names through if_indextoname, in this process's own namespace.
 
 use std::collections::HashMap;
 use std::io;
@@ -79,11 +79,10 @@ const RTN_UNICAST: u8 = 1;
 /// The routes of every table but the local one, IPv4 first.
 pub fn routes(family: Family) -> io::Result<Vec<Route>> {
     let messages = dump(RTM_GETROUTE, family)?;
-    let names = interface_names();
     let mut routes: Vec<Route> = messages
         .iter()
         .filter(|(kind, _)| *kind == RTM_NEWROUTE)
-        .filter_map(|(_, body)| decode_route(body, &names))
+        .filter_map(|(_, body)| decode_route(body, &crate::net::ffi::interface_name))
         .filter(|r| r.table != RT_TABLE_LOCAL)
         .collect();
     routes.sort_by_key(|r| r.destination.is_ipv6());
@@ -93,11 +92,10 @@ pub fn routes(family: Family) -> io::Result<Vec<Route>> {
 /// Every neighbour entry, IPv4 (ARP) first, then IPv6 (NDP).
 pub fn neighbours(family: Family) -> io::Result<Vec<Neighbour>> {
     let messages = dump(RTM_GETNEIGH, family)?;
-    let names = interface_names();
     let mut list: Vec<Neighbour> = messages
         .iter()
         .filter(|(kind, _)| *kind == RTM_NEWNEIGH)
-        .filter_map(|(_, body)| decode_neighbour(body, &names))
+        .filter_map(|(_, body)| decode_neighbour(body, &crate::net::ffi::interface_name))
         .collect();
     list.sort_by_key(|n| n.address.is_ipv6());
     Ok(list)
@@ -213,7 +211,7 @@ fn unspecified(family: u8) -> Option<IpAddr> {
 
 /// An `rtmsg` body (12 bytes: family, dst_len, src_len, tos, table,
 /// protocol, scope, type, flags) and its attributes, as a unicast route.
-pub fn decode_route(body: &[u8], names: &HashMap<u32, String>) -> Option<Route> {
+pub fn decode_route(body: &[u8], names: &InterfaceNames) -> Option<Route> {
     let header = body.get(..12)?;
     let family = header[0];
     let prefix = header[1];
@@ -244,7 +242,7 @@ pub fn decode_route(body: &[u8], names: &HashMap<u32, String>) -> Option<Route> 
 
 /// An `ndmsg` body (12 bytes: family, 3 pad, ifindex, state, flags, type)
 /// and its attributes.
-pub fn decode_neighbour(body: &[u8], names: &HashMap<u32, String>) -> Option<Neighbour> {
+pub fn decode_neighbour(body: &[u8], names: &InterfaceNames) -> Option<Neighbour> {
     let header = body.get(..12)?;
     let family = header[0];
     let index = u32_at(header, 4)?;
@@ -308,28 +306,12 @@ fn scope_name(code: u8) -> &'static str {
     }
 }
 
-fn interface_name(index: u32, names: &HashMap<u32, String>) -> String {
-    names
-        .get(&index)
-        .cloned()
-        .unwrap_or_else(|| format!("if{index}"))
-}
+/// Looks an interface index up by name: `ffi::interface_name` (if_indextoname,
+/// in this process's namespace), or a table in the unit tests.
+pub type InterfaceNames = dyn Fn(u32) -> Option<String>;
 
-/// Interface index to name, from /sys/class/net/NAME/ifindex.
-fn interface_names() -> HashMap<u32, String> {
-    let mut out = HashMap::new();
-    let Ok(entries) = std::fs::read_dir("/sys/class/net") else {
-        return out;
-    };
-    for entry in entries.flatten().take(10_000) {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Ok(text) = std::fs::read_to_string(entry.path().join("ifindex"))
-            && let Ok(index) = text.trim().parse()
-        {
-            out.insert(index, name);
-        }
-    }
-    out
+fn interface_name(index: u32, names: &InterfaceNames) -> String {
+    names(index).unwrap_or_else(|| format!("if{index}"))
 }
 
 #[cfg(test)]
@@ -353,7 +335,7 @@ mod tests {
         body.extend(attribute(4, &7u32.to_ne_bytes()));
         body.extend(attribute(6, &100u32.to_ne_bytes()));
         let names = HashMap::from([(7, "eth0".to_string())]);
-        let route = decode_route(&body, &names).unwrap();
+        let route = decode_route(&body, &move |i| names.get(&i).cloned()).unwrap();
         assert_eq!(route.destination_text(), "default");
         assert_eq!(route.gateway, Some("10.77.0.1".parse().unwrap()));
         assert_eq!(route.interface.as_deref(), Some("eth0"));
@@ -370,14 +352,14 @@ mod tests {
         body.extend(attribute(1, &[192, 168, 5, 0]));
         body.extend(attribute(7, &[192, 168, 5, 9]));
         body.extend(attribute(4, &3u32.to_ne_bytes()));
-        let route = decode_route(&body, &HashMap::new()).unwrap();
+        let route = decode_route(&body, &|_| None).unwrap();
         assert_eq!(route.destination_text(), "192.168.5.0/24");
         assert_eq!(route.source, Some("192.168.5.9".parse().unwrap()));
         assert_eq!(route.interface.as_deref(), Some("if3"));
         assert_eq!(route.gateway, None);
         assert_eq!(route.scope, "link");
         body[7] = 2; // RTN_LOCAL
-        assert_eq!(decode_route(&body, &HashMap::new()), None);
+        assert_eq!(decode_route(&body, &|_| None), None);
     }
 
     #[test]
@@ -390,7 +372,7 @@ mod tests {
         body.extend(attribute(1, &ip.octets()));
         body.extend(attribute(2, &[2, 0, 0, 0, 0, 0xab]));
         let names = HashMap::from([(5, "veth0".to_string())]);
-        let n = decode_neighbour(&body, &names).unwrap();
+        let n = decode_neighbour(&body, &move |i| names.get(&i).cloned()).unwrap();
         assert_eq!(n.address, IpAddr::V6(ip));
         assert_eq!(n.link_address.as_deref(), Some("02:00:00:00:00:ab"));
         assert_eq!(n.state, "STALE");
@@ -399,7 +381,7 @@ mod tests {
 
     #[test]
     fn truncated_input_decodes_to_nothing() {
-        assert_eq!(decode_route(&[2, 0, 0], &HashMap::new()), None);
+        assert_eq!(decode_route(&[2, 0, 0], &|_| None), None);
         assert!(split_messages(&[40, 0, 0, 0, 1, 0]).is_empty());
         // An attribute claiming more bytes than there are ends the walk.
         assert!(attributes(&[200, 0, 1, 0, 1, 2]).is_empty());
