@@ -1,8 +1,9 @@
 //! Practice servers that run in the background while the learner types:
 //! `echo` (TCP, sends back what it gets), `chat` (TCP, a line-based room that
-//! several REPLs can join) and `time` (UDP, answers any datagram with the
-//! time), and `http` (TCP, answers one HTTP request per connection). They run on their own small tokio runtime, so they keep serving
-//! while the prompt waits.
+//! several REPLs can join), `time` (UDP, answers any datagram with the
+//! time) and `http` (TCP, answers one HTTP request per connection). They run
+//! on their own small tokio runtime, so they keep serving while the prompt
+//! waits.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -566,9 +567,7 @@ async fn chat_client(stream: TcpStream, id: u64, room: Arc<Room>) {
 
 /// `2026-11-23 03:40:00 UTC`, from the system clock.
 pub fn utc_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = unix_seconds();
     let (days, rest) = (secs / 86_400, secs % 86_400);
     let (year, month, day) = civil_from_days(days as i64);
     format!(
@@ -581,10 +580,13 @@ pub fn utc_now() -> String {
 
 /// `Wed, 02 Dec 2026 20:31:00 GMT`: the date as HTTP writes it (RFC 7231).
 pub fn http_date() -> String {
-    let secs = SystemTime::now()
+    http_date_at(unix_seconds())
+}
+
+fn unix_seconds() -> u64 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    http_date_at(secs)
+        .map_or(0, |d| d.as_secs())
 }
 
 fn http_date_at(secs: u64) -> String {
