@@ -2,7 +2,7 @@
 //! name, Python signature, help, examples), what a command hands back
 //! (`output`) and may know of the line it runs for (`context`), and one file
 //! per family of commands: host names, getaddrinfo, services, address
-//! packing, this machine, probing, the lab, sockets and their methods, the
+//! packing, this machine, probing, packet capture, the lab, sockets and their methods, the
 //! socket module's constants, the tutorial. Each turns what `net` answers into
 //! Python values and errors. [`COMMANDS`] is the one list that help,
 //! completion, the book's reference and the lessons' cross-check all read.
@@ -11,7 +11,8 @@
 //!
 //! Must not: know of the session (variables, rendering), the course or the
 //! line editor. The tutorial commands reach the course through the
-//! `tutorial::Tutor` trait that the course installs at start-up.
+//! `tutorial::Tutor` trait that the course installs at start-up; `packets`
+//! runs its line through a runner the session hands it with the request.
 
 mod address_reason;
 mod addrinfo;
@@ -22,6 +23,7 @@ mod lab;
 mod local;
 pub mod output;
 mod packing;
+pub mod packets;
 mod probing;
 pub mod registry;
 mod routing;
@@ -64,6 +66,7 @@ pub static COMMANDS: &[Command] = &[
     probing::PING,
     probing::PINGER,
     probing::MAP_NETWORK,
+    packets::PACKETS,
     lab::LAB,
     sockets::SOCKET,
     sockets::SOCKETPAIR,

@@ -678,6 +678,103 @@ pub fn interface_addresses() -> std::io::Result<Vec<InterfaceAddress>> {
     Ok(found)
 }
 
+// ---- packet capture ----
+// An AF_PACKET socket sees every frame an interface sends or receives; what
+// the kernel says about each one (interface, direction, link type) comes back
+// in a `sockaddr_ll` that no crate wraps.
+
+/// Where a captured frame was seen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameOrigin {
+    pub interface_index: i32,
+    /// Sent by this host (`PACKET_OUTGOING`), rather than received.
+    pub outgoing: bool,
+    /// Seen on a loopback interface (`ARPHRD_LOOPBACK`), where each frame
+    /// passes twice: once going out, once coming in.
+    pub loopback: bool,
+}
+
+/// A raw AF_PACKET socket for every protocol (`ETH_P_ALL`), outgoing frames
+/// included (`PACKET_IGNORE_OUTGOING` is left unset). Needs CAP_NET_RAW.
+pub fn packet_socket() -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    let protocol = c_int::from((libc::ETH_P_ALL as u16).to_be());
+    // SAFETY: plain socket(2) call; the descriptor is owned at once.
+    let fd = unsafe { libc::socket(libc::AF_PACKET, libc::SOCK_RAW | libc::SOCK_CLOEXEC, protocol) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is a fresh descriptor nobody else owns.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+/// Limits a packet socket to one interface.
+pub fn bind_packet_socket(fd: std::os::fd::RawFd, interface_index: i32) -> std::io::Result<()> {
+    // SAFETY: an all-zero sockaddr_ll is valid; the fields are set below.
+    let mut address: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+    address.sll_family = libc::AF_PACKET as u16;
+    address.sll_protocol = (libc::ETH_P_ALL as u16).to_be();
+    address.sll_ifindex = interface_index;
+    let len = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+    // SAFETY: `address` outlives the call and `len` is its size.
+    let rc = unsafe {
+        libc::bind(
+            fd,
+            &address as *const libc::sockaddr_ll as *const libc::sockaddr,
+            len,
+        )
+    };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// The index of the interface with this name (`if_nametoindex(3)`).
+pub fn interface_index(name: &str) -> Option<i32> {
+    let name = c_string(name.as_bytes())?;
+    // SAFETY: `name` is a valid C string for the call.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    (index != 0).then_some(index as i32).filter(|i| *i > 0)
+}
+
+/// Reads one frame without waiting: `Ok(None)` when none is queued. Gives
+/// the bytes kept in `buffer`, the frame's length on the wire (which may be
+/// more) and where it was seen.
+pub fn receive_frame(
+    fd: std::os::fd::RawFd,
+    buffer: &mut [u8],
+) -> std::io::Result<Option<(usize, usize, FrameOrigin)>> {
+    // SAFETY: an all-zero sockaddr_ll is valid for the kernel to fill in.
+    let mut address: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+    // SAFETY: `buffer` and `address` are valid for writes of the sizes given.
+    let n = unsafe {
+        libc::recvfrom(
+            fd,
+            buffer.as_mut_ptr() as *mut c_void,
+            buffer.len(),
+            libc::MSG_DONTWAIT | libc::MSG_TRUNC,
+            &mut address as *mut libc::sockaddr_ll as *mut libc::sockaddr,
+            &mut len,
+        )
+    };
+    if n < 0 {
+        let error = std::io::Error::last_os_error();
+        return match error.kind() {
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted => Ok(None),
+            _ => Err(error),
+        };
+    }
+    let wire = n as usize;
+    let origin = FrameOrigin {
+        interface_index: address.sll_ifindex,
+        outgoing: address.sll_pkttype == libc::PACKET_OUTGOING,
+        loopback: address.sll_hatype == libc::ARPHRD_LOOPBACK,
+    };
+    Ok(Some((wire.min(buffer.len()), wire, origin)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@
 //! session, the course or the line editor.
 
 pub mod addressing;
+pub mod capture;
 pub mod dns_zone;
 pub mod ffi;
 pub mod icmp;

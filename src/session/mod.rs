@@ -17,7 +17,8 @@ use std::path::PathBuf;
 
 use crate::commands;
 use crate::commands::context;
-use crate::commands::output::Output;
+use crate::commands::output::{Output, Style};
+use crate::commands::packets;
 use crate::commands::registry::{self, ArgKind};
 use crate::commands::socket_address::socket_address_word;
 use crate::commands::socket_constants;
@@ -165,6 +166,9 @@ impl Session {
         if matches!(line.trim(), "exit" | "quit" | "exit()" | "quit()") {
             return Outcome::Quit;
         }
+        if let Some(rest) = packets_command_line(line) {
+            return self.run_packets_line(line, rest);
+        }
         let statement = match parse_line(line, &|name| self.is_callable_word(name)) {
             Ok(s) => s,
             // `gethostbynam localhost` fails to parse; a "did you mean" says more.
@@ -214,6 +218,51 @@ impl Session {
             }
         });
         outcome
+    }
+
+    /// `packets LINE ...` typed as a command: the rest of the line is a line
+    /// of its own, so it is not parsed as arguments.
+    fn run_packets_line(&mut self, line: &str, rest: &str) -> Outcome {
+        let outcome = match packets::command_line_request(rest) {
+            Ok(request) => self.run_packets(&request),
+            Err(e) => Err(e),
+        };
+        self.attempt = Some(Attempt {
+            line: line.trim().to_string(),
+            command: Some(packets::NAME.to_string()),
+            syntax: Syntax::Command,
+            arguments: vec![("line", Some(Value::Str(rest.trim().to_string())))],
+            assigned_names: Vec::new(),
+            observed: match &outcome {
+                Ok(output) => Observed::Result(observed_repr(&output.value)),
+                Err(e) => Observed::Error(e.python_line()),
+            },
+        });
+        // The outer `packets` line is the one a later `_` means.
+        let format = self.format;
+        context::set_format(format);
+        match outcome {
+            Ok(output) => {
+                self.last = output.value.clone();
+                Outcome::Shown(output)
+            }
+            Err(e) => Outcome::Failed(e),
+        }
+    }
+
+    /// Runs the request's line in this session (its variables, its sockets)
+    /// while `packets` captures, showing what the line shows.
+    fn run_packets(&mut self, request: &packets::Request) -> CommandResult<Output> {
+        let format = self.format;
+        let style = Style {
+            colour: context::colour(),
+        };
+        packets::capture_line(request, &mut |inner| match self.run_line(inner) {
+            Outcome::Shown(output) => render::render_output(&output, format, style),
+            Outcome::Failed(error) => Some(render::render_error(&error, format, style)),
+            Outcome::Notice(text) => Some(text),
+            Outcome::Nothing | Outcome::Quit => None,
+        })
     }
 
     /// What the last line did, once: for the tutor.
@@ -589,6 +638,9 @@ impl Session {
         // The outer call is evaluated last, so its arguments are the ones kept.
         self.last_call = by_parameter(command.params, &positional, &keywords);
         let bound = registry::bind(command, positional, keywords)?;
+        if command.name == packets::NAME {
+            return self.run_packets(&packets::call_request(&bound)?);
+        }
         (command.run)(&bound)
     }
 
@@ -695,6 +747,17 @@ fn apply_operator(expr: &Expr, a: &Value, b: &Value) -> CommandResult<Value> {
         Expr::Compare(comparison, ..) => operators::compare(*comparison, a, b),
         _ => Err(CommandError::syntax("invalid syntax")),
     }
+}
+
+/// The rest of a line that starts with the word `packets` in command style
+/// (`packets ping 127.0.0.1`), not a call or an assignment.
+fn packets_command_line(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix(packets::NAME)?;
+    let after = rest.trim_start();
+    (rest.starts_with(char::is_whitespace)
+        && !after.is_empty()
+        && !after.starts_with(['(', '=', '.', '[']))
+    .then_some(after)
 }
 
 /// The command a statement calls at its top: the outer call of a nested one
