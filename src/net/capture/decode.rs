@@ -550,3 +550,210 @@ fn icmp6(
     out.layers.push(Node::layer("ICMPv6", fields));
     out.summary = format!("{source} > {destination}: {text}, length {length}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::capture::recorded_frames as frames;
+    use etherparse::{ArpEthIpv4Packet, ArpOperation, PacketBuilder, icmpv6::NeighborAdvertisementHeader};
+
+    fn bytes(hex: &str) -> Vec<u8> {
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn summary(hex: &str) -> String {
+        decode(&bytes(hex)).summary
+    }
+
+    #[test]
+    fn an_echo_request_and_its_reply() {
+        assert_eq!(
+            summary(frames::ICMP_ECHO_REQUEST),
+            "127.0.0.1 > 127.0.0.1: ICMP echo request, id 30549, seq 1, length 64"
+        );
+        let reply = decode(&bytes(frames::ICMP_ECHO_REPLY));
+        assert_eq!(reply.protocol, "ICMP");
+        assert_eq!(
+            reply.summary,
+            "127.0.0.1 > 127.0.0.1: ICMP echo reply, id 30549, seq 1, length 64"
+        );
+        let names: Vec<&str> = reply.layers.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["Ethernet", "IPv4", "ICMP"]);
+        let ipv4 = &reply.layers[1].children;
+        assert!(ipv4.contains(&Node::field("time to live", 64)));
+        assert!(ipv4.contains(&Node::field("protocol", "1 (ICMP)")));
+    }
+
+    #[test]
+    fn the_three_way_handshake() {
+        let syn = summary(frames::TCP_SYN);
+        assert!(
+            syn.starts_with("127.0.0.1.44806 > 127.0.0.1.7007: Flags [S], seq 950023944, win 65495, options [mss 65495,sackOK,TS val "),
+            "{syn}"
+        );
+        assert!(syn.ends_with(",nop,wscale 10], length 0"), "{syn}");
+        let syn_ack = summary(frames::TCP_SYN_ACK);
+        assert!(
+            syn_ack.starts_with("127.0.0.1.7007 > 127.0.0.1.44806: Flags [S.], seq 2626703110, ack 950023945, "),
+            "{syn_ack}"
+        );
+        let ack = summary(frames::TCP_ACK);
+        assert!(
+            ack.starts_with("127.0.0.1.44806 > 127.0.0.1.7007: Flags [.], seq 950023945, ack 2626703111, win 64, options [nop,nop,TS val "),
+            "{ack}"
+        );
+    }
+
+    #[test]
+    fn a_closed_port_answers_with_a_reset() {
+        assert!(summary(frames::TCP_SYN_CLOSED_PORT).contains(": Flags [S], "));
+        let rst = decode(&bytes(frames::TCP_RST));
+        assert_eq!(
+            rst.summary,
+            "127.0.0.1.7008 > 127.0.0.1.36350: Flags [R.], seq 0, ack 2658254200, win 0, length 0"
+        );
+        let tcp = &rst.layers[2].children;
+        assert!(tcp.contains(&Node::field("flags", "[R.] (RST, ACK)")));
+    }
+
+    #[test]
+    fn a_dns_question_and_its_answer() {
+        let query = decode(&bytes(frames::DNS_QUERY));
+        assert_eq!(query.protocol, "DNS");
+        assert_eq!(
+            query.summary,
+            "127.0.0.1.44656 > 127.0.0.1.53: DNS query A x.test"
+        );
+        let response = decode(&bytes(frames::DNS_RESPONSE));
+        assert_eq!(
+            response.summary,
+            "127.0.0.1.53 > 127.0.0.1.44656: DNS response A x.test: 192.0.2.7"
+        );
+        let dns = response.layers.last().unwrap();
+        assert_eq!(dns.name, "DNS");
+        let answer = dns.children.iter().find(|n| n.name == "answer").unwrap();
+        assert_eq!(answer.children, [Node::field("x.test", "IN A TTL 60 192.0.2.7")]);
+    }
+
+    #[test]
+    fn a_name_that_does_not_exist() {
+        // The recorded response with its flags changed to NXDOMAIN and no answer.
+        let mut frame = bytes(frames::DNS_RESPONSE);
+        let dns = 14 + 20 + 8;
+        frame[dns + 3] = 0x83;
+        frame[dns + 7] = 0;
+        assert!(
+            decode(&frame).summary.ends_with("DNS response A x.test: NXDOMAIN"),
+            "{}",
+            decode(&frame).summary
+        );
+    }
+
+    #[test]
+    fn an_icmpv6_echo_pair() {
+        assert_eq!(
+            summary(frames::ICMPV6_ECHO_REQUEST),
+            "::1 > ::1: ICMP6, echo request, id 30549, seq 1, length 64"
+        );
+        assert_eq!(
+            summary(frames::ICMPV6_ECHO_REPLY),
+            "::1 > ::1: ICMP6, echo reply, id 30549, seq 1, length 64"
+        );
+    }
+
+    fn built(builder: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+        let mut frame = Vec::new();
+        builder(&mut frame);
+        frame
+    }
+
+    #[test]
+    fn arp_who_has_and_is_at() {
+        let (a, b) = ([0x02, 0, 0, 0, 0, 1], [0x02, 0, 0, 0, 0, 0x0a]);
+        let arp = |operation, sender_mac, target_mac, sender_ipv4, target_ipv4| {
+            ArpEthIpv4Packet {
+                operation,
+                sender_mac,
+                sender_ipv4,
+                target_mac,
+                target_ipv4,
+            }
+        };
+        let request = built(|out| {
+            PacketBuilder::ethernet2(a, [0xff; 6])
+                .arp(arp(ArpOperation::REQUEST, a, [0; 6], [10, 77, 0, 1], [10, 77, 0, 10]).into())
+                .write(out)
+                .unwrap()
+        });
+        assert_eq!(
+            decode(&request).summary,
+            "ARP, Request who-has 10.77.0.10 tell 10.77.0.1, length 28"
+        );
+        let reply = built(|out| {
+            PacketBuilder::ethernet2(b, a)
+                .arp(arp(ArpOperation::REPLY, b, a, [10, 77, 0, 10], [10, 77, 0, 1]).into())
+                .write(out)
+                .unwrap()
+        });
+        assert_eq!(
+            decode(&reply).summary,
+            "ARP, Reply 10.77.0.10 is-at 02:00:00:00:00:0a, length 28"
+        );
+    }
+
+    #[test]
+    fn neighbour_solicitation_and_advertisement() {
+        let target: Ipv6Addr = "fe80::a".parse().unwrap();
+        let frame = |icmp_type| {
+            built(|out| {
+                PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [0x33, 0x33, 0xff, 0, 0, 0x0a])
+                    .ipv6(
+                        "fe80::1".parse::<Ipv6Addr>().unwrap().octets(),
+                        "ff02::1:ff00:a".parse::<Ipv6Addr>().unwrap().octets(),
+                        255,
+                    )
+                    .icmpv6(icmp_type)
+                    .write(out, &target.octets())
+                    .unwrap()
+            })
+        };
+        assert_eq!(
+            decode(&frame(Icmpv6Type::NeighborSolicitation)).summary,
+            "fe80::1 > ff02::1:ff00:a: ICMP6, neighbor solicitation, who has fe80::a, length 24"
+        );
+        let advertisement = Icmpv6Type::NeighborAdvertisement(NeighborAdvertisementHeader {
+            router: false,
+            solicited: true,
+            r#override: true,
+        });
+        assert!(
+            decode(&frame(advertisement))
+                .summary
+                .contains("ICMP6, neighbor advertisement, tgt is fe80::a")
+        );
+    }
+
+    #[test]
+    fn cut_frames_say_what_is_there() {
+        let whole = bytes(frames::TCP_SYN);
+        assert_eq!(
+            decode(&whole[..10]).summary,
+            "truncated frame: 10 bytes, less than an Ethernet header (14)"
+        );
+        assert!(decode(&whole[..20]).summary.starts_with("IPv4, bad or truncated header"));
+        assert_eq!(
+            decode(&whole[..40]).summary,
+            "127.0.0.1 > 127.0.0.1: TCP (truncated: 6 bytes)"
+        );
+        // Every cut of every recorded frame decodes to some line.
+        for hex in [frames::DNS_RESPONSE, frames::ICMPV6_ECHO_REPLY, frames::TCP_SYN_ACK] {
+            let frame = bytes(hex);
+            for end in 0..frame.len() {
+                assert!(!decode(&frame[..end]).summary.is_empty());
+            }
+        }
+    }
+}

@@ -10,4 +10,6 @@
 pub mod decode;
 pub mod describe;
 mod dns;
+#[cfg(test)]
+mod recorded_frames;
 pub mod socket;
