@@ -155,7 +155,9 @@ fn report(request: &Request, captured: Captured) -> CommandResult<Output> {
         .as_deref()
         .map_or_else(|| "every interface".to_string(), |i| i.to_string());
     let filter = if addresses.is_empty() {
-        format!("everything seen on {where_} while the line ran (no address in the line to filter by)")
+        format!(
+            "everything seen on {where_} while the line ran (no address in the line to filter by)"
+        )
     } else {
         let list: Vec<String> = addresses.iter().map(|a| a.to_string()).collect();
         format!("to or from {} on {where_}, and DNS", list.join(", "))
@@ -180,7 +182,10 @@ fn report(request: &Request, captured: Captured) -> CommandResult<Output> {
         match n {
             Some(n) if n == 0 || n > kept.len() => Err(CommandError::new(
                 crate::python::error::PyException::IndexError,
-                format!("{what}={n}: there is no packet {n} (the list has {})", kept.len()),
+                format!(
+                    "{what}={n}: there is no packet {n} (the list has {})",
+                    kept.len()
+                ),
             )),
             other => Ok(other),
         }
@@ -192,7 +197,11 @@ fn report(request: &Request, captured: Captured) -> CommandResult<Output> {
         text += &format!("\n\n{}", describe::tree_text(n, frame, decoded));
     }
     if let Some(n) = hex {
-        text += &format!("\n\nPacket {n}, {} bytes:\n{}", kept[n - 1].0.bytes.len(), hexdump_text(&kept[n - 1].0.bytes));
+        text += &format!(
+            "\n\nPacket {n}, {} bytes:\n{}",
+            kept[n - 1].0.bytes.len(),
+            hexdump_text(&kept[n - 1].0.bytes)
+        );
     }
     let values = kept
         .iter()
@@ -293,7 +302,10 @@ mod tests {
             addresses_in("create_connection(('127.0.0.1', 7007))"),
             vec!["127.0.0.1".parse::<IpAddr>().unwrap()]
         );
-        assert_eq!(addresses_in("ping ::1 count=1"), vec!["::1".parse::<IpAddr>().unwrap()]);
+        assert_eq!(
+            addresses_in("ping ::1 count=1"),
+            vec!["::1".parse::<IpAddr>().unwrap()]
+        );
         assert!(addresses_in("gethostbyname('x.test')").is_empty());
     }
 }

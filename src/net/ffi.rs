@@ -700,7 +700,13 @@ pub fn packet_socket() -> std::io::Result<std::os::fd::OwnedFd> {
     use std::os::fd::FromRawFd;
     let protocol = c_int::from((libc::ETH_P_ALL as u16).to_be());
     // SAFETY: plain socket(2) call; the descriptor is owned at once.
-    let fd = unsafe { libc::socket(libc::AF_PACKET, libc::SOCK_RAW | libc::SOCK_CLOEXEC, protocol) };
+    let fd = unsafe {
+        libc::socket(
+            libc::AF_PACKET,
+            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
+            protocol,
+        )
+    };
     if fd < 0 {
         return Err(std::io::Error::last_os_error());
     }

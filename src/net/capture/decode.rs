@@ -80,7 +80,10 @@ pub fn decode(frame: &[u8]) -> Decoded {
         vec![
             Node::field("destination", mac(&ethernet.destination)),
             Node::field("source", mac(&ethernet.source)),
-            Node::field("type", format!("0x{:04x} ({})", ether_type.0, ether_name(ether_type))),
+            Node::field(
+                "type",
+                format!("0x{:04x} ({})", ether_type.0, ether_name(ether_type)),
+            ),
         ],
     ));
     out.protocol = "Ethernet".into();
@@ -181,27 +184,56 @@ fn ipv4(bytes: &[u8], out: &mut Decoded) {
         "IPv4",
         vec![
             Node::field("version", 4),
-            Node::field("header length", format!("{} ({} bytes)", header.ihl(), header.header_len())),
+            Node::field(
+                "header length",
+                format!("{} ({} bytes)", header.ihl(), header.header_len()),
+            ),
             Node::field(
                 "type of service",
                 format!("0x{:02x}", (header.dscp.value() << 2) | header.ecn.value()),
             ),
             Node::field("total length", header.total_len),
-            Node::field("identification", format!("0x{:04x} ({})", header.identification, header.identification)),
-            Node::field("flags", if flags.is_empty() { "none".into() } else { flags.join(", ") }),
+            Node::field(
+                "identification",
+                format!(
+                    "0x{:04x} ({})",
+                    header.identification, header.identification
+                ),
+            ),
+            Node::field(
+                "flags",
+                if flags.is_empty() {
+                    "none".into()
+                } else {
+                    flags.join(", ")
+                },
+            ),
             Node::field("fragment offset", header.fragment_offset.value()),
             Node::field("time to live", header.time_to_live),
             Node::field("protocol", protocol_name(header.protocol)),
-            Node::field("header checksum", format!("0x{:04x}", header.header_checksum)),
+            Node::field(
+                "header checksum",
+                format!("0x{:04x}", header.header_checksum),
+            ),
             Node::field("source", source),
             Node::field("destination", destination),
         ],
     ));
     if header.fragment_offset.value() != 0 {
-        out.summary = format!("{source} > {destination}: IP fragment, offset {}, length {payload_length}", header.fragment_offset.value() * 8);
+        out.summary = format!(
+            "{source} > {destination}: IP fragment, offset {}, length {payload_length}",
+            header.fragment_offset.value() * 8
+        );
         return;
     }
-    transport(header.protocol, source, destination, payload, payload_length, out);
+    transport(
+        header.protocol,
+        source,
+        destination,
+        payload,
+        payload_length,
+        out,
+    );
 }
 
 fn ipv6(bytes: &[u8], out: &mut Decoded) {
@@ -230,7 +262,14 @@ fn ipv6(bytes: &[u8], out: &mut Decoded) {
             Node::field("destination", destination),
         ],
     ));
-    transport(header.next_header, source, destination, payload, payload_length, out);
+    transport(
+        header.next_header,
+        source,
+        destination,
+        payload,
+        payload_length,
+        out,
+    );
 }
 
 fn protocol_name(number: IpNumber) -> String {
@@ -257,7 +296,12 @@ fn transport(
     out.addresses = vec![source, destination];
     out.source = source.to_string();
     out.destination = destination.to_string();
-    let truncated = |what: &str| format!("{source} > {destination}: {what} (truncated: {} bytes)", payload.len());
+    let truncated = |what: &str| {
+        format!(
+            "{source} > {destination}: {what} (truncated: {} bytes)",
+            payload.len()
+        )
+    };
     match protocol {
         IpNumber::TCP => match TcpHeader::from_slice(payload) {
             Ok((header, data)) => tcp(&header, data, source, destination, out),
@@ -302,12 +346,22 @@ fn tcp(header: &TcpHeader, data: &[u8], source: IpAddr, destination: IpAddr, out
             Node::field("destination port", header.destination_port),
             Node::field("sequence number", header.sequence_number),
             Node::field("acknowledgment number", header.acknowledgment_number),
-            Node::field("data offset", format!("{} ({} bytes)", header.data_offset(), header.header_len())),
+            Node::field(
+                "data offset",
+                format!("{} ({} bytes)", header.data_offset(), header.header_len()),
+            ),
             Node::field("flags", format!("[{flags}]{}", flag_names(header))),
             Node::field("window", header.window_size),
             Node::field("checksum", format!("0x{:04x}", header.checksum)),
             Node::field("urgent pointer", header.urgent_pointer),
-            Node::field("options", if options.is_empty() { "none".into() } else { options.join(",") }),
+            Node::field(
+                "options",
+                if options.is_empty() {
+                    "none".into()
+                } else {
+                    options.join(",")
+                },
+            ),
             Node::field("payload", format!("{} bytes", data.len())),
         ],
     ));
@@ -413,10 +467,10 @@ fn udp(header: &UdpHeader, data: &[u8], source: IpAddr, destination: IpAddr, out
         out.destination,
         data.len()
     );
-    if header.source_port == 53 || header.destination_port == 53 {
-        if let Some(text) = dns::decode(data, out) {
-            out.summary = format!("{} > {}: {text}", out.source, out.destination);
-        }
+    if (header.source_port == 53 || header.destination_port == 53)
+        && let Some(text) = dns::decode(data, out)
+    {
+        out.summary = format!("{} > {}: {text}", out.source, out.destination);
     }
 }
 
@@ -463,7 +517,9 @@ fn icmp(
             }
         }
         Icmpv4Type::TimeExceeded(code) => match code {
-            icmpv4::TimeExceededCode::TtlExceededInTransit => "ICMP time exceeded in-transit".into(),
+            icmpv4::TimeExceededCode::TtlExceededInTransit => {
+                "ICMP time exceeded in-transit".into()
+            }
             icmpv4::TimeExceededCode::FragmentReassemblyTimeExceeded => {
                 "ICMP ip reassembly time exceeded".into()
             }
@@ -472,7 +528,9 @@ fn icmp(
         Icmpv4Type::ParameterProblem(_) => "ICMP parameter problem".into(),
         Icmpv4Type::TimestampRequest(_) => "ICMP time stamp query".into(),
         Icmpv4Type::TimestampReply(_) => "ICMP time stamp reply".into(),
-        Icmpv4Type::Unknown { type_u8, code_u8, .. } => {
+        Icmpv4Type::Unknown {
+            type_u8, code_u8, ..
+        } => {
             format!("ICMP type {type_u8}, code {code_u8}")
         }
     };
@@ -536,14 +594,18 @@ fn icmp6(
         Icmpv6Type::RouterSolicitation => "ICMP6, router solicitation".into(),
         Icmpv6Type::RouterAdvertisement(_) => "ICMP6, router advertisement".into(),
         Icmpv6Type::DestinationUnreachable(code) => match code {
-            icmpv6::DestUnreachableCode::Port => "ICMP6, destination unreachable, unreachable port".into(),
+            icmpv6::DestUnreachableCode::Port => {
+                "ICMP6, destination unreachable, unreachable port".into()
+            }
             other => format!("ICMP6, destination unreachable, {other:?}"),
         },
         Icmpv6Type::TimeExceeded(_) => "ICMP6, time exceeded in-transit".into(),
         Icmpv6Type::PacketTooBig { mtu } => format!("ICMP6, packet too big, mtu {mtu}"),
         Icmpv6Type::ParameterProblem(_) => "ICMP6, parameter problem".into(),
         Icmpv6Type::Redirect => "ICMP6, redirect".into(),
-        Icmpv6Type::Unknown { type_u8, code_u8, .. } => {
+        Icmpv6Type::Unknown {
+            type_u8, code_u8, ..
+        } => {
             format!("ICMP6, type {type_u8}, code {code_u8}")
         }
     };
@@ -555,7 +617,9 @@ fn icmp6(
 mod tests {
     use super::*;
     use crate::net::capture::recorded_frames as frames;
-    use etherparse::{ArpEthIpv4Packet, ArpOperation, PacketBuilder, icmpv6::NeighborAdvertisementHeader};
+    use etherparse::{
+        ArpEthIpv4Packet, ArpOperation, PacketBuilder, icmpv6::NeighborAdvertisementHeader,
+    };
 
     fn bytes(hex: &str) -> Vec<u8> {
         (0..hex.len())
@@ -597,7 +661,9 @@ mod tests {
         assert!(syn.ends_with(",nop,wscale 10], length 0"), "{syn}");
         let syn_ack = summary(frames::TCP_SYN_ACK);
         assert!(
-            syn_ack.starts_with("127.0.0.1.7007 > 127.0.0.1.44806: Flags [S.], seq 2626703110, ack 950023945, "),
+            syn_ack.starts_with(
+                "127.0.0.1.7007 > 127.0.0.1.44806: Flags [S.], seq 2626703110, ack 950023945, "
+            ),
             "{syn_ack}"
         );
         let ack = summary(frames::TCP_ACK);
@@ -635,7 +701,10 @@ mod tests {
         let dns = response.layers.last().unwrap();
         assert_eq!(dns.name, "DNS");
         let answer = dns.children.iter().find(|n| n.name == "answer").unwrap();
-        assert_eq!(answer.children, [Node::field("x.test", "IN A TTL 60 192.0.2.7")]);
+        assert_eq!(
+            answer.children,
+            [Node::field("x.test", "IN A TTL 60 192.0.2.7")]
+        );
     }
 
     #[test]
@@ -646,7 +715,9 @@ mod tests {
         frame[dns + 3] = 0x83;
         frame[dns + 7] = 0;
         assert!(
-            decode(&frame).summary.ends_with("DNS response A x.test: NXDOMAIN"),
+            decode(&frame)
+                .summary
+                .ends_with("DNS response A x.test: NXDOMAIN"),
             "{}",
             decode(&frame).summary
         );
@@ -673,18 +744,25 @@ mod tests {
     #[test]
     fn arp_who_has_and_is_at() {
         let (a, b) = ([0x02, 0, 0, 0, 0, 1], [0x02, 0, 0, 0, 0, 0x0a]);
-        let arp = |operation, sender_mac, target_mac, sender_ipv4, target_ipv4| {
-            ArpEthIpv4Packet {
-                operation,
-                sender_mac,
-                sender_ipv4,
-                target_mac,
-                target_ipv4,
-            }
+        let arp = |operation, sender_mac, target_mac, sender_ipv4, target_ipv4| ArpEthIpv4Packet {
+            operation,
+            sender_mac,
+            sender_ipv4,
+            target_mac,
+            target_ipv4,
         };
         let request = built(|out| {
             PacketBuilder::ethernet2(a, [0xff; 6])
-                .arp(arp(ArpOperation::REQUEST, a, [0; 6], [10, 77, 0, 1], [10, 77, 0, 10]).into())
+                .arp(
+                    arp(
+                        ArpOperation::REQUEST,
+                        a,
+                        [0; 6],
+                        [10, 77, 0, 1],
+                        [10, 77, 0, 10],
+                    )
+                    .into(),
+                )
                 .write(out)
                 .unwrap()
         });
@@ -743,13 +821,21 @@ mod tests {
             decode(&whole[..10]).summary,
             "truncated frame: 10 bytes, less than an Ethernet header (14)"
         );
-        assert!(decode(&whole[..20]).summary.starts_with("IPv4, bad or truncated header"));
+        assert!(
+            decode(&whole[..20])
+                .summary
+                .starts_with("IPv4, bad or truncated header")
+        );
         assert_eq!(
             decode(&whole[..40]).summary,
             "127.0.0.1 > 127.0.0.1: TCP (truncated: 6 bytes)"
         );
         // Every cut of every recorded frame decodes to some line.
-        for hex in [frames::DNS_RESPONSE, frames::ICMPV6_ECHO_REPLY, frames::TCP_SYN_ACK] {
+        for hex in [
+            frames::DNS_RESPONSE,
+            frames::ICMPV6_ECHO_REPLY,
+            frames::TCP_SYN_ACK,
+        ] {
             let frame = bytes(hex);
             for end in 0..frame.len() {
                 assert!(!decode(&frame[..end]).summary.is_empty());

@@ -55,16 +55,16 @@ pub struct Capture {
 pub fn start(interface: Option<&str>) -> CommandResult<Capture> {
     let index = match interface {
         Some(name) => Some(ffi::interface_index(name).ok_or_else(|| {
-            CommandError::from_errno(libc::ENODEV)
-                .explain(format!("There is no interface called '{name}' here; interfaces() lists them."))
+            CommandError::from_errno(libc::ENODEV).explain(format!(
+                "There is no interface called '{name}' here; interfaces() lists them."
+            ))
         })?),
         None => None,
     };
     let socket = ffi::packet_socket().map_err(permission_error)?;
     if let Some(index) = index {
-        ffi::bind_packet_socket(socket.as_raw_fd(), index).map_err(|e| {
-            CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EINVAL))
-        })?;
+        ffi::bind_packet_socket(socket.as_raw_fd(), index)
+            .map_err(|e| CommandError::from_errno(e.raw_os_error().unwrap_or(libc::EINVAL)))?;
     }
     ffi::grow_receive_buffer(socket.as_raw_fd(), 8 << 20);
     let stop = Arc::new(AtomicBool::new(false));
