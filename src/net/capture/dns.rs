@@ -4,7 +4,7 @@
 use hickory_proto::op::{Message, MessageType, ResponseCode};
 use hickory_proto::rr::Record;
 
-use super::decode::{Decoded, Node};
+use super::decoded::{Decoded, Node};
 
 /// A name as people write it, without the root's final dot.
 fn name_text(name: &impl std::fmt::Display) -> String {

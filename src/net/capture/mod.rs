@@ -8,6 +8,7 @@
 //! a PermissionError that says what to do. Knows nothing of Python values.
 
 pub mod decode;
+pub mod decoded;
 pub mod describe;
 mod dns;
 #[cfg(test)]
