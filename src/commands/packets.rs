@@ -130,12 +130,10 @@ fn addresses_in(line: &str) -> Vec<IpAddr> {
     found
 }
 
-/// Whether a frame belongs to the line: to or from one of its addresses,
-/// or a DNS message (the look-up a name in the line needs).
+/// Whether a frame belongs to the line: to, from or about (ARP) one of its
+/// addresses; every frame when the line names none.
 fn belongs(decoded: &Decoded, addresses: &[IpAddr]) -> bool {
-    addresses.is_empty()
-        || decoded.protocol == "DNS"
-        || decoded.addresses.iter().any(|a| addresses.contains(a))
+    addresses.is_empty() || decoded.addresses.iter().any(|a| addresses.contains(a))
 }
 
 fn report(request: &Request, captured: Captured) -> CommandResult<Output> {
@@ -160,7 +158,7 @@ fn report(request: &Request, captured: Captured) -> CommandResult<Output> {
         )
     } else {
         let list: Vec<String> = addresses.iter().map(|a| a.to_string()).collect();
-        format!("to or from {} on {where_}, and DNS", list.join(", "))
+        format!("to or from {} on {where_}", list.join(", "))
     };
     let mut text = format!(
         "{} packet{} captured: {filter}",
@@ -271,7 +269,7 @@ pub const PACKETS: Command = Command {
     topic: Topic::Probing,
     python: None,
     summary: "Run a line and list the packets it put on the wire, like tcpdump",
-    description: "Runs LINE as usual (packets ping 127.0.0.1 count=1) while capturing on every interface (or iface=NAME), loopback included, then lists each packet it sent or received in tcpdump's words: Ethernet, ARP, IPv4, IPv6, ICMP, ICMPv6, UDP, TCP with its flags, and DNS questions and answers. The list keeps packets to or from the addresses written in the line, and DNS; with no address in the line it keeps everything seen while the line ran. detail=N shows packet N field by field, hex=N its bytes. The capture is bounded (1000 packets, 4 MiB, the line's time plus a few milliseconds) and needs root or CAP_NET_RAW.",
+    description: "Runs LINE as usual (packets ping 127.0.0.1 count=1) while capturing on every interface (or iface=NAME), loopback included, then lists each packet it sent or received in tcpdump's words: Ethernet, ARP, IPv4, IPv6, ICMP, ICMPv6, UDP, TCP with its flags, and DNS questions and answers. The list keeps packets to or from the addresses written in the line; with no address in the line it keeps everything seen while the line ran. detail=N shows packet N field by field, hex=N its bytes. The capture is bounded (1000 packets, 4 MiB, the line's time plus a few milliseconds) and needs root or CAP_NET_RAW.",
     network: true,
     examples: &[Example {
         input: "packets packets ping 127.0.0.1",
