@@ -114,6 +114,31 @@ fn a_connect_to_a_closed_port_shows_the_reset() {
     );
 }
 
+#[test]
+fn closing_a_socket_shows_the_fin_exchange_of_that_socket_only() {
+    let Some(ns) = namespace("fin") else { return };
+    let out = netrepl(
+        &ns,
+        "pretty",
+        "serve echo 127.0.0.1:7009\nc = create_connection(('127.0.0.1', 7009))\nc.sendall(b'hi')\nc.recv(10)\npackets c.close()\n",
+    );
+    assert!(
+        out.contains("captured: to or from 127.0.0.1:"),
+        "the socket's ends are the filter:\n{out}"
+    );
+    let lines = numbered_lines(&out);
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].contains(" > 127.0.0.1.7009: Flags [F.], "),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("127.0.0.1.7009 > ") && lines[1].contains("Flags [F.], "),
+        "{out}"
+    );
+    assert!(lines[2].contains(" > 127.0.0.1.7009: Flags [.], "), "{out}");
+}
+
 /// The stdlib responder on 127.0.0.1:53 in the namespace, killed when dropped.
 struct Responder(Child);
 

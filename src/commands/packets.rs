@@ -6,7 +6,7 @@
 //! runner down with the request ([`capture_line`]), so this file knows the
 //! line only as text in and rendered text out.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::commands::context::{self, Format};
@@ -17,6 +17,7 @@ use crate::net::capture::decode::{self, Decoded, Node};
 use crate::net::capture::describe;
 use crate::net::capture::socket::{self as capture, Captured, Frame};
 use crate::net::live;
+use crate::net::sockets;
 use crate::python::convert;
 use crate::python::error::{CommandError, CommandResult};
 use crate::python::value::Value;
@@ -30,6 +31,10 @@ pub struct Request {
     pub detail: Option<usize>,
     pub hex: Option<usize>,
     pub interface: Option<String>,
+    /// The ends of sockets the line uses (`s` in `s.close()`), as the
+    /// session found them before it ran; the sockets the line makes are
+    /// added after.
+    pub sockets: Vec<SocketAddr>,
 }
 
 /// Runs a line as the session would, giving back what it showed (the
@@ -85,6 +90,7 @@ pub fn call_request(args: &Args) -> CommandResult<Request> {
             None | Some(Value::None) => None,
             Some(v) => Some(convert::text(v, NAME, 4)?),
         },
+        sockets: Vec::new(),
     })
 }
 
@@ -101,6 +107,7 @@ pub fn capture_line(request: &Request, run: LineRunner) -> CommandResult<Output>
                 .explain("One capture at a time: give packets the inner line itself."),
         );
     }
+    let before: Vec<u32> = sockets::open_sockets().iter().map(|d| d.id).collect();
     let running = capture::start(request.interface.as_deref())?;
     CAPTURING.store(true, Ordering::SeqCst);
     let shown = run(line);
@@ -109,7 +116,28 @@ pub fn capture_line(request: &Request, run: LineRunner) -> CommandResult<Output>
     if let Some(text) = shown {
         live::line(&text);
     }
-    report(request, captured)
+    let mut ends = request.sockets.clone();
+    for made in sockets::open_sockets()
+        .into_iter()
+        .filter(|d| !before.contains(&d.id))
+    {
+        ends.extend(socket_ends(made.id));
+    }
+    report(request, &ends, captured)
+}
+
+/// The local and remote addresses of one of the session's sockets.
+pub fn socket_ends(id: u32) -> Vec<SocketAddr> {
+    sockets::describe(id)
+        .and_then(|d| d.open)
+        .map(|open| {
+            [open.local, open.peer]
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a.as_socket())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn first_word(line: &str) -> &str {
@@ -131,13 +159,28 @@ fn addresses_in(line: &str) -> Vec<IpAddr> {
 }
 
 /// Whether a frame belongs to the line: to, from or about (ARP) one of its
-/// addresses; every frame when the line names none.
-fn belongs(decoded: &Decoded, addresses: &[IpAddr]) -> bool {
-    addresses.is_empty() || decoded.addresses.iter().any(|a| addresses.contains(a))
+/// addresses, or to or from a port of one of its sockets' ends (a socket
+/// bound to every address matches by port alone).
+fn belongs(decoded: &Decoded, addresses: &[IpAddr], ends: &[SocketAddr]) -> bool {
+    if decoded.addresses.iter().any(|a| addresses.contains(a)) {
+        return true;
+    }
+    let Some((source_port, destination_port)) = decoded.ports else {
+        return false;
+    };
+    let sides = decoded
+        .addresses
+        .iter()
+        .zip([source_port, destination_port]);
+    sides.into_iter().any(|(address, port)| {
+        ends.iter()
+            .any(|end| end.port() == port && (end.ip() == *address || end.ip().is_unspecified()))
+    })
 }
 
-fn report(request: &Request, captured: Captured) -> CommandResult<Output> {
+fn report(request: &Request, ends: &[SocketAddr], captured: Captured) -> CommandResult<Output> {
     let addresses = addresses_in(&request.line);
+    let everything = addresses.is_empty() && ends.is_empty();
     let mut kept: Vec<(Frame, Decoded)> = captured
         .frames
         .into_iter()
@@ -145,20 +188,26 @@ fn report(request: &Request, captured: Captured) -> CommandResult<Output> {
             let decoded = decode::decode(&frame.bytes);
             (frame, decoded)
         })
-        .filter(|(_, decoded)| belongs(decoded, &addresses))
+        .filter(|(_, decoded)| everything || belongs(decoded, &addresses, ends))
         .collect();
     kept.truncate(capture::MAX_PACKETS);
     let where_ = request
         .interface
         .as_deref()
         .map_or_else(|| "every interface".to_string(), |i| i.to_string());
-    let filter = if addresses.is_empty() {
+    let mut wanted: Vec<String> = addresses.iter().map(|a| a.to_string()).collect();
+    for end in ends {
+        let text = end.to_string();
+        if !wanted.contains(&text) {
+            wanted.push(text);
+        }
+    }
+    let filter = if everything {
         format!(
-            "everything seen on {where_} while the line ran (no address in the line to filter by)"
+            "everything seen on {where_} while the line ran (no address or socket in the line to filter by)"
         )
     } else {
-        let list: Vec<String> = addresses.iter().map(|a| a.to_string()).collect();
-        format!("to or from {} on {where_}", list.join(", "))
+        format!("to or from {} on {where_}", wanted.join(", "))
     };
     let mut text = format!(
         "{} packet{} captured: {filter}",
@@ -269,7 +318,7 @@ pub const PACKETS: Command = Command {
     topic: Topic::Probing,
     python: None,
     summary: "Run a line and list the packets it put on the wire, like tcpdump",
-    description: "Runs LINE as usual (packets ping 127.0.0.1 count=1) while capturing on every interface (or iface=NAME), loopback included, then lists each packet it sent or received in tcpdump's words: Ethernet, ARP, IPv4, IPv6, ICMP, ICMPv6, UDP, TCP with its flags, and DNS questions and answers. The list keeps packets to or from the addresses written in the line; with no address in the line it keeps everything seen while the line ran. detail=N shows packet N field by field, hex=N its bytes. The capture is bounded (1000 packets, 4 MiB, the line's time plus a few milliseconds) and needs root or CAP_NET_RAW.",
+    description: "Runs LINE as usual (packets ping 127.0.0.1 count=1) while capturing on every interface (or iface=NAME), loopback included, then lists each packet it sent or received in tcpdump's words: Ethernet, ARP, IPv4, IPv6, ICMP, ICMPv6, UDP, TCP with its flags, and DNS questions and answers. The list keeps packets to or from the addresses written in the line and the ports of the sockets it uses or makes; with neither it keeps everything seen while the line ran. detail=N shows packet N field by field, hex=N its bytes. The capture is bounded (1000 packets, 4 MiB, the line's time plus a few milliseconds) and needs root or CAP_NET_RAW.",
     network: true,
     examples: &[Example {
         input: "packets packets ping 127.0.0.1",

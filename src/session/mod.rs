@@ -253,16 +253,30 @@ impl Session {
     /// Runs the request's line in this session (its variables, its sockets)
     /// while `packets` captures, showing what the line shows.
     fn run_packets(&mut self, request: &packets::Request) -> CommandResult<Output> {
+        let mut request = request.clone();
+        request.sockets = self.sockets_named_in(&request.line);
         let format = self.format;
         let style = Style {
             colour: context::colour(),
         };
-        packets::capture_line(request, &mut |inner| match self.run_line(inner) {
+        packets::capture_line(&request, &mut |inner| match self.run_line(inner) {
             Outcome::Shown(output) => render::render_output(&output, format, style),
             Outcome::Failed(error) => Some(render::render_error(&error, format, style)),
             Outcome::Notice(text) => Some(text),
             Outcome::Nothing | Outcome::Quit => None,
         })
+    }
+
+    /// The ends of the sockets held by variables the line names (`s` in
+    /// `s.close()`), so `packets` can tell their packets from others.
+    fn sockets_named_in(&self, line: &str) -> Vec<std::net::SocketAddr> {
+        line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter_map(|word| match self.variables.get(word) {
+                Some(Value::Socket(socket)) => Some(packets::socket_ends(socket.id)),
+                _ => None,
+            })
+            .flatten()
+            .collect()
     }
 
     /// What the last line did, once: for the tutor.

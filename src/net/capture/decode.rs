@@ -293,6 +293,7 @@ fn endpoint(address: IpAddr, port: u16) -> String {
 
 fn tcp(header: &TcpHeader, data: &[u8], source: IpAddr, destination: IpAddr, out: &mut Decoded) {
     out.protocol = "TCP".into();
+    out.ports = Some((header.source_port, header.destination_port));
     out.source = endpoint(source, header.source_port);
     out.destination = endpoint(destination, header.destination_port);
     let flags = tcp_flags(header);
@@ -407,6 +408,7 @@ fn tcp_options(header: &TcpHeader) -> Vec<String> {
 
 fn udp(header: &UdpHeader, data: &[u8], source: IpAddr, destination: IpAddr, out: &mut Decoded) {
     out.protocol = "UDP".into();
+    out.ports = Some((header.source_port, header.destination_port));
     out.source = endpoint(source, header.source_port);
     out.destination = endpoint(destination, header.destination_port);
     out.layers.push(Node::layer(

@@ -39,6 +39,8 @@ pub struct Decoded {
     pub destination: String,
     /// The IP addresses the frame is from, to or about (ARP), for filtering.
     pub addresses: Vec<IpAddr>,
+    /// The source and destination ports, for TCP and UDP.
+    pub ports: Option<(u16, u16)>,
     /// The summary line without its number, time and interface:
     /// `127.0.0.1 > 127.0.0.1: ICMP echo request, id 7, seq 1, length 64`.
     pub summary: String,

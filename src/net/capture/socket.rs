@@ -20,7 +20,7 @@ pub const MAX_BYTES: usize = 4 << 20;
 /// Each frame keeps at most this many bytes (an Ethernet frame with room to spare).
 const SNAP_LENGTH: usize = 65_536;
 /// How long the capture stays open after the line, for replies in flight.
-pub const GRACE: Duration = Duration::from_millis(5);
+pub const GRACE: Duration = Duration::from_millis(10);
 
 /// One frame as the kernel handed it over.
 #[derive(Clone, Debug, PartialEq)]
