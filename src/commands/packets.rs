@@ -237,8 +237,14 @@ fn report(request: &Request, ends: &[SocketAddr], captured: Captured) -> Command
             other => Ok(other),
         }
     };
-    let detail = chosen(request.detail, "detail")?;
-    let hex = chosen(request.hex, "hex")?;
+    let (detail, hex) = match (chosen(request.detail, "detail"), chosen(request.hex, "hex")) {
+        (Ok(detail), Ok(hex)) => (detail, hex),
+        (Err(e), _) | (_, Err(e)) => {
+            // The line has run: its packets are shown before the error.
+            live::line(&text);
+            return Err(e);
+        }
+    };
     if let Some(n) = detail {
         let (frame, decoded) = &kept[n - 1];
         text += &format!("\n\n{}", describe::tree_text(n, frame, decoded));
