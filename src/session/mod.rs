@@ -930,6 +930,22 @@ mod tests {
     }
 
     #[test]
+    fn a_packets_line_keeps_the_rest_as_a_line_of_its_own() {
+        assert_eq!(
+            packets_command_line("packets ping 127.0.0.1 count=1"),
+            Some("ping 127.0.0.1 count=1")
+        );
+        assert_eq!(
+            packets_command_line("  packets   s.close()"),
+            Some("s.close()")
+        );
+        assert_eq!(packets_command_line("packets = 3"), None);
+        assert_eq!(packets_command_line("packets('ping ::1')"), None);
+        assert_eq!(packets_command_line("packets"), None);
+        assert_eq!(packets_command_line("packetsx ping"), None);
+    }
+
+    #[test]
     fn unknown_names_suggest_a_command() {
         let mut s = Session::default();
         assert_eq!(
