@@ -1,7 +1,8 @@
 //! The only module with `unsafe`: thin wrappers over the C library calls that no
 //! crate covers (the netdb look-ups behind `gethostbyname_ex`, `gethostbyaddr`, the
 //! services and protocols databases, the classic address converters, socket
-//! options), and the registration of a socket with tokio's reactor.
+//! options), the registration of a socket with tokio's reactor, and the
+//! hook that gives a child process a host name of its own.
 //!
 //! Every wrapper calls the reentrant (`_r`) form where one exists, so look-ups may
 //! run on several threads at once, and copies the result out before returning.
@@ -779,6 +780,27 @@ pub fn receive_frame(
         loopback: address.sll_hatype == libc::ARPHRD_LOOPBACK,
     };
     Ok(Some((wire.min(buffer.len()), wire, origin)))
+}
+
+/// Makes `command` start in a UTS namespace of its own whose host name is
+/// `name`, so what it prints about "this machine's name" is `name`, whatever
+/// the parent's is. Needs root (`CAP_SYS_ADMIN`); without it the spawn fails
+/// with the errno of `unshare`.
+pub fn spawn_with_own_host_name(command: &mut std::process::Command, name: &str) {
+    use std::os::unix::process::CommandExt;
+    let name = name.as_bytes().to_vec();
+    // SAFETY: between fork and exec the hook only makes two system calls on
+    // memory it owns (no allocation, no lock), which is async-signal-safe.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::unshare(libc::CLONE_NEWUTS) != 0
+                || libc::sethostname(name.as_ptr().cast(), name.len()) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! resolver (`getaddrinfo` and friends), ICMP sockets and `ping`, the sweep
 //! behind `map_network` and the rules that keep it safe, the session's socket
 //! table and practice servers (`sockets`), interface addresses and address
-//! classes (`addressing`), the namespace lab (`lab`), and `live`: the tokio
+//! classes (`addressing`), the namespace lab (`lab`), a sealed namespace to
+//! run programs in reproducibly (`sealed`), and `live`: the tokio
 //! runtime that network waits run on, Ctrl-C, and lines streamed while a
 //! command runs.
 //!
@@ -25,5 +26,6 @@ pub mod live;
 pub mod ping;
 pub mod resolver;
 pub mod routing;
+pub mod sealed;
 pub mod sockets;
 pub mod sweep;

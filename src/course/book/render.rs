@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::blocks;
 use crate::commands;
 use crate::course::lessons::parse::{Exercise, Lesson};
 
@@ -17,12 +18,16 @@ pub struct ShownStep {
 }
 
 /// What a runnable block shows: live output, or the recorded output of a
-/// block that needs root or the lab, with that need.
+/// block that was not run (or failed), with why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     pub steps: Vec<ShownStep>,
     pub format: Option<String>,
+    /// A `needs=lab` block: its lines are typed in the lab.
+    pub in_lab: bool,
     pub recorded_because: Option<String>,
+    /// Where output that shows the machine came from.
+    pub machine_note: Option<String>,
 }
 
 /// Where prose links go: the reference page's entries and the concepts of
@@ -204,18 +209,24 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The shell line that runs one input: `netrepl -c "inet_aton 192.168.1.1"`.
-/// Double quotes when nothing in the line is special inside them, else
-/// single quotes, so the line pastes into sh, bash or zsh unchanged.
-pub fn one_liner(input: &str, format: Option<&str>) -> String {
+/// The shell line that runs one input: `netrepl -c "inet_aton 192.168.1.1"`,
+/// or `sudo netrepl --lab -c "..."` for a line of the lab. Double quotes when
+/// nothing in the line is special inside them, else single quotes, so the
+/// line pastes into sh, bash or zsh unchanged.
+pub fn one_liner(input: &str, format: Option<&str>, in_lab: bool) -> String {
     let quoted = if input.contains(['"', '$', '`', '\\', '!']) {
         format!("'{}'", input.replace('\'', r"'\''"))
     } else {
         format!("\"{input}\"")
     };
+    let program = if in_lab {
+        "sudo netrepl --lab"
+    } else {
+        "netrepl"
+    };
     match format {
-        Some(f) if f != "pretty" => format!("netrepl --format {f} -c {quoted}"),
-        _ => format!("netrepl -c {quoted}"),
+        Some(f) if f != "pretty" => format!("{program} --format {f} -c {quoted}"),
+        _ => format!("{program} -c {quoted}"),
     }
 }
 
@@ -242,15 +253,27 @@ pub fn session_html(session: &Session) -> String {
         if let Some(name) = input.strip_prefix(":format ") {
             format = Some(name.trim().to_string());
         }
-        // A comment or a setting does nothing on its own: no buttons.
+        // A comment or a setting does nothing on its own: no buttons. The
+        // one-liner only for a line that runs without the lines before it.
         if !input.is_empty() && !input.starts_with(['#', ':']) {
-            let line = one_liner(input, format.as_deref());
             html.push_str(&format!(
-                "<span class=\"netrepl-buttons\"><button type=\"button\" class=\"netrepl-copy\" data-copy=\"{}\" title=\"Copy the command\" aria-label=\"Copy the command\">copy</button><button type=\"button\" class=\"netrepl-copy netrepl-copy-oneliner\" data-copy=\"{}\" title=\"Copy the one-liner: {}\" aria-label=\"Copy the one-liner\">netrepl -c</button></span>",
-                escape(input),
-                escape(&line),
-                escape(&line)
+                "<span class=\"netrepl-buttons\"><button type=\"button\" class=\"netrepl-copy\" data-copy=\"{}\" title=\"Copy the command\" aria-label=\"Copy the command\">copy</button>",
+                escape(input)
             ));
+            if blocks::runs_on_its_own(input) {
+                let line = one_liner(input, format.as_deref(), session.in_lab);
+                let label = if session.in_lab {
+                    "sudo netrepl --lab -c"
+                } else {
+                    "netrepl -c"
+                };
+                html.push_str(&format!(
+                    "<button type=\"button\" class=\"netrepl-copy netrepl-copy-oneliner\" data-copy=\"{}\" title=\"Copy the one-liner: {}\" aria-label=\"Copy the one-liner\">{label}</button>",
+                    escape(&line),
+                    escape(&line)
+                ));
+            }
+            html.push_str("</span>");
         }
         html.push_str("</div>\n");
         if !step.output.is_empty() {
@@ -260,6 +283,12 @@ pub fn session_html(session: &Session) -> String {
                 text.join("&#10;")
             ));
         }
+    }
+    if let Some(note) = &session.machine_note {
+        html.push_str(&format!(
+            "<div class=\"netrepl-machine\">{}</div>\n",
+            escape(note)
+        ));
     }
     if let Some(why) = &session.recorded_because {
         html.push_str(&format!(
@@ -318,16 +347,20 @@ mod tests {
     #[test]
     fn one_liners_quote_for_the_shell() {
         assert_eq!(
-            one_liner("inet_aton 192.168.1.1", None),
+            one_liner("inet_aton 192.168.1.1", None, false),
             "netrepl -c \"inet_aton 192.168.1.1\""
         );
         assert_eq!(
-            one_liner("socket.inet_aton(\"10.0.0.1\")", Some("python")),
+            one_liner("socket.inet_aton(\"10.0.0.1\")", Some("python"), false),
             "netrepl --format python -c 'socket.inet_aton(\"10.0.0.1\")'"
         );
         assert_eq!(
-            one_liner("x = \"it's\"", None),
+            one_liner("x = \"it's\"", None, false),
             "netrepl -c 'x = \"it'\\''s\"'"
+        );
+        assert_eq!(
+            one_liner("lab status", None, true),
+            "sudo netrepl --lab -c \"lab status\""
         );
     }
 
@@ -363,7 +396,9 @@ mod tests {
                 output: vec!["a".into(), String::new(), "<b>".into()],
             }],
             format: None,
+            in_lab: false,
             recorded_because: None,
+            machine_note: None,
         };
         let html = session_html(&session);
         assert!(!html.trim().contains("\n\n"), "{html}");

@@ -1,0 +1,204 @@
+//! Where the book's blocks run: a sealed session, so the book shows the
+//! course and not the machine or the person that built it. Every run gets a
+//! fresh, empty data directory (never the builder's history or progress) and
+//! a small fixed environment; as root, runs go into a throwaway namespace
+//! with only loopback and the host name [`HOST_NAME`] (`net::sealed`), and
+//! `needs=lab` blocks into the lab when the build was given it. Without a
+//! namespace, what a block shows of the machine is marked as this machine's.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::commands;
+use crate::commands::registry::Topic;
+use crate::net::lab::{self, Lab};
+use crate::net::sealed::SealedNamespace;
+use crate::session::data_files;
+
+/// The host name of the machine the book's blocks run on.
+pub const HOST_NAME: &str = "netrepl-book";
+const NAMESPACE_PREFIX: &str = "netrepl-book-";
+
+/// How the build was asked to run its blocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SealOptions {
+    /// Run on this machine as it is, even where a namespace could be made.
+    pub unsealed: bool,
+    /// Run `needs=lab` blocks in the lab, bringing it up if it is down.
+    pub lab: bool,
+}
+
+/// What the blocks ran on, as the book tells its reader.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Machine {
+    /// The sealed namespace: only loopback, host name [`HOST_NAME`].
+    Sealed,
+    /// The builder's own machine, with why no namespace was used.
+    ThisMachine(String),
+}
+
+/// The sealed session of one build; dropping it removes all it made.
+pub struct Seal {
+    netrepl: PathBuf,
+    scratch: Scratch,
+    namespace: Option<SealedNamespace>,
+    machine: Machine,
+    lab: Option<Lab>,
+    /// Why `needs=lab` blocks are not run, when they are not.
+    lab_missing: String,
+    built_lab: bool,
+    runs: AtomicU64,
+}
+
+impl Seal {
+    /// Makes the session for runs of the netrepl at `netrepl`. Only a
+    /// missing temporary directory fails it: what cannot be sealed runs on
+    /// this machine and says so.
+    pub fn new(netrepl: &Path, options: SealOptions) -> Result<Seal, String> {
+        let scratch = Scratch::new().map_err(|e| {
+            format!("cannot make a temporary directory to run the book's blocks in: {e}")
+        })?;
+        let (namespace, machine) = if options.unsealed {
+            (
+                None,
+                Machine::ThisMachine("it was built with --unsealed".into()),
+            )
+        } else {
+            match SealedNamespace::create(NAMESPACE_PREFIX, HOST_NAME) {
+                Ok(namespace) => (Some(namespace), Machine::Sealed),
+                Err(why) => (None, Machine::ThisMachine(why)),
+            }
+        };
+        let mut seal = Seal {
+            netrepl: netrepl.to_path_buf(),
+            scratch,
+            namespace,
+            machine,
+            lab: None,
+            lab_missing:
+                "the book was built without the lab (netrepl book build --lab, as root, runs them)"
+                    .into(),
+            built_lab: false,
+            runs: AtomicU64::new(0),
+        };
+        if options.lab {
+            seal.bring_lab();
+        }
+        Ok(seal)
+    }
+
+    fn bring_lab(&mut self) {
+        let found = Lab::from_env().map_err(|e| e.to_string()).and_then(|lab| {
+            if lab.status().is_none() {
+                lab::check_can_build().map_err(|e| e.to_string())?;
+                lab.up(lab::DEFAULT_HOSTS).map_err(|e| e.to_string())?;
+                self.built_lab = true;
+            }
+            Ok(lab)
+        });
+        match found {
+            Ok(lab) => self.lab = Some(lab),
+            Err(e) => self.lab_missing = format!("the lab could not be brought up ({e})"),
+        }
+    }
+
+    pub fn machine(&self) -> &Machine {
+        &self.machine
+    }
+
+    /// Whether `needs=lab` blocks can run; else why not.
+    pub fn lab(&self) -> Result<(), &str> {
+        match self.lab {
+            Some(_) => Ok(()),
+            None => Err(&self.lab_missing),
+        }
+    }
+
+    /// The netrepl command for one run, in the lab or the namespace, with a
+    /// fresh data directory of its own and nothing of the builder's
+    /// environment but `PATH`.
+    pub fn command(&self, in_lab: bool) -> Result<Command, String> {
+        let n = self.runs.fetch_add(1, Ordering::Relaxed);
+        let home = self.scratch.0.join(format!("run-{n}"));
+        data_files::create_private_dir(&home)
+            .map_err(|e| format!("cannot make {}: {e}", home.display()))?;
+        let mut command = match (&self.lab, &self.namespace) {
+            (Some(lab), _) if in_lab => {
+                let mut command = lab.scanner_command(&self.netrepl);
+                crate::net::ffi::spawn_with_own_host_name(&mut command, HOST_NAME);
+                command
+            }
+            (_, Some(namespace)) if !in_lab => namespace.command(&self.netrepl),
+            (_, None) if !in_lab => Command::new(&self.netrepl),
+            _ => return Err("the lab is not up".into()),
+        };
+        // What the command set (the lab's prefix) stays; all else goes.
+        let kept: Vec<_> = command
+            .get_envs()
+            .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
+            .collect();
+        command.env_clear().envs(kept);
+        if let Some(path) = std::env::var_os("PATH") {
+            command.env("PATH", path);
+        }
+        command
+            .env("HOME", &home)
+            .env("NETREPL_DATA_DIR", &home)
+            .env("XDG_DATA_HOME", &home)
+            .env("XDG_RUNTIME_DIR", &home)
+            .env("LANG", "C.UTF-8")
+            .env("TZ", "UTC")
+            .env("TERM", "dumb")
+            .env("NO_COLOR", "1");
+        Ok(command)
+    }
+}
+
+impl Drop for Seal {
+    fn drop(&mut self) {
+        if self.built_lab
+            && let Some(lab) = &self.lab
+        {
+            let _ = lab.down();
+        }
+    }
+}
+
+/// The build's temporary directory, removed when dropped.
+struct Scratch(PathBuf);
+
+static SCRATCH_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Scratch {
+    fn new() -> std::io::Result<Scratch> {
+        let dir = std::env::temp_dir().join(format!(
+            "netrepl-book-{}-{}",
+            std::process::id(),
+            SCRATCH_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        data_files::create_private_dir(&dir)?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Whether an input line shows something of the machine it runs on: its
+/// host name, interfaces, addresses or routes (a command of the registry's
+/// "this machine" topic but `ipinfo`, which only reads the address it is
+/// given; `gethostname`; `getfqdn`).
+pub fn shows_this_machine(input: &str) -> bool {
+    input
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter_map(commands::find)
+        .any(|c| {
+            (c.topic == Topic::ThisMachine && c.name != "ipinfo")
+                || matches!(c.name, "gethostname" | "getfqdn")
+        })
+}
