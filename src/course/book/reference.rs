@@ -59,6 +59,22 @@ pub fn entries(course: &Course, outputs: &ExampleOutputs) -> String {
     out
 }
 
+/// Registry text as `help` shows it, in HTML: `code` spans become code and
+/// nothing else changes. (As Markdown, mdBook would curl its quotes, and
+/// `"https"` is something the reader types.)
+fn as_written(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(n, part)| {
+            if n % 2 == 1 {
+                format!("<code>{}</code>", escape(part))
+            } else {
+                escape(part)
+            }
+        })
+        .collect()
+}
+
 fn entry(command: &Command, course: &Course, outputs: &ExampleOutputs) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "### {} {{#{}}}\n", command.name, anchor(command.name));
@@ -67,8 +83,8 @@ fn entry(command: &Command, course: &Course, outputs: &ExampleOutputs) -> String
         "<p class=\"netrepl-signature\"><code>{}</code></p>\n",
         escape(&command.signature())
     );
-    let _ = writeln!(out, "{}.\n", command.summary);
-    let _ = writeln!(out, "{}\n", command.description);
+    let _ = writeln!(out, "<p>{}.</p>\n", as_written(command.summary));
+    let _ = writeln!(out, "<p>{}</p>\n", as_written(command.description));
     match command.python {
         Some(python) => {
             let _ = writeln!(out, "**Python:** `{python}`\n");
@@ -117,4 +133,17 @@ fn entry(command: &Command, course: &Course, outputs: &ExampleOutputs) -> String
         let _ = writeln!(out, "**Taught in:** {}\n", links.join(", "));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_text_keeps_its_quotes_and_shows_code_as_code() {
+        assert_eq!(
+            as_written("a name like \"https\"; `lab up` builds it"),
+            "a name like &quot;https&quot;; <code>lab up</code> builds it"
+        );
+    }
 }

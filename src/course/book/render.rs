@@ -300,16 +300,48 @@ pub fn session_html(session: &Session) -> String {
     html
 }
 
-/// Recorded output as it is shown: wildcards become an ellipsis.
+/// Recorded output as it is shown: wildcards become an ellipsis, and the
+/// lines of a step that have wildcards keep their columns: the text before
+/// each wildcard is padded to the widest text in that place on those lines,
+/// so what follows a wildcard lines up as the live table's columns would.
 pub fn recorded_output(expected: &[String]) -> Vec<String> {
+    let pieces = |line: &str| -> Option<Vec<String>> {
+        (line != "..." && line.contains("[..]"))
+            .then(|| line.split("[..]").map(str::to_string).collect())
+    };
+    let tables: Vec<Vec<String>> = expected.iter().filter_map(|l| pieces(l)).collect();
+    let mut widths: Vec<usize> = Vec::new();
+    if tables.len() > 1 {
+        for row in &tables {
+            for (i, piece) in row.iter().enumerate().take(row.len() - 1) {
+                if widths.len() <= i {
+                    widths.push(0);
+                }
+                widths[i] = widths[i].max(piece.chars().count());
+            }
+        }
+    }
     expected
         .iter()
-        .map(|l| {
-            if l == "..." {
-                "\u{2026}".to_string()
-            } else {
-                l.replace("[..]", "\u{2026}")
+        .map(|line| {
+            if line == "..." {
+                return "\u{2026}".to_string();
             }
+            let Some(row) = pieces(line) else {
+                return line.clone();
+            };
+            let last = row.len() - 1;
+            let mut out = String::new();
+            for (i, piece) in row.iter().enumerate() {
+                out.push_str(piece);
+                if i < last {
+                    let width = widths.get(i).copied().unwrap_or(0);
+                    let pad = width.saturating_sub(piece.chars().count());
+                    out.extend(std::iter::repeat_n(' ', pad));
+                    out.push('\u{2026}');
+                }
+            }
+            out
         })
         .collect()
 }
@@ -386,6 +418,24 @@ mod tests {
             ),
             "[`inet_aton`](x.md) ```` ```netrepl ````"
         );
+    }
+
+    #[test]
+    fn recorded_tables_keep_their_columns() {
+        let lines: Vec<String> = ["address[..]state", "...", "10.77.0.10[..]lab0  REACHABLE"]
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(
+            recorded_output(&lines),
+            [
+                "address   \u{2026}state",
+                "\u{2026}",
+                "10.77.0.10\u{2026}lab0  REACHABLE"
+            ]
+        );
+        let one = vec!["time=[..] ms".to_string(), "  two  spaces".to_string()];
+        assert_eq!(recorded_output(&one), ["time=\u{2026} ms", "  two  spaces"]);
     }
 
     #[test]
