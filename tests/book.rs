@@ -799,3 +799,66 @@ fn the_same_sources_give_the_same_book() {
         }
     }
 }
+
+#[test]
+fn only_lines_that_run_on_their_own_get_a_one_liner_and_lab_lines_need_sudo() {
+    let page = page("finding-your-address.html");
+    let buttons_of = |input: &str| {
+        let at = page
+            .find(&format!("netrepl-command\">{input}</span>"))
+            .unwrap_or_else(|| panic!("no line {input}"));
+        let rest = &page[at..];
+        rest[..rest.find("</div>").unwrap_or(rest.len())].to_string()
+    };
+    assert!(buttons_of("mine = interfaces").contains("netrepl-copy-oneliner"));
+    let needs_mine = buttons_of("mine[0]");
+    assert!(needs_mine.contains("data-copy=\"mine[0]\""));
+    assert!(
+        !needs_mine.contains("netrepl-copy-oneliner"),
+        "mine[0] needs the line before it: {needs_mine}"
+    );
+    assert!(
+        buttons_of("get_ip_4").contains("data-copy=\"sudo netrepl --lab -c &quot;get_ip_4&quot;\""),
+        "a lab line copies as sudo netrepl --lab"
+    );
+}
+
+#[test]
+fn the_glossary_and_reference_are_not_numbered_lessons_and_nothing_typed_has_curly_quotes() {
+    let toc = page("toc.html");
+    for extra in ["reference.html", "glossary.html"] {
+        let at = toc.find(&format!("href=\"{extra}\"")).expect("in the toc");
+        let item = &toc[at..at + toc[at..].find("</a>").unwrap_or(0)];
+        assert!(!item.contains("aria-hidden"), "{extra} is numbered: {item}");
+    }
+    let glossary = page("glossary.html");
+    for term in ["nat", "dhcp", "lease", "tcp", "udp", "ttl", "unicast"] {
+        assert!(
+            glossary.contains(&format!("id=\"{term}\"")),
+            "glossary: {term}"
+        );
+    }
+    let addresses = page("ipv4-addresses.html");
+    assert!(!addresses.contains("href=\"reference.html#gethostname\"><strong>host</strong>"));
+    let private = page("loopback-private-public.html");
+    assert!(private.contains("href=\"reference.html#routes\"><strong>default gateway</strong>"));
+    for entry in std::fs::read_dir(built()).expect("book").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("page");
+        for (open, close) in [("<code", "</code>"), ("data-copy=\"", "\"")] {
+            for (at, _) in html.match_indices(open) {
+                let rest = &html[at..];
+                let code = &rest[..rest[open.len()..]
+                    .find(close)
+                    .map_or(rest.len(), |n| n + open.len())];
+                assert!(
+                    !code.contains(['\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}']),
+                    "{name}: typographic quotes in code: {code}"
+                );
+            }
+        }
+    }
+}
