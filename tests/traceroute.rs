@@ -458,3 +458,46 @@ fn loopback_is_one_hop() {
         "{shown}"
     );
 }
+
+#[test]
+fn ctrl_c_ends_a_silent_trace_at_once_with_the_hops_so_far() {
+    let Some(path) = routed_path("int") else {
+        return;
+    };
+    // The router drops everything for 10.213.8.0/24 without a word.
+    sh(&path.client, "ip route add 10.213.8.0/24 via 10.213.1.1");
+    sh(&path.router, "ip route add blackhole 10.213.8.0/24");
+    let child = Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            &path.client.0,
+            env!("CARGO_BIN_EXE_netrepl"),
+        ])
+        .args([
+            "--no-color",
+            "-c",
+            "traceroute 10.213.8.8 timeout=5 resolve=False",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("netrepl starts");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let pressed = std::time::Instant::now();
+    // `ip netns exec` runs netrepl in its own place, so the pid is netrepl's.
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let out = child.wait_with_output().expect("netrepl ends");
+    let took = pressed.elapsed();
+    let shown = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        took < std::time::Duration::from_secs(1),
+        "took {took:?}: {shown}"
+    );
+    assert!(shown.contains("traceroute to 10.213.8.8"), "{shown}");
+    assert!(shown.contains("interrupted after 0 hops"), "{shown}");
+}
