@@ -50,6 +50,8 @@ fn run_traceroute(args: &Args) -> CommandResult<Output> {
         first_ttl: whole(args, 7, "first_ttl", 1, (1, i128::from(max_hops)))? as u8,
     };
     let (host, address) = resolve_target(args, "traceroute")?;
+    // ::ffff:10.0.0.1 travels as IPv4, so it is traced with IPv4's TTL.
+    let address = address.to_canonical();
     check_traceable(address)?;
     let report = traceroute(&host, address, options)?;
     let hops = report.hops.iter().map(hop_value).collect();
@@ -67,9 +69,14 @@ fn run_traceroute(args: &Args) -> CommandResult<Output> {
 fn check_traceable(address: std::net::IpAddr) -> CommandResult<()> {
     let kind = addressing::classify(address).0;
     if kind.is_not_a_host() || matches!(kind, AddressKind::Unspecified | AddressKind::ThisNetwork) {
+        let name = kind.name();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
         return Err(CommandError::value_error(format!(
-            "{address} is a {} address; traceroute traces the path to one host",
-            kind.name()
+            "{address} is {article} {name} address; traceroute traces the path to one host"
         ))
         .explain(kind.explanation()));
     }

@@ -27,6 +27,9 @@ const PAYLOAD: usize = 32;
 /// How long a hop's line waits for the names of its routers; a name not back
 /// by then is left out, as slow DNS must not hold up the trace.
 const NAME_WAIT: Duration = Duration::from_secs(1);
+/// The wait once a look-up has missed its deadline: a resolver that slow
+/// would otherwise add NAME_WAIT to every hop.
+const SLOW_NAME_WAIT: Duration = Duration::from_millis(100);
 /// Reverse look-ups started in one trace, at most (each is a thread).
 const MAX_NAME_LOOKUPS: usize = 64;
 /// The slice a wait sleeps before it looks for Ctrl-C again.
@@ -728,9 +731,11 @@ fn decode_socket_address(bytes: &[u8]) -> Option<IpAddr> {
 
 /// Reverse look-ups started as addresses answer, each on a thread of its own
 /// so they run together; a hop's line waits for its names up to NAME_WAIT
-/// after each look-up began, and a look-up that hangs is left behind.
+/// after each look-up began (SLOW_NAME_WAIT once one was missed), and a
+/// look-up that hangs is left behind.
 struct NameLookups {
     enabled: bool,
+    missed_one: bool,
     started: HashMap<IpAddr, Instant>,
     known: HashMap<IpAddr, Option<String>>,
     sender: mpsc::Sender<(IpAddr, Option<String>)>,
@@ -742,6 +747,7 @@ impl NameLookups {
         let (sender, results) = mpsc::channel();
         NameLookups {
             enabled,
+            missed_one: false,
             started: HashMap::new(),
             known: HashMap::new(),
             sender,
@@ -774,11 +780,16 @@ impl NameLookups {
         for &address in addresses {
             self.start(address);
         }
+        let wait = if self.missed_one {
+            SLOW_NAME_WAIT
+        } else {
+            NAME_WAIT
+        };
         let deadline = addresses
             .iter()
             .filter_map(|a| self.started.get(a))
             .max()
-            .map(|started| *started + live::cap_wait(NAME_WAIT));
+            .map(|started| *started + live::cap_wait(wait));
         while let Some(deadline) = deadline {
             if addresses
                 .iter()
@@ -789,6 +800,7 @@ impl NameLookups {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
+                self.missed_one = true;
                 break;
             }
             if let Ok((address, name)) = self.results.recv_timeout(left.min(WAIT_SLICE)) {
