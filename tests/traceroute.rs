@@ -272,7 +272,7 @@ fn max_hops_and_first_ttl_bound_the_trace() {
     let shown = text(&out.stdout);
     assert!(shown.contains(&format!(" 1  {ROUTER_V4}  ")), "{shown}");
     assert!(
-        shown.contains(&format!("{FAR_V4} not reached within 1 hops")),
+        shown.contains(&format!("{FAR_V4} not reached within 1 hop")),
         "{shown}"
     );
 }

@@ -53,13 +53,6 @@ pub struct TraceOptions {
     pub resolve: bool,
 }
 
-/// How the answers to probes are read, shown to learners.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Listener {
-    ErrorQueue,
-    RawIcmp,
-}
-
 /// traceroute(8)'s marks for a probe that drew an unreachable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mark {
@@ -198,7 +191,6 @@ pub struct TraceReport {
     pub address: IpAddr,
     pub hops: Vec<Hop>,
     pub max_hops: u8,
-    pub listener: Listener,
     pub interrupted: bool,
 }
 
@@ -213,18 +205,23 @@ impl TraceReport {
         })
     }
 
-    /// One line on how the trace ended.
+    /// One line on how the trace ended; hops count by TTL, so a trace from
+    /// `first_ttl=3` that ends on its first hop ends "in 3 hops".
     pub fn summary(&self) -> String {
-        let hops = self.hops.len();
-        let plural = if hops == 1 { "hop" } else { "hops" };
+        let hops = |n: u8| format!("{n} {}", if n == 1 { "hop" } else { "hops" });
+        let last_ttl = self.hops.last().map_or(0, |h| h.ttl);
         if self.interrupted {
-            format!("interrupted after {hops} {plural}")
+            format!("interrupted after {}", hops(last_ttl))
         } else if self.reached() {
-            format!("reached {} in {hops} {plural}", self.address)
+            format!("reached {} in {}", self.address, hops(last_ttl))
         } else if self.hops.last().is_some_and(Hop::is_final) {
-            format!("{} is unreachable ({hops} {plural})", self.address)
+            format!("{} is unreachable ({})", self.address, hops(last_ttl))
         } else {
-            format!("{} not reached within {} hops", self.address, self.max_hops)
+            format!(
+                "{} not reached within {}",
+                self.address,
+                hops(self.max_hops)
+            )
         }
     }
 }
@@ -254,7 +251,6 @@ pub fn traceroute(
         address,
         hops: Vec::new(),
         max_hops: options.max_hops,
-        listener: prober.listener(),
         interrupted: false,
     };
     for ttl in options.first_ttl..=options.max_hops {
@@ -328,13 +324,6 @@ impl Prober {
                 Ok(_) => Ok(per_probe),
                 Err(e) => Err(no_icmp_error(&e, target.is_ipv4())),
             },
-        }
-    }
-
-    fn listener(&self) -> Listener {
-        match self {
-            Prober::PerProbe { .. } => Listener::ErrorQueue,
-            Prober::Raw { .. } => Listener::RawIcmp,
         }
     }
 
@@ -952,6 +941,34 @@ mod tests {
         assert_eq!(probe_port(33434, 0), 33434);
         assert_eq!(probe_port(33434, 5), 33439);
         assert_eq!(probe_port(65535, 1), 1);
+    }
+
+    #[test]
+    fn the_summary_says_how_the_trace_ended_counting_by_ttl() {
+        let host: IpAddr = "10.0.0.9".parse().unwrap();
+        let hop = |ttl, verdict| Hop {
+            ttl,
+            probes: vec![Some(Answer {
+                from: host,
+                rtt: Duration::from_millis(1),
+                verdict,
+            })],
+            names: HashMap::new(),
+        };
+        let mut report = TraceReport {
+            host: "h".into(),
+            address: host,
+            hops: vec![hop(3, Verdict::Reached)],
+            max_hops: 1,
+            interrupted: false,
+        };
+        assert_eq!(report.summary(), "reached 10.0.0.9 in 3 hops");
+        report.hops = vec![hop(1, Verdict::Unreachable(Mark::NetUnreachable))];
+        assert_eq!(report.summary(), "10.0.0.9 is unreachable (1 hop)");
+        report.hops = vec![hop(1, Verdict::TimeExceeded)];
+        assert_eq!(report.summary(), "10.0.0.9 not reached within 1 hop");
+        report.interrupted = true;
+        assert_eq!(report.summary(), "interrupted after 1 hop");
     }
 
     #[test]
