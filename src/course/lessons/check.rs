@@ -157,6 +157,13 @@ pub fn cross_check(course: &Course) -> Vec<Problem> {
             }
         }
     }
+    if course.id.is_none() || course.version.is_none() {
+        problems.push(Problem {
+            file: format!("{}/{}", course.origin, course::ORDER_FILE),
+            line: 1,
+            message: "the course has no id or version; start course.md with front matter: `---`, `id: NAME`, `version: 1.0`, `---` (a teacher's report tells courses apart by them)".into(),
+        });
+    }
     for command in commands::all() {
         if course.teaching(command.name).is_empty() {
             problems.push(Problem {
