@@ -33,6 +33,7 @@ pub mod socket_constants;
 pub mod socket_methods;
 mod sockets;
 pub mod tutorial;
+pub mod user_dirs;
 
 use crate::commands::registry::Command;
 
@@ -73,6 +74,7 @@ pub static COMMANDS: &[Command] = &[
     sockets::CREATE_CONNECTION,
     sockets::CREATE_SERVER,
     sockets::SOCKETS,
+    sockets::RUNTIME_DIR,
     sockets::HEXDUMP,
     sockets::SERVE,
     sockets::SERVERS,
