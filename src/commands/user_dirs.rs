@@ -42,8 +42,7 @@ pub fn data_dir() -> Option<PathBuf> {
 /// A directory that is this user's alone: owned by the effective user, and
 /// no one else may enter it.
 fn is_private_dir(path: &Path) -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
+    let me = crate::net::ffi::effective_uid();
     fs::symlink_metadata(path).is_ok_and(|m| {
         m.file_type().is_dir() && m.uid() == me && m.permissions().mode() & 0o077 == 0
     })

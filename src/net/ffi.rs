@@ -408,6 +408,12 @@ pub fn host_name() -> std::io::Result<String> {
     }
 }
 
+/// The effective user id, whose files netrepl's own are.
+pub fn effective_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
 /// The login name of the user running netrepl (`getpwuid_r(3)` of the
 /// effective uid); `None` when the password database has no entry.
 pub fn user_name() -> Option<String> {
