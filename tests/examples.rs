@@ -7,9 +7,15 @@ mod support;
 use netrepl::commands;
 use netrepl::course::transcript::match_lines;
 
-/// Runs one example in a fresh `--format python` process.
+/// Runs one example in a fresh `--format python` process, with a data
+/// directory of its own (`runtime_dir()` makes one there, not in the home of
+/// whoever runs the tests).
 fn example_failure(command: &str, input: &str, expected: &str) -> Option<String> {
-    let output = support::run_merged(support::netrepl("python"), &format!("{input}\n"));
+    let data = std::env::temp_dir().join(format!("netrepl-examples-{}", std::process::id()));
+    let mut netrepl = support::netrepl("python");
+    netrepl.env("NETREPL_DATA_DIR", &data);
+    let output = support::run_merged(netrepl, &format!("{input}\n"));
+    let _ = std::fs::remove_dir_all(&data);
     let actual: Vec<&str> = output.lines().collect();
     let expected: Vec<&str> = expected.lines().collect();
     match_lines(&expected, &actual)
