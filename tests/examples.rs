@@ -11,7 +11,9 @@ use netrepl::course::transcript::match_lines;
 /// directory of its own (`runtime_dir()` makes one there, not in the home of
 /// whoever runs the tests).
 fn example_failure(command: &str, input: &str, expected: &str) -> Option<String> {
-    let data = std::env::temp_dir().join(format!("netrepl-examples-{}", std::process::id()));
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let data = std::env::temp_dir().join(format!("netrepl-examples-{}-{run}", std::process::id()));
     let mut netrepl = support::netrepl("python");
     netrepl.env("NETREPL_DATA_DIR", &data);
     let output = support::run_merged(netrepl, &format!("{input}\n"));
