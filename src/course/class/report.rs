@@ -377,3 +377,29 @@ pub fn duration(seconds: i64) -> String {
         (h, m, _) => format!("{h}h {m:02}m"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_at_a_glance() {
+        assert_eq!(duration(40), "40s");
+        assert_eq!(duration(750), "12m 30s");
+        assert_eq!(duration(3900), "1h 05m");
+        assert_eq!(duration(-5), "0s");
+    }
+
+    #[test]
+    fn an_exercise_tried_most_without_success_is_where_a_learner_is_stuck() {
+        let lesson = serde_json::json!({"id": "l", "title": "L", "exercises_total": 3,
+            "exercises": [
+                {"id": "a", "done": true, "attempts": 9},
+                {"id": "b", "done": false, "attempts": 4, "hints": 2},
+                {"id": "c", "done": false, "attempts": 2},
+                {"id": "d", "done": false, "attempts": 7, "skipped": "no lab"}]});
+        let cell = parse_lesson(&lesson).unwrap();
+        assert_eq!(cell.stuck, Some(("b".into(), 4, 2)));
+        assert_eq!((cell.done, cell.skipped, cell.attempts), (1, 1, 22));
+    }
+}
