@@ -34,6 +34,7 @@ pub mod socket_methods;
 mod sockets;
 mod traceroute;
 pub mod tutorial;
+pub mod user_dirs;
 
 use crate::commands::registry::Command;
 
@@ -75,6 +76,7 @@ pub static COMMANDS: &[Command] = &[
     sockets::CREATE_CONNECTION,
     sockets::CREATE_SERVER,
     sockets::SOCKETS,
+    sockets::RUNTIME_DIR,
     sockets::HEXDUMP,
     sockets::SERVE,
     sockets::SERVERS,

@@ -408,6 +408,36 @@ pub fn host_name() -> std::io::Result<String> {
     }
 }
 
+/// The effective user id, whose files netrepl's own are.
+pub fn effective_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// The login name of the user running netrepl (`getpwuid_r(3)` of the
+/// effective uid); `None` when the password database has no entry.
+pub fn user_name() -> Option<String> {
+    let mut buf = vec![0 as c_char; 4096];
+    // SAFETY: an all-zero passwd is a valid value for getpwuid_r to fill.
+    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call; on success `found` points
+    // at `entry`, whose strings live in `buf`.
+    unsafe {
+        let status = libc::getpwuid_r(
+            libc::geteuid(),
+            &mut entry,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut found,
+        );
+        if status != 0 || found.is_null() || entry.pw_name.is_null() {
+            return None;
+        }
+        Some(CStr::from_ptr(entry.pw_name).to_string_lossy().into_owned())
+    }
+}
+
 /// The name of the interface with this index (`if_indextoname(3)`), for showing an
 /// IPv6 scope id as `%lo` rather than a bare number; `None` when there is no such
 /// interface.
