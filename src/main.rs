@@ -43,7 +43,8 @@ struct Cli {
 
     /// A script to run, one line at a time (`netrepl lessons check [DIR]`
     /// validates a lesson directory instead; `netrepl book build|serve`
-    /// builds the book)
+    /// builds the book; `netrepl progress [export]` shows or exports your
+    /// progress; `netrepl class report FILE|DIR...` rolls up a class's exports)
     script: Option<PathBuf>,
 }
 
@@ -54,7 +55,7 @@ fn main() -> ExitCode {
     netrepl::course::lessons::tutor::install();
     let args: Vec<OsString> = std::env::args_os().collect();
     let subcommand = args.get(1).and_then(|a| a.to_str());
-    if let Some(name @ ("lessons" | "book" | "mdbook")) = subcommand {
+    if let Some(name @ ("lessons" | "book" | "mdbook" | "progress" | "class")) = subcommand {
         let Some(rest) = args[2..]
             .iter()
             .map(|a| a.to_str().map(str::to_string))
@@ -66,6 +67,8 @@ fn main() -> ExitCode {
         return match name {
             "lessons" => lessons_command(&rest),
             "book" => book_command(&rest),
+            "progress" => netrepl::course::class::cli::progress_command(&rest),
+            "class" => netrepl::course::class::cli::class_command(&rest),
             _ => mdbook_command(&rest),
         };
     }

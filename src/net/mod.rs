@@ -1,6 +1,6 @@
 //! The operating system, layer 2: everything that asks the kernel or the C
 //! library. The libc wrappers (`ffi`, the only module with `unsafe`), the
-//! resolver (`getaddrinfo` and friends), ICMP sockets and `ping`, the sweep
+//! resolver (`getaddrinfo` and friends), ICMP sockets and `ping`, `traceroute`, the sweep
 //! behind `map_network` and the rules that keep it safe, the session's socket
 //! table and practice servers (`sockets`), interface addresses and address
 //! classes (`addressing`), the namespace lab (`lab`), a sealed namespace to
@@ -29,3 +29,4 @@ pub mod routing;
 pub mod sealed;
 pub mod sockets;
 pub mod sweep;
+pub mod traceroute;

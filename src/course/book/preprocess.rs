@@ -115,6 +115,8 @@ pub fn prepare(
         problems.extend(found);
         Course {
             lessons: Vec::new(),
+            id: None,
+            version: None,
             origin: "lessons".into(),
         }
     });
