@@ -570,7 +570,7 @@ fn a_book_built_in_a_namespace_with_its_own_host_name_shows_neither_it_nor_progr
     let in_namespace = |args: &[&str]| {
         let mut command = namespace.command(NETREPL);
         command.args(args).env("NETREPL_DATA_DIR", &data);
-        netrepl::net::ffi::spawn_with_own_host_name(&mut command, &host_name);
+        netrepl::net::ffi::spawn_sealed(&mut command, &host_name, None);
         command
     };
     // The seed is progress netrepl reads, and the host name is the builder's.

@@ -2,7 +2,8 @@
 //! crate covers (the netdb look-ups behind `gethostbyname_ex`, `gethostbyaddr`, the
 //! services and protocols databases, the classic address converters, socket
 //! options), the registration of a socket with tokio's reactor, and the
-//! hook that gives a child process a host name of its own.
+//! hook that seals a child process (a host name and a scratch directory of
+//! its own).
 //!
 //! Every wrapper calls the reentrant (`_r`) form where one exists, so look-ups may
 //! run on several threads at once, and copies the result out before returning.
@@ -812,21 +813,52 @@ pub fn receive_frame(
     Ok(Some((wire.min(buffer.len()), wire, origin)))
 }
 
-/// Makes `command` start in a UTS namespace of its own whose host name is
-/// `name`, so what it prints about "this machine's name" is `name`, whatever
-/// the parent's is. Needs root (`CAP_SYS_ADMIN`); without it the spawn fails
-/// with the errno of `unshare`.
-pub fn spawn_with_own_host_name(command: &mut std::process::Command, name: &str) {
+/// Makes `command` start in UTS and mount namespaces of its own: its host
+/// name is `name`, and a fresh tmpfs (mode 0700) covers the directory
+/// `scratch` when one is given, so what it writes there is its alone, gone
+/// when it ends, and at the same path in every run. Needs root
+/// (`CAP_SYS_ADMIN`); without it the spawn fails with the errno of
+/// `unshare`. A path with a NUL byte leaves the tmpfs out.
+pub fn spawn_sealed(
+    command: &mut std::process::Command,
+    name: &str,
+    scratch: Option<&std::path::Path>,
+) {
+    use std::os::unix::ffi::OsStrExt;
     use std::os::unix::process::CommandExt;
     let name = name.as_bytes().to_vec();
-    // SAFETY: between fork and exec the hook only makes two system calls on
-    // memory it owns (no allocation, no lock), which is async-signal-safe.
+    let scratch = scratch.and_then(|path| CString::new(path.as_os_str().as_bytes()).ok());
+    let root = c"/";
+    let tmpfs = c"tmpfs";
+    let options = c"mode=0700";
+    // SAFETY: between fork and exec the hook only makes system calls on
+    // memory it owns, made before the fork (no allocation, no lock), which
+    // is async-signal-safe.
     unsafe {
         command.pre_exec(move || {
-            if libc::unshare(libc::CLONE_NEWUTS) != 0
-                || libc::sethostname(name.as_ptr().cast(), name.len()) != 0
+            let failed = |rc: c_int| rc != 0;
+            if failed(libc::unshare(libc::CLONE_NEWUTS | libc::CLONE_NEWNS))
+                || failed(libc::sethostname(name.as_ptr().cast(), name.len()))
             {
                 return Err(std::io::Error::last_os_error());
+            }
+            if let Some(scratch) = &scratch {
+                // Private first, so the tmpfs is seen by this process alone.
+                if failed(libc::mount(
+                    std::ptr::null(),
+                    root.as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_REC | libc::MS_PRIVATE,
+                    std::ptr::null(),
+                )) || failed(libc::mount(
+                    tmpfs.as_ptr(),
+                    scratch.as_ptr(),
+                    tmpfs.as_ptr(),
+                    libc::MS_NOSUID | libc::MS_NODEV,
+                    options.as_ptr().cast(),
+                )) {
+                    return Err(std::io::Error::last_os_error());
+                }
             }
             Ok(())
         });

@@ -1,7 +1,8 @@
 //! A sealed place to run programs in: a network namespace with only loopback
 //! up, its own `resolv.conf` (a resolver on 127.0.0.1, where none answers, so
 //! a look-up fails at once and nothing leaves) and `hosts`, and for every
-//! program a UTS namespace of its own with a fixed host name. What runs there
+//! program a UTS namespace of its own with a fixed host name and a mount
+//! namespace with a fresh scratch directory at a fixed path. What runs there
 //! sees the same machine wherever it runs, so its output is reproducible.
 //! Needs root and `ip` (iproute2); the namespace is deleted when dropped.
 
@@ -22,14 +23,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Whether this process runs as root (and so may make namespaces).
 pub fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(2) == Some("0"))
-        })
-        .unwrap_or(false)
+    ffi::effective_uid() == 0
 }
 
 fn ip(args: &[&str]) -> bool {
@@ -85,11 +79,12 @@ impl SealedNamespace {
         &self.host_name
     }
 
-    /// `program`, to be run inside: in the namespace, with the host name.
-    pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
+    /// `program`, to be run inside: in the namespace, with the host name,
+    /// and a fresh tmpfs over `scratch` (see `ffi::spawn_sealed`).
+    pub fn command(&self, program: impl AsRef<OsStr>, scratch: Option<&Path>) -> Command {
         let mut command = Command::new("ip");
         command.args(["netns", "exec", &self.name]).arg(program);
-        ffi::spawn_with_own_host_name(&mut command, &self.host_name);
+        ffi::spawn_sealed(&mut command, &self.host_name, scratch);
         command
     }
 }

@@ -18,6 +18,10 @@ use crate::session::data_files;
 
 /// The host name of the machine the book's blocks run on.
 pub const HOST_NAME: &str = "netrepl-book";
+/// Where a sealed run's files go (its data and runtime directories): a
+/// fresh tmpfs there for each run, so the paths a block shows (a Unix
+/// socket's, say) are the same in every build.
+pub const SEALED_HOME: &str = "/tmp/netrepl-book";
 const NAMESPACE_PREFIX: &str = "netrepl-book-";
 
 /// How the build was asked to run its blocks.
@@ -65,7 +69,9 @@ impl Seal {
                 Machine::ThisMachine("it was built with --unsealed".into()),
             )
         } else {
-            match SealedNamespace::create(NAMESPACE_PREFIX, HOST_NAME) {
+            match SealedNamespace::create(NAMESPACE_PREFIX, HOST_NAME)
+                .and_then(|namespace| mount_point().map(|()| namespace))
+            {
                 Ok(namespace) => (Some(namespace), Machine::Sealed),
                 Err(why) => (None, Machine::ThisMachine(why)),
             }
@@ -119,18 +125,24 @@ impl Seal {
     /// fresh data directory of its own and nothing of the builder's
     /// environment but `PATH`.
     pub fn command(&self, in_lab: bool) -> Result<Command, String> {
-        let n = self.runs.fetch_add(1, Ordering::Relaxed);
-        let home = self.scratch.0.join(format!("run-{n}"));
-        data_files::create_private_dir(&home)
-            .map_err(|e| format!("cannot make {}: {e}", home.display()))?;
-        let mut command = match (&self.lab, &self.namespace) {
+        let sealed_home = Path::new(SEALED_HOME);
+        let (mut command, home) = match (&self.lab, &self.namespace) {
             (Some(lab), _) if in_lab => {
                 let mut command = lab.scanner_command(&self.netrepl);
-                crate::net::ffi::spawn_with_own_host_name(&mut command, HOST_NAME);
-                command
+                crate::net::ffi::spawn_sealed(&mut command, HOST_NAME, Some(sealed_home));
+                (command, sealed_home.to_path_buf())
             }
-            (_, Some(namespace)) if !in_lab => namespace.command(&self.netrepl),
-            (_, None) if !in_lab => Command::new(&self.netrepl),
+            (_, Some(namespace)) if !in_lab => (
+                namespace.command(&self.netrepl, Some(sealed_home)),
+                sealed_home.to_path_buf(),
+            ),
+            (_, None) if !in_lab => {
+                let n = self.runs.fetch_add(1, Ordering::Relaxed);
+                let home = self.scratch.0.join(format!("run-{n}"));
+                data_files::create_private_dir(&home)
+                    .map_err(|e| format!("cannot make {}: {e}", home.display()))?;
+                (Command::new(&self.netrepl), home)
+            }
             _ => return Err("the lab is not up".into()),
         };
         // What the command set (the lab's prefix) stays; all else goes.
@@ -162,6 +174,18 @@ impl Drop for Seal {
         {
             let _ = lab.down();
         }
+    }
+}
+
+/// Makes [`SEALED_HOME`], where each sealed run mounts its tmpfs: a real
+/// directory of root's (never a link someone left there).
+fn mount_point() -> Result<(), String> {
+    let path = Path::new(SEALED_HOME);
+    let _ = std::fs::create_dir(path);
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() && std::os::unix::fs::MetadataExt::uid(&meta) == 0 => Ok(()),
+        Ok(_) => Err(format!("{SEALED_HOME} is not a directory of root's")),
+        Err(e) => Err(format!("cannot make {SEALED_HOME}: {e}")),
     }
 }
 
