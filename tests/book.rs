@@ -34,10 +34,31 @@ fn built() -> &'static PathBuf {
         let _lock = build_lock();
         let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("book-test");
         let _ = std::fs::remove_dir_all(&dest);
-        netrepl::course::book::build(&root().join("book"), &dest, Path::new(NETREPL))
-            .unwrap_or_else(|e| panic!("the book did not build:\n{e}"));
+        let built = build_without_lab(&root().join("book"), &dest);
+        assert!(
+            built.problems.is_empty(),
+            "the book did not build:\n{}",
+            netrepl::course::book::problem_report(&built.problems)
+        );
         dest
     })
+}
+
+/// Builds a book, sealed, without the lab (which someone may bring up or
+/// down at any time), so what the tests see does not depend on it.
+fn build_without_lab(book_dir: &Path, dest: &Path) -> netrepl::course::book::Built {
+    use netrepl::course::book::{BuildOptions, SealOptions, build_book, seal::LabUse};
+    build_book(&BuildOptions {
+        book_dir: Some(book_dir.to_path_buf()),
+        lessons: None,
+        dest: dest.to_path_buf(),
+        netrepl: PathBuf::from(NETREPL),
+        seal: SealOptions {
+            lab: LabUse::Never,
+            ..Default::default()
+        },
+    })
+    .unwrap_or_else(|e| panic!("the book was not written:\n{e}"))
 }
 
 fn page(name: &str) -> String {
@@ -584,7 +605,7 @@ fn a_book_built_in_a_namespace_with_its_own_host_name_shows_neither_it_nor_progr
 
     let dest = dir.join("out");
     let _lock = build_lock();
-    let mut build = in_namespace(&["book", "build", "-o"]);
+    let mut build = in_namespace(&["book", "build", "--no-lab", "-o"]);
     build.arg(&dest).current_dir(&dir);
     let (ok, stderr) = run_book_build(build);
     assert!(ok, "the book did not build:\n{stderr}");
@@ -619,7 +640,7 @@ fn a_book_builds_with_no_route_out() {
     // is: one with only loopback and no route anywhere.
     let mut build = namespace.command(NETREPL);
     build
-        .args(["book", "build", "--unsealed", "-o"])
+        .args(["book", "build", "--unsealed", "--no-lab", "-o"])
         .arg(&dest)
         .current_dir(&dir);
     let (ok, stderr) = run_book_build(build);
@@ -639,7 +660,7 @@ fn book_build_works_from_any_directory_with_the_built_in_book() {
     let _lock = build_lock();
     let mut build = Command::new(NETREPL);
     build
-        .args(["book", "build"])
+        .args(["book", "build", "--no-lab"])
         .current_dir(&dir)
         .env("NETREPL_DATA_DIR", dir.join("data"));
     let (ok, stderr) = run_book_build(build);
@@ -679,7 +700,7 @@ fn a_broken_block_is_reported_at_its_line_and_the_book_is_still_written() {
     let _lock = build_lock();
     let mut build = Command::new(NETREPL);
     build
-        .args(["book", "build", "--lessons"])
+        .args(["book", "build", "--no-lab", "--lessons"])
         .arg(&lessons)
         .arg("-o")
         .arg(&dest)
@@ -764,8 +785,12 @@ fn the_same_sources_give_the_same_book() {
     let build = |name: &str| {
         let dest = dir.join(name);
         let _lock = build_lock();
-        netrepl::course::book::build(&root().join("book"), &dest, Path::new(NETREPL))
-            .unwrap_or_else(|e| panic!("the book did not build:\n{e}"));
+        let built = build_without_lab(&root().join("book"), &dest);
+        assert!(
+            built.problems.is_empty(),
+            "{}",
+            netrepl::course::book::problem_report(&built.problems)
+        );
         book_files(&dest)
             .into_iter()
             .map(|(name, text)| {

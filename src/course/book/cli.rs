@@ -10,9 +10,10 @@ use std::process::ExitCode;
 use mdbook_preprocessor::{MDBOOK_VERSION, Preprocessor};
 
 use super::preprocess::NetreplPreprocessor;
+use super::seal::LabUse;
 use super::{BuildOptions, LessonSource, SealOptions};
 
-const BOOK_USAGE: &str = "usage: netrepl book build [--lessons DIR] [-o OUT] [--lab] [--unsealed] [BOOK_DIR]\n       netrepl book serve [--lessons DIR] [-o OUT] [--lab] [--unsealed] [--port PORT] [BOOK_DIR]\n\nBOOK_DIR is the book's sources (default: those built into netrepl); DIR the lessons (default: those BOOK_DIR's book.toml names, or the built-in course); OUT where the HTML goes (default: BOOK_DIR/../target/book, or ./netrepl-book).\nBlocks run sealed: a fresh data directory each and, as root, a namespace with only loopback and the host name netrepl-book. --lab runs needs=lab blocks in the lab (as root; brought up if it is down, and down again after); --unsealed runs them on this machine as it is.";
+const BOOK_USAGE: &str = "usage: netrepl book build [--lessons DIR] [-o OUT] [--lab|--no-lab] [--unsealed] [BOOK_DIR]\n       netrepl book serve [--lessons DIR] [-o OUT] [--lab|--no-lab] [--unsealed] [--port PORT] [BOOK_DIR]\n\nBOOK_DIR is the book's sources (default: those built into netrepl); DIR the lessons (default: those BOOK_DIR's book.toml names, or the built-in course); OUT where the HTML goes (default: BOOK_DIR/../target/book, or ./netrepl-book).\nBlocks run sealed: a fresh data directory each and, as root, a namespace with only loopback and the host name netrepl-book. needs=lab blocks run in the lab when it is up; --lab brings it up for the build if it is down (as root), --no-lab never uses it; --unsealed runs them on this machine as it is.";
 
 /// Where the built-in book goes when no `-o` is given.
 const BUILT_IN_DEST: &str = "netrepl-book";
@@ -129,7 +130,8 @@ fn parse_book_args(args: &[String]) -> Result<BookArgs, String> {
             }
             "--lessons" => parsed.lessons = Some(rest.next().ok_or(BOOK_USAGE)?.into()),
             "--unsealed" => parsed.seal.unsealed = true,
-            "--lab" => parsed.seal.lab = true,
+            "--lab" => parsed.seal.lab = LabUse::Build,
+            "--no-lab" => parsed.seal.lab = LabUse::Never,
             "--port" | "-p" if serve => {
                 let port = rest.next().ok_or(BOOK_USAGE)?;
                 parsed.port = port

@@ -3,7 +3,8 @@
 //! fresh, empty data directory (never the builder's history or progress) and
 //! a small fixed environment; as root, runs go into a throwaway namespace
 //! with only loopback and the host name [`HOST_NAME`] (`net::sealed`), and
-//! `needs=lab` blocks into the lab when the build was given it. Without a
+//! `needs=lab` blocks into the lab when it is up (or, asked to, brought up
+//! for the build and taken down after). Without a
 //! namespace, what a block shows of the machine is marked as this machine's.
 
 use std::path::{Path, PathBuf};
@@ -29,8 +30,20 @@ const NAMESPACE_PREFIX: &str = "netrepl-book-";
 pub struct SealOptions {
     /// Run on this machine as it is, even where a namespace could be made.
     pub unsealed: bool,
-    /// Run `needs=lab` blocks in the lab, bringing it up if it is down.
-    pub lab: bool,
+    pub lab: LabUse,
+}
+
+/// Whether `needs=lab` blocks run in the lab.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LabUse {
+    /// In the lab if it is up; else they keep their recording.
+    #[default]
+    IfUp,
+    /// In the lab, brought up for the build if it is down (and taken down
+    /// after): `--lab`, as root.
+    Build,
+    /// Never: `--no-lab`.
+    Never,
 }
 
 /// What the blocks ran on, as the book tells its reader.
@@ -82,16 +95,24 @@ impl Seal {
             namespace,
             machine,
             lab: None,
-            lab_missing:
-                "the book was built without the lab (netrepl book build --lab, as root, runs them)"
-                    .into(),
+            lab_missing: "the lab was not up when the book was built (netrepl book build --lab, as root, brings it up for the build)".into(),
             built_lab: false,
             runs: AtomicU64::new(0),
         };
-        if options.lab {
-            seal.bring_lab();
+        match options.lab {
+            LabUse::IfUp => seal.find_lab(),
+            LabUse::Build => seal.bring_lab(),
+            LabUse::Never => seal.lab_missing = "the book was built with --no-lab".into(),
         }
         Ok(seal)
+    }
+
+    fn find_lab(&mut self) {
+        if let Ok(lab) = Lab::from_env()
+            && lab.status().is_some()
+        {
+            self.lab = Some(lab);
+        }
     }
 
     fn bring_lab(&mut self) {
