@@ -4,7 +4,7 @@
 //! a small fixed environment; as root, runs go into a throwaway namespace
 //! with only loopback and the host name [`HOST_NAME`] (`net::sealed`), and
 //! `needs=lab` blocks into the lab when it is up (or, asked to, brought up
-//! for the build and taken down after). Without a
+//! for the build and taken down after), sealed the same way. Without a
 //! namespace, what a block shows of the machine is marked as this machine's.
 
 use std::path::{Path, PathBuf};
@@ -149,6 +149,8 @@ impl Seal {
         let sealed_home = Path::new(SEALED_HOME);
         let (mut command, home) = match (&self.lab, &self.namespace) {
             (Some(lab), _) if in_lab => {
+                // An unsealed build has not made the mount point yet.
+                mount_point()?;
                 let mut command = lab.scanner_command(&self.netrepl);
                 crate::net::ffi::spawn_sealed(&mut command, HOST_NAME, Some(sealed_home));
                 (command, sealed_home.to_path_buf())
