@@ -288,3 +288,25 @@ fn names_read(expr: &Expr, read: &mut Vec<String>) {
         Expr::Literal(_) | Expr::Word(_) => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_runs_on_its_own_unless_it_reads_an_earlier_lines_variable() {
+        for alone in [
+            "inet_aton 192.168.1.1",
+            "socket.inet_aton(\"10.0.0.1\")",
+            "mine = interfaces",
+            "x = 1; x + 1",
+            "getaddrinfo localhost 80 AF_INET SOCK_STREAM",
+            "ipinfo(get_ip_4())['kind']",
+        ] {
+            assert!(runs_on_its_own(alone), "{alone}");
+        }
+        for needs_more in ["mine[0]", "c.recv(1024)", "s.close()", "_", "inet_aton("] {
+            assert!(!runs_on_its_own(needs_more), "{needs_more}");
+        }
+    }
+}

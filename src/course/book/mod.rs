@@ -123,11 +123,13 @@ pub fn problem_report(problems: &[Problem]) -> String {
 struct BuiltInSources(PathBuf);
 
 static SOURCES_COUNTER: AtomicU64 = AtomicU64::new(0);
+const SOURCES_PREFIX: &str = "netrepl-book-sources-";
 
 impl BuiltInSources {
     fn write() -> Result<BuiltInSources, String> {
+        seal::remove_stale_temp_dirs(SOURCES_PREFIX);
         let dir = std::env::temp_dir().join(format!(
-            "netrepl-book-sources-{}-{}",
+            "{SOURCES_PREFIX}{}-{}",
             std::process::id(),
             SOURCES_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));

@@ -216,11 +216,41 @@ fn mount_point() -> Result<(), String> {
 struct Scratch(PathBuf);
 
 static SCRATCH_COUNTER: AtomicU64 = AtomicU64::new(0);
+const SCRATCH_PREFIX: &str = "netrepl-book-";
+
+/// Removes the temporary directories `PREFIXPID-N` of builds that ended
+/// without removing their own (stopped by a signal): those whose process is
+/// gone, and only this user's.
+pub fn remove_stale_temp_dirs(prefix: &str) {
+    use std::os::unix::fs::MetadataExt;
+    let me = crate::net::ffi::effective_uid();
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, n)| n.parse::<u64>().ok().and(pid.parse::<u32>().ok()))
+        else {
+            continue;
+        };
+        let ours = entry
+            .path()
+            .symlink_metadata()
+            .is_ok_and(|m| m.is_dir() && m.uid() == me);
+        if ours && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
 
 impl Scratch {
     fn new() -> std::io::Result<Scratch> {
+        remove_stale_temp_dirs(SCRATCH_PREFIX);
         let dir = std::env::temp_dir().join(format!(
-            "netrepl-book-{}-{}",
+            "{SCRATCH_PREFIX}{}-{}",
             std::process::id(),
             SCRATCH_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
@@ -248,4 +278,33 @@ pub fn shows_this_machine(input: &str) -> bool {
             (c.topic == Topic::ThisMachine && c.name != "ipinfo")
                 || matches!(c.name, "gethostname" | "getfqdn")
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_dirs_of_ended_builds_are_removed_and_live_ones_kept() {
+        let prefix = "netrepl-stale-test-";
+        // No process has a number past the kernel's pid_max (2^22).
+        let ended = std::env::temp_dir().join(format!("{prefix}4999999-0"));
+        let live = std::env::temp_dir().join(format!("{prefix}{}-0", std::process::id()));
+        for dir in [&ended, &live] {
+            std::fs::create_dir_all(dir).expect("mkdir");
+        }
+        remove_stale_temp_dirs(prefix);
+        assert!(!ended.exists());
+        assert!(live.exists());
+        let _ = std::fs::remove_dir_all(&live);
+    }
+
+    #[test]
+    fn lines_that_show_the_machine_are_told_apart() {
+        assert!(shows_this_machine("gethostname"));
+        assert!(shows_this_machine("ipinfo(get_ip_4())['kind']"));
+        assert!(shows_this_machine("routes 4"));
+        assert!(!shows_this_machine("ipinfo('192.168.1.10')"));
+        assert!(!shows_this_machine("inet_aton 127.0.0.1"));
+    }
 }
