@@ -217,7 +217,7 @@ fn send_udp(
     // ICMP port unreachable as ECONNREFUSED.
     socket.connect(server).map_err(io_error)?;
     socket.send(bytes).map_err(io_error)?;
-    let deadline = Instant::now() + timeout;
+    let deadline = Deadline::after(timeout);
     let mut buffer = vec![0u8; MAX_TCP_MESSAGE];
     let mut strays = 0;
     loop {
@@ -243,7 +243,7 @@ fn send_tcp(
     timeout: Duration,
 ) -> CommandResult<(Message, Vec<u8>)> {
     let server = question.server;
-    let deadline = Instant::now() + timeout;
+    let deadline = Deadline::after(timeout);
     let socket = socket2::Socket::new(
         socket2::Domain::for_address(server),
         socket2::Type::STREAM,
@@ -278,7 +278,7 @@ fn send_tcp(
 fn write_all(
     stream: &mut TcpStream,
     mut bytes: &[u8],
-    deadline: Instant,
+    deadline: Deadline,
     server: SocketAddr,
 ) -> CommandResult<()> {
     while !bytes.is_empty() {
@@ -297,7 +297,7 @@ fn write_all(
 fn read_exact(
     stream: &mut TcpStream,
     mut buffer: &mut [u8],
-    deadline: Instant,
+    deadline: Deadline,
     server: SocketAddr,
 ) -> CommandResult<()> {
     while !buffer.is_empty() {
@@ -313,10 +313,26 @@ fn read_exact(
     Ok(())
 }
 
+/// When a query gives up, and how long it was given (for the message).
+#[derive(Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    allowed: Duration,
+}
+
+impl Deadline {
+    fn after(allowed: Duration) -> Deadline {
+        Deadline {
+            at: Instant::now() + allowed,
+            allowed,
+        }
+    }
+}
+
 /// Waits for the socket in short slices, so Ctrl-C and the deadline end it.
 fn wait(
     fd: std::os::fd::RawFd,
-    deadline: Instant,
+    deadline: Deadline,
     server: SocketAddr,
     ready: fn(std::os::fd::RawFd, i32) -> std::io::Result<bool>,
 ) -> CommandResult<()> {
@@ -324,9 +340,9 @@ fn wait(
         if interrupt::pressed() {
             return Err(interrupt::keyboard_interrupt());
         }
-        let left = deadline.saturating_duration_since(Instant::now());
+        let left = deadline.at.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(timed_out(server));
+            return Err(timed_out(server, deadline.allowed));
         }
         let slice = i32::try_from(left.as_millis())
             .unwrap_or(i32::MAX)
@@ -357,11 +373,11 @@ fn check_reply(query: &Message, bytes: &[u8]) -> Result<Message, String> {
     Ok(reply)
 }
 
-fn timed_out(server: SocketAddr) -> CommandError {
+fn timed_out(server: SocketAddr, allowed: Duration) -> CommandError {
     CommandError::new(PyException::TimeoutError, "timed out").explain(format!(
         "No answer from {} within {} s: is a DNS server running there?",
         show_server(server),
-        REPLY_TIMEOUT.as_secs()
+        (allowed.as_secs_f64() * 10.0).round() / 10.0
     ))
 }
 
