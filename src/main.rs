@@ -194,8 +194,11 @@ fn serve_dns_command(args: &[OsString]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    println!("{}", server.describe());
-    let _ = std::io::Write::flush(&mut stdout());
+    // Whoever started it may have closed its end already: no panic on EPIPE.
+    let mut out = stdout().lock();
+    let _ = std::io::Write::write_all(&mut out, format!("{}\n", server.describe()).as_bytes());
+    let _ = std::io::Write::flush(&mut out);
+    drop(out);
     let _ = signals.forever().next();
     server.stop();
     ExitCode::SUCCESS

@@ -96,7 +96,12 @@ pub fn parse_name(text: &str) -> CommandResult<Name> {
         return Err(CommandError::value_error("dig needs a name to look up"));
     }
     let mut name = Name::from_utf8(trimmed).map_err(|e| {
-        CommandError::value_error(format!("'{text}' is not a DNS name: {e}"))
+        // A pasted megabyte is not echoed back whole.
+        let shown: String = match trimmed.char_indices().nth(60) {
+            Some((end, _)) => format!("{}...", &trimmed[..end]),
+            None => trimmed.to_string(),
+        };
+        CommandError::value_error(format!("'{shown}' is not a DNS name: {e}"))
             .explain("A DNS name is labels of at most 63 characters joined by dots, 253 in all.")
     })?;
     name.set_fqdn(true);
