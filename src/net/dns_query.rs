@@ -462,6 +462,43 @@ mod tests {
         );
     }
 
+    /// A loopback responder that first sends a reply with the wrong id, then
+    /// one for another question, then the right one.
+    #[test]
+    fn strays_with_a_wrong_id_or_question_are_skipped() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let address = server.local_addr().unwrap();
+        let responder = std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            let (n, peer) = server.recv_from(&mut buf).unwrap();
+            let query = Message::from_vec(&buf[..n]).unwrap();
+            let mut wrong_id = query.clone().into_response();
+            wrong_id.metadata.id = query.metadata.id.wrapping_add(1);
+            let mut other = query.clone().into_response();
+            other.queries = vec![Query::query(
+                Name::from_ascii("other.lab.").unwrap(),
+                RecordType::A,
+            )];
+            let mut right = query.clone().into_response();
+            right.metadata.authoritative = true;
+            for reply in [wrong_id, other, right] {
+                server.send_to(&reply.to_vec().unwrap(), peer).unwrap();
+            }
+        });
+        let exchange = ask(&Question {
+            name: parse_name("www.lab").unwrap(),
+            record_type: RecordType::A,
+            server: address,
+            tcp: false,
+            timeout: Duration::from_secs(2),
+        })
+        .unwrap();
+        responder.join().unwrap();
+        assert!(exchange.reply.metadata.authoritative);
+        assert_eq!(exchange.reply.metadata.id, exchange.query.metadata.id);
+        assert_eq!(exchange.transport, Transport::Udp);
+    }
+
     #[test]
     fn names_are_made_absolute_and_checked() {
         assert_eq!(parse_name("www.lab").unwrap().to_string(), "www.lab.");
