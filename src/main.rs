@@ -43,7 +43,8 @@ struct Cli {
 
     /// A script to run, one line at a time (`netrepl lessons check [DIR]`
     /// validates a lesson directory instead; `netrepl book build|serve`
-    /// builds the book)
+    /// builds the book; `netrepl progress [export]` shows or exports your
+    /// progress; `netrepl class report FILE|DIR...` rolls up a class's exports)
     script: Option<PathBuf>,
 }
 
@@ -57,7 +58,7 @@ fn main() -> ExitCode {
     if subcommand == Some("serve-dns") {
         return serve_dns_command(&args[2..]);
     }
-    if let Some(name @ ("lessons" | "book" | "mdbook")) = subcommand {
+    if let Some(name @ ("lessons" | "book" | "mdbook" | "progress" | "class")) = subcommand {
         let Some(rest) = args[2..]
             .iter()
             .map(|a| a.to_str().map(str::to_string))
@@ -69,6 +70,8 @@ fn main() -> ExitCode {
         return match name {
             "lessons" => lessons_command(&rest),
             "book" => book_command(&rest),
+            "progress" => netrepl::course::class::cli::progress_command(&rest),
+            "class" => netrepl::course::class::cli::class_command(&rest),
             _ => mdbook_command(&rest),
         };
     }
