@@ -52,6 +52,7 @@
 //! lab named by `$NETREPL_LAB_PREFIX` (default `nrlab`), and a process started
 //! inside a lab gets that variable set to its lab's prefix.
 
+pub mod description;
 mod files;
 mod ip;
 
