@@ -69,6 +69,9 @@ fn main() -> ExitCode {
             _ => mdbook_command(&rest),
         };
     }
+    if subcommand == Some("serve-practice") {
+        return serve_practice_command(&args[2..]);
+    }
     // From here on this is a REPL, a script or one line: Ctrl-C interrupts
     // what runs, and never ends the session.
     netrepl::net::live::catch_interrupts();
@@ -143,6 +146,29 @@ fn mdbook_command(args: &[String]) -> ExitCode {
     book_command(args)
 }
 
+/// `netrepl serve-practice echo|http|chat|time --listen ADDR` (hidden; the lab
+/// runs its services so): one practice server in the foreground until SIGTERM.
+fn serve_practice_command(args: &[OsString]) -> ExitCode {
+    use netrepl::net::sockets::servers::{ServerKind, serve_until_signalled};
+    const USAGE: &str = "usage: netrepl serve-practice echo|chat|time|http --listen ADDR:PORT";
+    let words: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    let parsed = match words.as_slice() {
+        [kind, "--listen", address] => ServerKind::parse(kind).zip(address.parse().ok()),
+        _ => None,
+    };
+    let Some((kind, address)) = parsed else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match serve_until_signalled(kind, address) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("netrepl serve-practice: {}", error.python_line());
+            ExitCode::from(1)
+        }
+    }
+}
+
 const LESSONS_USAGE: &str = "usage: netrepl lessons check [--lab] [--time-limit SECONDS] [DIR]\n       netrepl lessons grade [--lessons DIR] LESSON EXERCISE -- LINE...";
 
 /// `netrepl lessons check [--lab] [--time-limit SECONDS] [DIR]`: validates a
@@ -200,7 +226,7 @@ fn lessons_command(args: &[String]) -> ExitCode {
         let up = Lab::from_env().map_err(|e| e.to_string()).and_then(|lab| {
             if lab.status().is_none() {
                 lab::check_can_build().map_err(|e| e.to_string())?;
-                lab.up(lab::DEFAULT_HOSTS).map_err(|e| e.to_string())?;
+                lab.up_default().map_err(|e| e.to_string())?;
                 built_lab = true;
             }
             Ok(lab)

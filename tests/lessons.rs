@@ -53,7 +53,7 @@ impl LessonLab {
             eprintln!("lab blocks will be skipped: {why}");
             return none;
         }
-        match lab.up(netrepl::net::lab::DEFAULT_HOSTS) {
+        match lab.up_default() {
             Ok(_) => LessonLab {
                 lab: Some(lab),
                 built_here: true,

@@ -20,6 +20,7 @@ mod constants;
 pub mod context;
 mod hostnames;
 mod lab;
+mod lab_topology;
 mod local;
 pub mod output;
 pub mod packets;

@@ -408,6 +408,19 @@ pub fn host_name() -> std::io::Result<String> {
     }
 }
 
+/// Sends `signal` to process `pid` (`kill(2)`); the lab stops its servers so.
+pub fn send_signal(pid: u32, signal: c_int) -> std::io::Result<()> {
+    let pid = libc::pid_t::try_from(pid)
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| std::io::Error::from_raw_os_error(libc::ESRCH))?;
+    // SAFETY: kill takes plain integers; a positive pid names one process only.
+    if unsafe { libc::kill(pid, signal) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// The name of the interface with this index (`if_indextoname(3)`), for showing an
 /// IPv6 scope id as `%lo` rather than a bare number; `None` when there is no such
 /// interface.
