@@ -54,6 +54,12 @@ fn main() -> ExitCode {
     netrepl::course::lessons::tutor::install();
     let args: Vec<OsString> = std::env::args_os().collect();
     let subcommand = args.get(1).and_then(|a| a.to_str());
+    if subcommand == Some("serve-dns") {
+        return serve_dns_command(&args[2..]);
+    }
+    if subcommand == Some("serve-practice") {
+        return serve_practice_command(&args[2..]);
+    }
     if let Some(name @ ("lessons" | "book" | "mdbook")) = subcommand {
         let Some(rest) = args[2..]
             .iter()
@@ -68,9 +74,6 @@ fn main() -> ExitCode {
             "book" => book_command(&rest),
             _ => mdbook_command(&rest),
         };
-    }
-    if subcommand == Some("serve-practice") {
-        return serve_practice_command(&args[2..]);
     }
     // From here on this is a REPL, a script or one line: Ctrl-C interrupts
     // what runs, and never ends the session.
@@ -167,6 +170,61 @@ fn serve_practice_command(args: &[OsString]) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+const SERVE_DNS_USAGE: &str =
+    "usage: netrepl serve-dns --zones DIR --listen ADDR [--listen ADDR...]";
+
+/// `netrepl serve-dns --zones DIR --listen ADDR...`: the lab's DNS server
+/// (hidden; the lab starts it in its namespace). Prints one line once it
+/// listens, then serves until SIGTERM or SIGINT.
+fn serve_dns_command(args: &[OsString]) -> ExitCode {
+    use netrepl::net::dns_server;
+    let mut zones = None;
+    let mut listen = Vec::new();
+    let mut words = args.iter().map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        match (word, words.next().flatten()) {
+            (Some("--zones"), Some(dir)) => zones = Some(PathBuf::from(dir)),
+            (Some("--listen"), Some(address)) => match address.parse() {
+                Ok(address) => listen.push(address),
+                Err(_) => {
+                    eprintln!(
+                        "netrepl serve-dns: {address} is not an address:port\n{SERVE_DNS_USAGE}"
+                    );
+                    return ExitCode::from(2);
+                }
+            },
+            _ => {
+                eprintln!("{SERVE_DNS_USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(zones) = zones.filter(|_| !listen.is_empty()) else {
+        eprintln!("{SERVE_DNS_USAGE}");
+        return ExitCode::from(2);
+    };
+    // Caught before the line is printed: whoever reads it may signal at once.
+    let mut signals = match signal_hook::iterator::Signals::new([libc::SIGTERM, libc::SIGINT]) {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("netrepl serve-dns: cannot catch signals: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let server = match dns_server::start(&zones, &listen) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("netrepl serve-dns: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    println!("{}", server.describe());
+    let _ = std::io::Write::flush(&mut stdout());
+    let _ = signals.forever().next();
+    server.stop();
+    ExitCode::SUCCESS
 }
 
 const LESSONS_USAGE: &str = "usage: netrepl lessons check [--lab] [--time-limit SECONDS] [DIR]\n       netrepl lessons grade [--lessons DIR] LESSON EXERCISE -- LINE...";

@@ -85,7 +85,7 @@ fn dns(lab: &Lab, switch: Option<&str>) -> CommandResult<Output> {
         (true, true) => "The lab's DNS server was already on.",
         (true, false) => "The lab's DNS server is on again: look-ups of lab names work.",
         (false, true) => {
-            "The lab's DNS server is off: look-ups now time out after a second (socket.gaierror: [Errno -3] Temporary failure in name resolution). `lab dns on` brings it back."
+            "The lab's DNS server is off: look-ups of lab names now fail with socket.gaierror: [Errno -3] Temporary failure in name resolution (no answer from ns.lab), and dig gets no reply. `lab dns on` brings it back."
         }
         (false, false) => "The lab's DNS server was already off.",
     };

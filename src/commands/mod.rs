@@ -1,7 +1,7 @@
 //! The commands, layer 3: the registry's types (`registry`: a command's
 //! name, Python signature, help, examples), what a command hands back
 //! (`output`) and may know of the line it runs for (`context`), and one file
-//! per family of commands: host names, getaddrinfo, services, address
+//! per family of commands: host names, DNS queries (`dig`), getaddrinfo, services, address
 //! packing, this machine, probing, packet capture, the lab, sockets and their methods, the
 //! socket module's constants, the tutorial. Each turns what `net` answers into
 //! Python values and errors. [`COMMANDS`] is the one list that help,
@@ -18,6 +18,7 @@ mod address_reason;
 mod addrinfo;
 mod constants;
 pub mod context;
+pub mod dig;
 mod hostnames;
 mod lab;
 mod lab_topology;
@@ -44,6 +45,7 @@ pub static COMMANDS: &[Command] = &[
     hostnames::GETHOSTBYNAME_EX,
     hostnames::GETFQDN,
     hostnames::GETHOSTBYADDR,
+    dig::DIG,
     addrinfo::GETADDRINFO,
     addrinfo::GETNAMEINFO,
     services::GETSERVBYNAME,

@@ -607,6 +607,30 @@ pub fn wait_readable(fd: std::os::fd::RawFd, timeout_ms: i32) -> std::io::Result
     }
 }
 
+/// Waits up to `timeout_ms` for `fd` to be writable (a non-blocking connect
+/// finished, or failed); `Ok(false)` when the time ran out or a signal came first.
+pub fn wait_writable(fd: std::os::fd::RawFd, timeout_ms: i32) -> std::io::Result<bool> {
+    let mut entry = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd for the duration of the call.
+    let ready = unsafe { libc::poll(&mut entry, 1, timeout_ms) };
+    match ready {
+        n if n > 0 => Ok(true),
+        0 => Ok(false),
+        _ => {
+            let error = std::io::Error::last_os_error();
+            if error.kind() == std::io::ErrorKind::Interrupted {
+                Ok(false)
+            } else {
+                Err(error)
+            }
+        }
+    }
+}
+
 /// Registers a socket with the running tokio reactor, to wait until it is
 /// readable or writable.
 pub fn watch_socket(

@@ -17,6 +17,9 @@
 
 pub mod addressing;
 pub mod capture;
+pub mod dns_query;
+pub mod dns_server;
+pub mod dns_wire;
 pub mod dns_zone;
 pub mod ffi;
 pub mod icmp;

@@ -6,6 +6,8 @@
 //!   name), never a lab name, so every lab look-up really goes over DNS;
 //! - `resolv.conf` points at the lab's name server, with a one-second timeout
 //!   and one attempt, so a look-up with the server off fails quickly;
+//! - `gai.conf` holds RFC 6724's precedences, under which IPv4 comes before
+//!   the lab's unique-local IPv6 (glibc's built-in table would put fd77:: first);
 //! - `nsswitch.conf` is the machine's own with its `hosts:` line set to
 //!   `files dns`, because modules such as `resolve` would hand the query to a
 //!   daemon (systemd-resolved) that lives outside the lab and asks real DNS.
@@ -19,6 +21,16 @@ use std::net::IpAddr;
 use super::LabError;
 
 const NETNS_ETC: &str = "/etc/netns";
+const GAI_CONF: &str = "# netrepl lab: RFC 6724's precedence table (IPv4 before unique-local IPv6).\n\
+precedence ::1/128 50\n\
+precedence ::/0 40\n\
+precedence ::ffff:0:0/96 35\n\
+precedence 2002::/16 30\n\
+precedence 2001::/32 5\n\
+precedence fc00::/7 3\n\
+precedence ::/96 1\n\
+precedence fec0::/10 1\n\
+precedence 3ffe::/16 1\n";
 const FALLBACK_NSSWITCH: &str = "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n";
 
 /// The directory `ip netns exec` reads for a namespace.
@@ -42,6 +54,7 @@ pub fn write_namespace_files(
     fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
     write("hosts", &hosts_file(own_address, machine_name))?;
     write("resolv.conf", &resolv_conf(nameserver))?;
+    write("gai.conf", GAI_CONF)?;
     let system = fs::read_to_string("/etc/nsswitch.conf").ok();
     write("nsswitch.conf", &nsswitch_file(system.as_deref()))
 }
