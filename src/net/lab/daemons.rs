@@ -38,19 +38,23 @@ pub fn run_dir_prefixes() -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Starts `netrepl ARGS...` in `namespace` in the background as server
+/// Starts the program `netrepl` with `ARGS...` in `namespace` in the background as server
 /// `label`, and waits until it says it serves. Its output goes to
 /// `label.log`, its pid to `label.pid`.
-pub fn start(dir: &Path, label: &str, namespace: &str, args: &[String]) -> Result<u32, LabError> {
-    let exe =
-        std::env::current_exe().map_err(|source| io_error(Path::new("/proc/self/exe"), source))?;
+pub fn start(
+    netrepl: &Path,
+    dir: &Path,
+    label: &str,
+    namespace: &str,
+    args: &[String],
+) -> Result<u32, LabError> {
     let log_path = dir.join(format!("{label}.log"));
     let log = fs::File::create(&log_path).map_err(|e| io_error(&log_path, e))?;
     let log_err = log.try_clone().map_err(|e| io_error(&log_path, e))?;
     let mut command = Command::new("ip");
     command
         .args(["netns", "exec", namespace])
-        .arg(&exe)
+        .arg(netrepl)
         .args(args)
         .stdin(Stdio::null())
         .stdout(log)

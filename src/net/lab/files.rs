@@ -3,7 +3,9 @@
 //! `ip netns exec` bind-mounts every file found there over its namesake in
 //! `/etc`, so inside the lab:
 //! - `hosts` holds only localhost (and, on the scanner, the machine's own host
-//!   name), never a lab name, so every lab look-up really goes over DNS;
+//!   name on 127.0.1.1 as Debian does, so `gethostbyname(gethostname())` works
+//!   and the scanner's address still reverses to `scanner.lab`), never a lab
+//!   name, so every lab look-up really goes over DNS;
 //! - `resolv.conf` points at the lab's name server, with a one-second timeout
 //!   and one attempt, so a look-up with the server off fails quickly;
 //! - `gai.conf` holds RFC 6724's precedences, under which IPv4 comes before
@@ -42,7 +44,6 @@ pub fn etc_dir(namespace: &str) -> PathBuf {
 /// `machine_name` goes only into the scanner's hosts file.
 pub fn write_namespace_files(
     namespace: &str,
-    own_address: Option<IpAddr>,
     machine_name: Option<&str>,
     nameserver: IpAddr,
 ) -> Result<(), LabError> {
@@ -52,7 +53,7 @@ pub fn write_namespace_files(
         fs::write(&path, text).map_err(|e| io_error(&path, e))
     };
     fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
-    write("hosts", &hosts_file(own_address, machine_name))?;
+    write("hosts", &hosts_file(machine_name))?;
     write("resolv.conf", &resolv_conf(nameserver))?;
     write("gai.conf", GAI_CONF)?;
     let system = fs::read_to_string("/etc/nsswitch.conf").ok();
@@ -87,16 +88,16 @@ pub fn etc_dir_names() -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Only localhost, and the machine's host name as the scanner's, so
-/// `gethostbyname(gethostname())` works inside the lab; lab names are DNS's.
-fn hosts_file(own_address: Option<IpAddr>, machine_name: Option<&str>) -> String {
+/// Only localhost, and the machine's host name on 127.0.1.1 (the scanner's
+/// file), so `gethostbyname(gethostname())` works inside the lab; lab names are DNS's.
+fn hosts_file(machine_name: Option<&str>) -> String {
     let mut text = String::from(
         "# netrepl lab: lab names are not here; they come from the lab's DNS server.\n\
          127.0.0.1\tlocalhost\n\
          ::1\tlocalhost ip6-localhost ip6-loopback\n",
     );
-    if let (Some(address), Some(name)) = (own_address, machine_name) {
-        text.push_str(&format!("{address}\t{name}\n"));
+    if let Some(name) = machine_name {
+        text.push_str(&format!("127.0.1.1\t{name}\n"));
     }
     text
 }
@@ -144,10 +145,9 @@ mod tests {
 
     #[test]
     fn hosts_file_names_no_lab_machine() {
-        let address: IpAddr = "10.77.0.1".parse().unwrap();
-        let text = hosts_file(Some(address), Some("box"));
+        let text = hosts_file(Some("box"));
         assert!(text.contains("127.0.0.1\tlocalhost\n"));
-        assert!(text.contains("10.77.0.1\tbox\n"));
+        assert!(text.contains("127.0.1.1\tbox\n"));
         assert!(!text.contains(".lab"));
         assert!(
             resolv_conf("10.77.0.2".parse().unwrap())

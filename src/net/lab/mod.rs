@@ -213,6 +213,8 @@ impl std::error::Error for LabError {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lab {
     prefix: String,
+    /// The netrepl program its servers run; this one unless set.
+    netrepl: Option<PathBuf>,
 }
 
 impl Lab {
@@ -229,7 +231,26 @@ impl Lab {
         }
         Ok(Lab {
             prefix: prefix.to_string(),
+            netrepl: None,
         })
+    }
+
+    /// Runs the lab's servers (`netrepl serve-dns`, `serve-practice`) with
+    /// this program instead of the running one (for tests, whose running
+    /// program is the test binary).
+    pub fn with_netrepl(mut self, program: impl Into<PathBuf>) -> Lab {
+        self.netrepl = Some(program.into());
+        self
+    }
+
+    fn netrepl_program(&self) -> Result<PathBuf, LabError> {
+        match &self.netrepl {
+            Some(program) => Ok(program.clone()),
+            None => std::env::current_exe().map_err(|source| LabError::Io {
+                path: "/proc/self/exe".into(),
+                source,
+            }),
+        }
     }
 
     /// The lab the REPL works with: `$NETREPL_LAB_PREFIX`, else `nrlab`.
@@ -507,19 +528,19 @@ impl Lab {
                 // Older kernels have no IPv6 switch; IPv4 is what the lessons show.
                 let _ = write_sysctl(&namespace, IGNORE_PING_V6, "1", deadline);
             }
-            let own = host.first_ipv4().map(IpAddr::V4);
             let name = machine_name
                 .as_deref()
                 .filter(|_| host.role == Role::Scanner);
-            files::write_namespace_files(&namespace, own, name, nameserver)?;
+            files::write_namespace_files(&namespace, name, nameserver)?;
         }
         for host in lab.hosts.iter().filter(|h| h.down) {
-            files::write_namespace_files(&self.namespace(&host.name), None, None, nameserver)?;
+            files::write_namespace_files(&self.namespace(&host.name), None, nameserver)?;
         }
         let zones_dir = self.run_dir().join(ZONES_DIR);
         crate::net::dns_zone::write_zone_files(&zones::zones(lab), &zones_dir)
             .map_err(|e| daemons::io_error(&zones_dir, e))?;
         self.start_dns(lab)?;
+        let program = self.netrepl_program()?;
         for host in lab.hosts.iter().filter(|h| !h.down) {
             for service in &host.services {
                 let args = [
@@ -529,7 +550,8 @@ impl Lab {
                     format!("[::]:{}", service.port()),
                 ];
                 let label = service_label(host, *service);
-                daemons::start(&self.run_dir(), &label, &self.namespace(&host.name), &args)?;
+                let namespace = self.namespace(&host.name);
+                daemons::start(&program, &self.run_dir(), &label, &namespace, &args)?;
             }
         }
         Ok(())
@@ -546,7 +568,9 @@ impl Lab {
             args.push("--listen".into());
             args.push(std::net::SocketAddr::new(address, DNS_PORT).to_string());
         }
+        let program = self.netrepl_program()?;
         daemons::start(
+            &program,
             &self.run_dir(),
             DNS_LABEL,
             &self.namespace(&host.name),
