@@ -1,8 +1,9 @@
 //! The netrepl preprocessor: takes the book mdBook loaded from `book/src`
 //! (introduction, reference page, glossary) and adds the lessons from the
 //! lesson directory, in course order, with their blocks run live; fills in
-//! the command reference; numbers the chapters; and checks every block and
-//! link, failing with the lesson file and line.
+//! the command reference; draws the lab (`{{#netrepl-lab-figure}}`, see
+//! `lab_figure`); numbers the chapters; and checks every block and link,
+//! failing with the lesson file and line.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use super::plan::{LiveOutputs, RunPlan};
 use super::render::{self, Linker};
-use super::{blocks, concepts, links, reference, sessions};
+use super::{blocks, concepts, lab_figure, links, reference, sessions};
 use crate::course::lessons::check::cross_check;
 use crate::course::lessons::course::{self, Course};
 use crate::course::lessons::parse::Problem;
@@ -71,6 +72,7 @@ pub fn prepare(
     netrepl: &Path,
 ) -> std::result::Result<Book, Vec<Problem>> {
     let course = load_course(root, config)?;
+    book.for_each_chapter_mut(|chapter| chapter.content = lab_figure::fill(&chapter.content));
     let book_src = shown(&root.join(&config.book.src));
     let mut problems = cross_check(&course);
     problems.extend(blocks::check_lesson_blocks(&course));
