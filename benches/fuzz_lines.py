@@ -24,7 +24,7 @@ FORBIDDEN = [
     "get_ip", "create_connection", "create_server", "map_network", "ping",
     "serve", "socket(", "socketpair", "lab", "lesson", "next", "back",
     "hint", "check", "reset", "connect", "sendto", "bind", "listen",
-    "tutorial", ":timeout",
+    "tutorial", ":timeout", "dig",
 ]
 
 SEEDS = [

@@ -177,7 +177,8 @@ fn status(message: &Message) -> String {
 }
 
 fn milliseconds(exchange: &Exchange) -> f64 {
-    (exchange.elapsed.as_secs_f64() * 1e4).round() / 10.0
+    // Microseconds: a loopback answer takes tens of them.
+    (exchange.elapsed.as_secs_f64() * 1e6).round() / 1e3
 }
 
 /// The reply as dig(1) prints it.
@@ -246,7 +247,7 @@ fn shown(exchange: &Exchange, question: &Question) -> String {
         }
     }
     out.push_str(&format!(
-        "\n;; Query time: {} ms\n;; SERVER: {}({})\n;; MSG SIZE  sent: {}  rcvd: {}\n",
+        "\n;; Query time: {:.3} ms\n;; SERVER: {}({})\n;; MSG SIZE  sent: {}  rcvd: {}\n",
         milliseconds(exchange),
         dns_query::show_server(exchange.server),
         exchange.transport.name(),

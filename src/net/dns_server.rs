@@ -84,7 +84,7 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
-    /// The zones served, with their final dots, in file-name order.
+    /// The zones served, with their final dots: forward zones, then reverse.
     pub fn zones(&self) -> &[String] {
         &self.zones
     }
@@ -215,7 +215,11 @@ fn load_zones(dir: &Path) -> Result<Vec<LoadedZone>, StartError> {
     if paths.is_empty() {
         return Err(StartError::NoZones(dir.to_path_buf()));
     }
-    paths.sort();
+    // Forward zones first, then the reverse ones: `lab., 0.77.10.in-addr.arpa.`.
+    paths.sort_by_key(|path| {
+        let origin = origin_from_file_name(path).unwrap_or_default();
+        (origin.ends_with(".arpa."), origin)
+    });
     paths.iter().map(|path| load_zone(path)).collect()
 }
 
