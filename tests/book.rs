@@ -467,7 +467,10 @@ fn the_lab_chapter_shows_the_default_lab_as_a_figure_and_its_file() {
         !html.contains("{{#netrepl-lab"),
         "a mark was left in the page"
     );
-    let svg_start = html.find("<svg").expect("the lab figure is in the page");
+    let figure = html
+        .find("netrepl-lab-figure")
+        .expect("the lab figure is in the page");
+    let svg_start = figure + html[figure..].find("<svg").expect("an svg");
     let svg = &html[svg_start..html[svg_start..].find("</svg>").unwrap() + svg_start];
     for name in [
         "scanner.lab",

@@ -13,7 +13,7 @@ use crate::net::lab::description::{DEFAULT_TOML, Description, Host, Role};
 pub const FIGURE_MARK: &str = "{{#netrepl-lab-figure}}";
 pub const FILE_MARK: &str = "{{#netrepl-lab-file}}";
 
-const BOX_WIDTH: u32 = 150;
+const BOX_WIDTH: u32 = 126;
 const GAP: u32 = 16;
 const MARGIN: u32 = 20;
 const LINE: u32 = 15;
@@ -153,7 +153,7 @@ pub fn svg(lab: &Description) -> String {
     }
     let height = y.max(buses.last().copied().unwrap_or(0) + 40);
     format!(
-        "<div class=\"netrepl-lab-figure\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{}\" font-family=\"sans-serif\">\n<title>{}</title>\n{body}</svg>\n</div>",
+        "<div class=\"netrepl-lab-figure\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" style=\"width: 100%; max-width: {width}px; height: auto\" role=\"img\" aria-label=\"{}\" font-family=\"sans-serif\">\n<title>{}</title>\n{body}</svg>\n</div>",
         escape(&lab.name),
         escape(&lab.name)
     )
