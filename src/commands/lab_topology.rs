@@ -195,7 +195,7 @@ mod tests {
         let quiet = text.lines().find(|l| l.contains("quiet.lab")).unwrap();
         assert!(quiet.contains("ignores ping; http on 80"), "{quiet}");
         assert!(
-            text.lines().any(|l| l.starts_with("  └─ far.lab")),
+            text.lines().any(|l| l.starts_with("  ├─ far.lab")),
             "{text}"
         );
     }
