@@ -600,6 +600,7 @@ fn outside_the_lab_its_addresses_and_names_are_refused_without_sending() {
         "map_network 10.77.0.0/24",
         "map_network 10.77.1.0/24 tcp=80",
         "ping fd77::10 count=1",
+        "dig alpha.lab server=10.77.0.2",
     ] {
         let started = Instant::now();
         let (ok, stdout, stderr) = netrepl_outside("nrtout", "pretty", line);

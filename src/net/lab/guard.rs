@@ -48,6 +48,17 @@ pub fn refuse_lab_name_outside_lab(name: &str) -> CommandResult<()> {
     )
 }
 
+/// Refuses a DNS query (dig's, or traceroute's) outside the lab when it would
+/// leave this machine for a lab address or carry a `.lab` name to a real
+/// server; a server on loopback is this machine's own and may be asked anything.
+pub fn refuse_query_outside_lab(name: &str, server: IpAddr) -> CommandResult<()> {
+    refuse_outside_lab(server)?;
+    if server.is_loopback() {
+        return Ok(());
+    }
+    refuse_lab_name_outside_lab(name)
+}
+
 /// `alpha.lab`, `ALPHA.LAB.`, `lab`.
 pub fn is_lab_name(name: &str) -> bool {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
