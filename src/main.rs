@@ -60,6 +60,9 @@ fn main() -> ExitCode {
     if subcommand == Some("serve-practice") {
         return serve_practice_command(&args[2..]);
     }
+    if subcommand == Some("serve-silent") {
+        return serve_silent_command(&args[2..]);
+    }
     if let Some(name @ ("lessons" | "book" | "mdbook")) = subcommand {
         let Some(rest) = args[2..]
             .iter()
@@ -147,6 +150,30 @@ fn book_command(_: &[String]) -> ExitCode {
 #[cfg(not(feature = "book"))]
 fn mdbook_command(args: &[String]) -> ExitCode {
     book_command(args)
+}
+
+/// `netrepl serve-silent --listen ADDR...` (hidden; `lab dns off` runs it):
+/// holds UDP ports open without answering, so queries time out.
+fn serve_silent_command(args: &[OsString]) -> ExitCode {
+    let words: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    let addresses: Option<Vec<std::net::SocketAddr>> = words
+        .chunks(2)
+        .map(|pair| match pair {
+            ["--listen", address] => address.parse().ok(),
+            _ => None,
+        })
+        .collect();
+    let Some(addresses) = addresses.filter(|a| !a.is_empty() && words.len() == args.len()) else {
+        eprintln!("usage: netrepl serve-silent --listen ADDR:PORT [--listen ADDR:PORT...]");
+        return ExitCode::from(2);
+    };
+    match netrepl::net::lab::silence::hold_silent(&addresses) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("netrepl serve-silent: {error}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// `netrepl serve-practice echo|http|chat|time --listen ADDR` (hidden; the lab

@@ -85,7 +85,7 @@ fn dns(lab: &Lab, switch: Option<&str>) -> CommandResult<Output> {
         (true, true) => "The lab's DNS server was already on.",
         (true, false) => "The lab's DNS server is on again: look-ups of lab names work.",
         (false, true) => {
-            "The lab's DNS server is off: look-ups of lab names now fail with socket.gaierror: [Errno -3] Temporary failure in name resolution (no answer from ns.lab), and dig gets no reply. `lab dns on` brings it back."
+            "The lab's DNS server is off: it no longer answers, so a look-up of a lab name waits out the resolver's one-second timeout and fails with socket.gaierror: [Errno -3] Temporary failure in name resolution, and dig times out. `lab dns on` brings it back."
         }
         (false, false) => "The lab's DNS server was already off.",
     };

@@ -56,6 +56,7 @@ pub mod description;
 mod files;
 pub mod guard;
 mod ip;
+pub mod silence;
 pub mod zones;
 
 use std::ffi::{OsStr, OsString};
@@ -86,6 +87,8 @@ const QUERY_LIMIT: Duration = Duration::from_secs(10);
 const DESCRIPTION_FILE: &str = "lab.toml";
 const ZONES_DIR: &str = "zones";
 const DNS_LABEL: &str = "dns";
+/// What holds the DNS port while the server is off (see `silence.rs`).
+const SILENCE_LABEL: &str = "dns-off";
 const DNS_PORT: u16 = 53;
 const PING_GROUP_RANGE: &str = "/proc/sys/net/ipv4/ping_group_range";
 const ICMP_FOR_ALL_GROUPS: &str = "0 2147483647";
@@ -94,6 +97,9 @@ const IGNORE_PING_V4: &str = "/proc/sys/net/ipv4/icmp_echo_ignore_all";
 const IGNORE_PING_V6: &str = "/proc/sys/net/ipv6/icmp/echo_ignore_all";
 const FORWARD_V4: &str = "/proc/sys/net/ipv4/ip_forward";
 const FORWARD_V6: &str = "/proc/sys/net/ipv6/conf/all/forwarding";
+const NO_DAD_BY_DEFAULT: &str = "/proc/sys/net/ipv6/conf/default/accept_dad";
+const ICMP_RATE_LIMIT_V4: &str = "/proc/sys/net/ipv4/icmp_ratelimit";
+const ICMP_RATE_LIMIT_V6: &str = "/proc/sys/net/ipv6/icmp/ratelimit";
 
 /// One machine of a lab as the kernel shows it now.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -336,10 +342,21 @@ impl Lab {
             return Err(LabError::NotUp(self.prefix.clone()));
         };
         let was_on = status.dns_on;
+        let dir = self.run_dir();
         if on && !was_on {
+            daemons::stop(&dir, SILENCE_LABEL);
             self.start_dns(&status.description)?;
-        } else if !on {
-            daemons::stop(&self.run_dir(), DNS_LABEL);
+        } else if !on && was_on {
+            daemons::stop(&dir, DNS_LABEL);
+            let host = status.description.nameserver_host();
+            let mut args = vec!["serve-silent".to_string()];
+            for address in host.addresses() {
+                args.push("--listen".into());
+                args.push(std::net::SocketAddr::new(address, DNS_PORT).to_string());
+            }
+            let program = self.netrepl_program()?;
+            let namespace = self.namespace(&host.name);
+            daemons::start(&program, &dir, SILENCE_LABEL, &namespace, &args)?;
         }
         Ok(was_on)
     }
@@ -488,11 +505,18 @@ impl Lab {
         ip_in(&switch, &["link", "set", "lo", "up"], deadline)?;
         for subnet in &lab.subnets {
             let bridge = bridge_name(&subnet.name);
-            ip_in(
-                &switch,
-                &["link", "add", &bridge, "type", "bridge"],
-                deadline,
-            )?;
+            // No multicast snooping: neighbour discovery reaches every port at
+            // once, before any host has reported its groups.
+            let args = [
+                "link",
+                "add",
+                &bridge,
+                "type",
+                "bridge",
+                "mcast_snooping",
+                "0",
+            ];
+            ip_in(&switch, &args, deadline)?;
             ip_in(&switch, &["link", "set", &bridge, "up"], deadline)?;
         }
         let nameserver = IpAddr::V4(
@@ -504,6 +528,9 @@ impl Lab {
         for (index, host) in lab.hosts.iter().enumerate() {
             let namespace = self.namespace(&host.name);
             add_namespace(&namespace, deadline)?;
+            // Before its cables arrive, so their link-local addresses, like
+            // the nodad ones, work at once (a router forwards only then).
+            write_sysctl(&namespace, NO_DAD_BY_DEFAULT, "0", deadline)?;
             ip_in(&namespace, &["link", "set", "lo", "up"], deadline)?;
             for (slot, attachment) in host.attachments.iter().enumerate() {
                 let subnet = &lab.subnets[attachment.subnet];
@@ -520,6 +547,9 @@ impl Lab {
                 Role::Router => {
                     write_sysctl(&namespace, FORWARD_V4, "1", deadline)?;
                     write_sysctl(&namespace, FORWARD_V6, "1", deadline)?;
+                    // Every traceroute probe gets its "time exceeded", not one a second.
+                    write_sysctl(&namespace, ICMP_RATE_LIMIT_V4, "0", deadline)?;
+                    write_sysctl(&namespace, ICMP_RATE_LIMIT_V6, "0", deadline)?;
                 }
                 _ => add_default_routes(lab, host, &namespace, deadline)?,
             }
