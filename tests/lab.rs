@@ -324,6 +324,10 @@ fn look_ups_inside_the_lab_go_over_its_dns_server() {
     let (ok, stdout, stderr) = netrepl_in_lab(lab, "pretty", "lab dns on");
     assert!(ok, "{stderr}");
     assert!(stdout.contains("on again"), "{stdout}");
+    // Removing the lab from inside it would only change this process's view.
+    let (ok, _, stderr) = netrepl_in_lab(lab, "pretty", "lab down");
+    assert!(!ok && stderr.contains("cannot run inside the lab"), "{stderr}");
+    assert!(lab.status().is_some(), "the lab is still up");
     assert_eq!(
         python_in_lab(lab, "gethostbyname('alpha.lab')"),
         "'10.77.0.10'"

@@ -60,12 +60,23 @@ fn run_lab(args: &Args) -> CommandResult<Output> {
 }
 
 fn up(lab: &Lab, file: Option<&str>) -> CommandResult<Output> {
+    refuse_inside(lab, "up")?;
     let status = match file {
         None => lab.up_default(),
         Some(path) => lab.up_file(std::path::Path::new(path)),
     }
     .map_err(lab_error)?;
     Ok(status_output(&status))
+}
+
+/// Inside the lab, `ip netns exec` gave us a mount namespace of our own, so
+/// namespaces made or removed here would change only this process's view.
+fn refuse_inside(lab: &Lab, action: &str) -> CommandResult<()> {
+    if !lab.contains_this_process() {
+        return Ok(());
+    }
+    Err(CommandError::os_error(format!("lab {action} cannot run inside the lab"))
+        .explain(format!("Leave the lab first (Ctrl-D, or exit), then run `lab {action}` from netrepl outside it, as root.")))
 }
 
 fn dns(lab: &Lab, switch: Option<&str>) -> CommandResult<Output> {
@@ -109,6 +120,7 @@ fn status(lab: &Lab) -> CommandResult<Output> {
 }
 
 fn down(lab: &Lab) -> CommandResult<Output> {
+    refuse_inside(lab, "down")?;
     let removed = lab.down().map_err(lab_error)?;
     let text = if removed.is_empty() {
         format!(
