@@ -43,7 +43,8 @@ struct Cli {
 
     /// A script to run, one line at a time (`netrepl lessons check [DIR]`
     /// validates a lesson directory instead; `netrepl book build|serve`
-    /// builds the book)
+    /// builds the book; `netrepl progress [export]` shows or exports your
+    /// progress; `netrepl class report FILE|DIR...` rolls up a class's exports)
     script: Option<PathBuf>,
 }
 
@@ -63,7 +64,7 @@ fn main() -> ExitCode {
     if subcommand == Some("serve-silent") {
         return serve_silent_command(&args[2..]);
     }
-    if let Some(name @ ("lessons" | "book" | "mdbook")) = subcommand {
+    if let Some(name @ ("lessons" | "book" | "mdbook" | "progress" | "class")) = subcommand {
         let Some(rest) = args[2..]
             .iter()
             .map(|a| a.to_str().map(str::to_string))
@@ -75,6 +76,8 @@ fn main() -> ExitCode {
         return match name {
             "lessons" => lessons_command(&rest),
             "book" => book_command(&rest),
+            "progress" => netrepl::course::class::cli::progress_command(&rest),
+            "class" => netrepl::course::class::cli::class_command(&rest),
             _ => mdbook_command(&rest),
         };
     }
@@ -247,8 +250,11 @@ fn serve_dns_command(args: &[OsString]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    println!("{}", server.describe());
-    let _ = std::io::Write::flush(&mut stdout());
+    // Whoever started it may have closed its end already: no panic on EPIPE.
+    let mut out = stdout().lock();
+    let _ = std::io::Write::write_all(&mut out, format!("{}\n", server.describe()).as_bytes());
+    let _ = std::io::Write::flush(&mut out);
+    drop(out);
     let _ = signals.forever().next();
     server.stop();
     ExitCode::SUCCESS

@@ -2,7 +2,7 @@
 //! name, Python signature, help, examples), what a command hands back
 //! (`output`) and may know of the line it runs for (`context`), and one file
 //! per family of commands: host names, DNS queries (`dig`), getaddrinfo, services, address
-//! packing, this machine, probing, packet capture, the lab, sockets and their methods, the
+//! packing, this machine, probing, traceroute, packet capture, the lab, sockets and their methods, the
 //! socket module's constants, the tutorial. Each turns what `net` answers into
 //! Python values and errors. [`COMMANDS`] is the one list that help,
 //! completion, the book's reference and the lessons' cross-check all read.
@@ -34,7 +34,9 @@ pub mod socket_address;
 pub mod socket_constants;
 pub mod socket_methods;
 mod sockets;
+mod traceroute;
 pub mod tutorial;
+pub mod user_dirs;
 
 use crate::commands::registry::Command;
 
@@ -69,6 +71,7 @@ pub static COMMANDS: &[Command] = &[
     probing::PING,
     probing::PINGER,
     probing::MAP_NETWORK,
+    traceroute::TRACEROUTE,
     packets::PACKETS,
     lab::LAB,
     sockets::SOCKET,
@@ -76,6 +79,7 @@ pub static COMMANDS: &[Command] = &[
     sockets::CREATE_CONNECTION,
     sockets::CREATE_SERVER,
     sockets::SOCKETS,
+    sockets::RUNTIME_DIR,
     sockets::HEXDUMP,
     sockets::SERVE,
     sockets::SERVERS,

@@ -11,6 +11,8 @@
 
 #[cfg(feature = "book")]
 pub mod book;
+pub mod class;
 pub mod lessons;
 pub mod terminal;
+pub mod timestamp;
 pub mod transcript;

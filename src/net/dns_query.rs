@@ -96,7 +96,12 @@ pub fn parse_name(text: &str) -> CommandResult<Name> {
         return Err(CommandError::value_error("dig needs a name to look up"));
     }
     let mut name = Name::from_utf8(trimmed).map_err(|e| {
-        CommandError::value_error(format!("'{text}' is not a DNS name: {e}"))
+        // A pasted megabyte is not echoed back whole.
+        let shown: String = match trimmed.char_indices().nth(60) {
+            Some((end, _)) => format!("{}...", &trimmed[..end]),
+            None => trimmed.to_string(),
+        };
+        CommandError::value_error(format!("'{shown}' is not a DNS name: {e}"))
             .explain("A DNS name is labels of at most 63 characters joined by dots, 253 in all.")
     })?;
     name.set_fqdn(true);
@@ -221,7 +226,7 @@ fn send_udp(
     // ICMP port unreachable as ECONNREFUSED.
     socket.connect(server).map_err(io_error)?;
     socket.send(bytes).map_err(io_error)?;
-    let deadline = Instant::now() + timeout;
+    let deadline = Deadline::after(timeout);
     let mut buffer = vec![0u8; MAX_TCP_MESSAGE];
     let mut strays = 0;
     loop {
@@ -247,7 +252,7 @@ fn send_tcp(
     timeout: Duration,
 ) -> CommandResult<(Message, Vec<u8>)> {
     let server = question.server;
-    let deadline = Instant::now() + timeout;
+    let deadline = Deadline::after(timeout);
     let socket = socket2::Socket::new(
         socket2::Domain::for_address(server),
         socket2::Type::STREAM,
@@ -282,7 +287,7 @@ fn send_tcp(
 fn write_all(
     stream: &mut TcpStream,
     mut bytes: &[u8],
-    deadline: Instant,
+    deadline: Deadline,
     server: SocketAddr,
 ) -> CommandResult<()> {
     while !bytes.is_empty() {
@@ -301,7 +306,7 @@ fn write_all(
 fn read_exact(
     stream: &mut TcpStream,
     mut buffer: &mut [u8],
-    deadline: Instant,
+    deadline: Deadline,
     server: SocketAddr,
 ) -> CommandResult<()> {
     while !buffer.is_empty() {
@@ -317,10 +322,26 @@ fn read_exact(
     Ok(())
 }
 
+/// When a query gives up, and how long it was given (for the message).
+#[derive(Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    allowed: Duration,
+}
+
+impl Deadline {
+    fn after(allowed: Duration) -> Deadline {
+        Deadline {
+            at: Instant::now() + allowed,
+            allowed,
+        }
+    }
+}
+
 /// Waits for the socket in short slices, so Ctrl-C and the deadline end it.
 fn wait(
     fd: std::os::fd::RawFd,
-    deadline: Instant,
+    deadline: Deadline,
     server: SocketAddr,
     ready: fn(std::os::fd::RawFd, i32) -> std::io::Result<bool>,
 ) -> CommandResult<()> {
@@ -328,9 +349,9 @@ fn wait(
         if interrupt::pressed() {
             return Err(interrupt::keyboard_interrupt());
         }
-        let left = deadline.saturating_duration_since(Instant::now());
+        let left = deadline.at.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(timed_out(server));
+            return Err(timed_out(server, deadline.allowed));
         }
         let slice = i32::try_from(left.as_millis())
             .unwrap_or(i32::MAX)
@@ -361,11 +382,11 @@ fn check_reply(query: &Message, bytes: &[u8]) -> Result<Message, String> {
     Ok(reply)
 }
 
-fn timed_out(server: SocketAddr) -> CommandError {
+fn timed_out(server: SocketAddr, allowed: Duration) -> CommandError {
     CommandError::new(PyException::TimeoutError, "timed out").explain(format!(
         "No answer from {} within {} s: is a DNS server running there?",
         show_server(server),
-        REPLY_TIMEOUT.as_secs()
+        (allowed.as_secs_f64() * 10.0).round() / 10.0
     ))
 }
 
@@ -443,6 +464,43 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    /// A loopback responder that first sends a reply with the wrong id, then
+    /// one for another question, then the right one.
+    #[test]
+    fn strays_with_a_wrong_id_or_question_are_skipped() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let address = server.local_addr().unwrap();
+        let responder = std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            let (n, peer) = server.recv_from(&mut buf).unwrap();
+            let query = Message::from_vec(&buf[..n]).unwrap();
+            let mut wrong_id = query.clone().into_response();
+            wrong_id.metadata.id = query.metadata.id.wrapping_add(1);
+            let mut other = query.clone().into_response();
+            other.queries = vec![Query::query(
+                Name::from_ascii("other.lab.").unwrap(),
+                RecordType::A,
+            )];
+            let mut right = query.clone().into_response();
+            right.metadata.authoritative = true;
+            for reply in [wrong_id, other, right] {
+                server.send_to(&reply.to_vec().unwrap(), peer).unwrap();
+            }
+        });
+        let exchange = ask(&Question {
+            name: parse_name("www.lab").unwrap(),
+            record_type: RecordType::A,
+            server: address,
+            tcp: false,
+            timeout: Duration::from_secs(2),
+        })
+        .unwrap();
+        responder.join().unwrap();
+        assert!(exchange.reply.metadata.authoritative);
+        assert_eq!(exchange.reply.metadata.id, exchange.query.metadata.id);
+        assert_eq!(exchange.transport, Transport::Udp);
     }
 
     #[test]

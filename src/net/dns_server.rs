@@ -24,6 +24,8 @@ use crate::net::dns_zone::ZONE_FILE_EXTENSION;
 const TCP_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Responses queued per TCP connection.
 const TCP_RESPONSE_BUFFER: usize = 16;
+/// How long a stop waits for connections being answered.
+const STOP_GRACE: Duration = Duration::from_secs(1);
 /// More zone files than any lab has: a wrong directory fails instead of loading the disk.
 const MAX_ZONE_FILES: usize = 256;
 /// A master file larger than this is not a lab zone.
@@ -177,7 +179,8 @@ pub fn start(zone_dir: &Path, listen: &[SocketAddr]) -> Result<RunningServer, St
             runtime.block_on(async move {
                 // A dropped sender (the owner went away) stops it too.
                 let _ = stopped.await;
-                let _ = server.shutdown_gracefully().await;
+                // Bounded: a client holding a TCP connection open must not hold up the stop.
+                let _ = tokio::time::timeout(STOP_GRACE, server.shutdown_gracefully()).await;
             });
         })
         .map_err(StartError::Runtime)?;

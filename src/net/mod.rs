@@ -1,6 +1,9 @@
 //! The operating system, layer 2: everything that asks the kernel or the C
 //! library. The libc wrappers (`ffi`, the only module with `unsafe`), the
-//! resolver (`getaddrinfo` and friends), ICMP sockets and `ping`, the sweep
+//! resolver (`getaddrinfo` and friends), DNS on the wire (`dns_zone`: zones
+//! and their master files; `dns_server`: the lab's authoritative server;
+//! `dns_query`: one query as `dig` sends it; `dns_wire`: its bytes field by
+//! field), ICMP sockets and `ping`, `traceroute`, the sweep
 //! behind `map_network` and the rules that keep it safe, the session's socket
 //! table and practice servers (`sockets`), interface addresses and address
 //! classes (`addressing`), the namespace lab (`lab`), and `live`: the tokio
@@ -30,3 +33,4 @@ pub mod resolver;
 pub mod routing;
 pub mod sockets;
 pub mod sweep;
+pub mod traceroute;

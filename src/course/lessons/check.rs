@@ -128,7 +128,8 @@ pub fn check_with(
     report
 }
 
-/// Commands lessons name must exist, and every command must be taught.
+/// Commands lessons name must exist, every command must be taught, and the
+/// course must name itself (an id and a version).
 pub fn cross_check(course: &Course) -> Vec<Problem> {
     let mut problems = Vec::new();
     let known = |name: &str| commands::find(name).is_some() || TUTORIAL_COMMANDS.contains(&name);
@@ -156,6 +157,13 @@ pub fn cross_check(course: &Course) -> Vec<Problem> {
                 });
             }
         }
+    }
+    if course.id.is_none() || course.version.is_none() {
+        problems.push(Problem {
+            file: format!("{}/{}", course.origin, course::ORDER_FILE),
+            line: 1,
+            message: "the course has no id or version; start course.md with front matter: `---`, `id: NAME`, `version: 1.0`, `---` (a teacher's report tells courses apart by them)".into(),
+        });
     }
     for command in commands::all() {
         if course.teaching(command.name).is_empty() {
@@ -481,6 +489,30 @@ pub fn render(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_course_without_an_id_or_version_is_a_problem() {
+        let mut files = course::embedded_files();
+        let order = files
+            .iter_mut()
+            .find(|(n, _)| n == course::ORDER_FILE)
+            .unwrap();
+        order.1 = order.1.replacen("id: netrepl-basics\n", "", 1);
+        let unnamed = course::load(&files, "lessons").unwrap();
+        let problems = cross_check(&unnamed);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("no id or version")),
+            "{problems:?}"
+        );
+        let named = course::load(&course::embedded_files(), "lessons").unwrap();
+        assert!(
+            !cross_check(&named)
+                .iter()
+                .any(|p| p.message.contains("no id"))
+        );
+    }
 
     fn block(needs: Option<&str>, inputs: &[&str]) -> Block {
         Block {
