@@ -326,7 +326,10 @@ fn look_ups_inside_the_lab_go_over_its_dns_server() {
     assert!(stdout.contains("on again"), "{stdout}");
     // Removing the lab from inside it would only change this process's view.
     let (ok, _, stderr) = netrepl_in_lab(lab, "pretty", "lab down");
-    assert!(!ok && stderr.contains("cannot run inside the lab"), "{stderr}");
+    assert!(
+        !ok && stderr.contains("cannot run inside the lab"),
+        "{stderr}"
+    );
     assert!(lab.status().is_some(), "the lab is still up");
     assert_eq!(
         python_in_lab(lab, "gethostbyname('alpha.lab')"),
