@@ -523,35 +523,35 @@ fn bad_lab_files_are_refused_with_the_line_and_what_to_do() {
     let cases: [(String, &str, &str); 7] = [
         (
             "name = \"x\"\nnameserver = \"dns\"\ncolour = \"red\"\n".into(),
-            ":3:",
+            ":3",
             "unknown field `colour`",
         ),
         (
             small("192.168.77.100", "192.168.78.100"),
-            ":21:",
+            ":21",
             "outside the subnet",
         ),
         (
             small("192.168.77.0/24", "8.8.8.0/24"),
-            ":8:",
+            ":8",
             "not a private range",
         ),
         (
             small("\"192.168.77.53\"", "\"192.168.77.5\""),
-            ":17:",
+            ":17",
             "given to both desk and dns",
         ),
         (
             small("name = \"board\"", "name = \"dns\""),
-            ":20:",
+            ":20",
             "two hosts named \"dns\"",
         ),
         (
             small("value = \"board\"", "value = \"board\"\nttl = 999999"),
-            ":28:",
+            ":28",
             "a TTL is 0 to 86400",
         ),
-        ("nameserver = \"dns\"\n[[subnets]\n".into(), ":2:", ""),
+        ("nameserver = \"dns\"\n[[subnets]\n".into(), ":2", ""),
     ];
     for (index, (text, line, words)) in cases.iter().enumerate() {
         let file = std::env::temp_dir().join(format!("netrepl-bad-lab-{index}.toml"));
@@ -560,11 +560,7 @@ fn bad_lab_files_are_refused_with_the_line_and_what_to_do() {
             netrepl_outside("nrtbad", "pretty", &format!("lab up '{}'", file.display()));
         let _ = std::fs::remove_file(&file);
         assert!(!ok, "case {index} was accepted: {stdout}");
-        let shown = format!("{}{line}", file.display());
-        assert!(
-            stderr.contains("ValueError: bad lab file: "),
-            "case {index}: {stderr}"
-        );
+        let shown = format!("ValueError: bad lab file: {}{line}\n", file.display());
         assert!(
             stderr.contains(&shown),
             "case {index} must name {shown}: {stderr}"

@@ -276,7 +276,22 @@ fn lab_error(error: LabError) -> CommandError {
             "invalid lab prefix {} (from ${PREFIX_ENV})",
             crate::python::value::str_repr(prefix)
         )),
-        LabError::Description(error) => CommandError::value_error(format!("bad lab file: {error}")),
+        LabError::Description(error) => {
+            let line = error.line.map(|n| format!(":{n}")).unwrap_or_default();
+            return CommandError::value_error(format!("bad lab file: {}{line}", error.file))
+                .explain(error.message.clone());
+        }
+        LabError::Io { path, source } => {
+            let errno = source.raw_os_error().unwrap_or(libc::EIO);
+            let text = source.to_string();
+            let words = text.split(" (os error").next().unwrap_or(&text);
+            return CommandError::with_errno(
+                crate::python::error::PyException::OsError,
+                errno,
+                format!("{words}: {}", crate::python::value::str_repr(path)),
+            )
+            .explain("The lab needs this file: a lab file to read, or its own files under /run/netrepl and /etc/netns (as root).");
+        }
         LabError::NotUp(prefix) => CommandError::os_error(format!("no lab '{prefix}' is up")),
         LabError::TimedOut { .. } => CommandError::from_errno(libc::ETIMEDOUT),
         _ => CommandError::os_error("the lab could not be built or changed"),
