@@ -910,6 +910,47 @@ addresses = { net = ["192.168.50.2"] }
     }
 
     #[test]
+    fn roles_services_and_records_are_checked() {
+        let router = SMALL.replace("name = \"ns\"\n", "name = \"ns\"\nrole = \"router\"\n");
+        assert!(
+            error_of(&router)
+                .message
+                .contains("needs two or more subnets")
+        );
+        let two = SMALL.replace("name = \"ns\"\n", "name = \"ns\"\nrole = \"scanner\"\n");
+        assert!(
+            error_of(&two)
+                .message
+                .contains("exactly one host with role = \"scanner\"")
+        );
+        let service = SMALL.replace("name = \"ns\"\n", "name = \"ns\"\nservices = [\"ftp\"]\n");
+        assert!(
+            error_of(&service)
+                .message
+                .contains("the service \"ftp\" is unknown")
+        );
+        let outside =
+            format!("{SMALL}[[records]]\nname = \"x\"\ntype = \"A\"\nvalue = \"8.8.8.8\"\n");
+        assert!(
+            error_of(&outside)
+                .message
+                .contains("outside the lab's subnets")
+        );
+        let kind = format!("{SMALL}[[records]]\nname = \"x\"\ntype = \"SRV\"\nvalue = \"y\"\n");
+        assert!(
+            error_of(&kind)
+                .message
+                .contains("use A, AAAA, CNAME, MX or TXT")
+        );
+        let nameserver = SMALL.replace("nameserver = \"ns\"", "nameserver = \"nobody\"");
+        assert!(
+            error_of(&nameserver)
+                .message
+                .contains("not one of the lab's hosts")
+        );
+    }
+
+    #[test]
     fn bad_toml_names_its_line() {
         let error = error_of("nameserver = \"ns\"\n[[subnets]\n");
         assert_eq!(error.line, Some(2), "{error}");
