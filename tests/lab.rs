@@ -768,3 +768,98 @@ fn a_sweep_with_dead_hosts_takes_its_timeout_plus_pacing_not_more() {
         "a sweep must end at its timeout plus pacing: {seconds} s"
     );
 }
+
+/// A lab server started by hand on loopback: its first line, and the child.
+fn start_server(args: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_netrepl"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let mut first = String::new();
+    let stdout = child.stdout.take().unwrap();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("a first line");
+    (child, first.trim().to_string())
+}
+
+/// Sends SIGTERM and waits (bounded) for the server to end cleanly.
+fn terminate(mut child: std::process::Child) {
+    let (ok, _, stderr) = run_bounded({
+        let mut kill = Command::new("kill");
+        kill.args(["-TERM", &child.id().to_string()]);
+        kill
+    });
+    assert!(ok, "{stderr}");
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "ended with {status}");
+            return;
+        }
+        if started.elapsed() > Duration::from_secs(5) {
+            let _ = child.kill();
+            panic!("the server did not end on SIGTERM");
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn serve_practice_echoes_on_loopback_until_sigterm() {
+    use std::io::Write;
+    let (child, first) = start_server(&["serve-practice", "echo", "--listen", "127.0.0.1:0"]);
+    let address = first
+        .strip_prefix("serving echo on ")
+        .unwrap_or_else(|| panic!("{first}"));
+    let mut stream = std::net::TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream.write_all(b"ping").unwrap();
+    let mut back = [0u8; 4];
+    stream.read_exact(&mut back).unwrap();
+    assert_eq!(&back, b"ping");
+    terminate(child);
+}
+
+#[test]
+fn serve_silent_holds_a_port_without_answering() {
+    let port = {
+        let probe = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let listen = format!("127.0.0.1:{port}");
+    let (child, first) = start_server(&["serve-silent", "--listen", &listen]);
+    assert_eq!(first, format!("serving silence on {listen}"));
+    let client = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    client.connect(&listen).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    client.send(b"anyone?").unwrap();
+    let mut buf = [0u8; 16];
+    let error = client.recv(&mut buf).expect_err("no answer");
+    // A timeout, not "connection refused": no ICMP port unreachable came back.
+    assert!(
+        matches!(
+            error.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+        "{error}"
+    );
+    terminate(child);
+    let (ok, _, stderr) = run_bounded({
+        let mut bad = Command::new(env!("CARGO_BIN_EXE_netrepl"));
+        bad.args(["serve-silent", "--listen"]);
+        bad
+    });
+    assert!(
+        !ok && stderr.contains("usage: netrepl serve-silent"),
+        "{stderr}"
+    );
+}
