@@ -236,6 +236,8 @@ fn lab_up_after_a_crash_cleans_up_first() {
     // What a crash half-way through `up` leaves: stray namespaces and files.
     ip_stdout(&["netns", "add", "nrt2-switch"]);
     ip_stdout(&["netns", "add", "nrt2-bravo"]);
+    // And a host of the NATO lab older versions built.
+    ip_stdout(&["netns", "add", "nrt2-golf"]);
     std::fs::create_dir_all("/etc/netns/nrt2-scanner").unwrap();
     std::fs::write("/etc/netns/nrt2-scanner/hosts", "stale\n").unwrap();
     std::fs::create_dir_all(lab.run_dir()).unwrap();
@@ -245,6 +247,7 @@ fn lab_up_after_a_crash_cleans_up_first() {
     assert!(status.dns_on);
     let hosts = std::fs::read_to_string("/etc/netns/nrt2-scanner/hosts").unwrap();
     assert!(!hosts.contains("stale"), "{hosts}");
+    assert!(!namespaces_of("nrt2").contains(&"nrt2-golf".to_string()));
 
     // A lab left up (the process died before `down`) is rebuilt, not doubled.
     let old_pids = server_pids(lab);

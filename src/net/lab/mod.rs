@@ -79,6 +79,13 @@ pub const PREFIX_ENV: &str = "NETREPL_LAB_PREFIX";
 pub const DOMAIN: &str = description::DOMAIN;
 
 const SWITCH_ROLE: &str = "switch";
+/// Hosts of the labs older netrepl versions built (NATO names), so `up` and `down`
+/// also clear a lab left by one of them.
+const OLDER_LAB_HOSTS: [&str; 26] = [
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett",
+    "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango",
+    "uniform", "victor", "whiskey", "xray", "yankee", "zulu",
+];
 const MAX_PREFIX_LENGTH: usize = 10;
 const UP_LIMIT: Duration = Duration::from_secs(90);
 const DOWN_LIMIT: Duration = Duration::from_secs(30);
@@ -638,7 +645,8 @@ impl Lab {
     }
 
     /// Every namespace of this lab that exists now: the switch and the hosts of
-    /// `lab` or of the default lab (so a crashed lab of either kind is found).
+    /// `lab`, of the default lab or of an older netrepl's lab (so a crashed lab
+    /// of any kind is found).
     fn existing_namespaces(
         &self,
         lab: &Description,
@@ -663,8 +671,13 @@ impl Lab {
     fn owned_namespaces(&self, lab: &Description) -> Vec<String> {
         let default = Description::default_lab();
         let mut names = vec![self.switch_namespace()];
-        for host in lab.hosts.iter().chain(&default.hosts) {
-            let name = self.namespace(&host.name);
+        let hosts = lab
+            .hosts
+            .iter()
+            .chain(&default.hosts)
+            .map(|h| h.name.as_str());
+        for host in hosts.chain(OLDER_LAB_HOSTS) {
+            let name = self.namespace(host);
             if !names.contains(&name) {
                 names.push(name);
             }
@@ -913,6 +926,10 @@ mod tests {
         assert!(owned.contains(&"nrt-scanner".to_string()));
         assert!(owned.contains(&"nrt-far".to_string()));
         assert!(!owned.contains(&"nrt-mine".to_string()));
+        assert!(
+            owned.contains(&"nrt-zulu".to_string()),
+            "an older lab's host"
+        );
     }
 
     #[test]
