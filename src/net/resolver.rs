@@ -110,14 +110,14 @@ pub fn host_by_name(name: &CStr) -> CommandResult<ffi::HostEntry> {
 /// `gethostbyaddr_r`, where Ctrl-C can cut the wait short.
 pub fn host_by_addr(address: IpAddr) -> CommandResult<ffi::HostEntry> {
     // Its PTR query would go to the real resolver.
-    lab::refuse_outside_lab(address)?;
+    lab::guard::refuse_lab_reverse_outside_lab(address)?;
     interrupt::run_interruptible(move || ffi::host_by_addr(address).map_err(host_error))?
 }
 
 /// `getnameinfo`, where Ctrl-C can cut the wait short.
 pub fn name_info(address: SocketAddr, flags: i32) -> CommandResult<(String, String)> {
     if flags & libc::NI_NUMERICHOST == 0 {
-        lab::refuse_outside_lab(address.ip())?;
+        lab::guard::refuse_lab_reverse_outside_lab(address.ip())?;
     }
     interrupt::run_interruptible(move || {
         dns_lookup::getnameinfo(&address, flags).map_err(|e| gai_error(&e))

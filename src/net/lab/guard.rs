@@ -6,7 +6,9 @@
 //!
 //! "Inside" means this network namespace has an address in one of the lab's
 //! subnets: true in every lab namespace, and on a real network that really
-//! uses such a range (then the traffic is meant for it).
+//! uses such a range (then the traffic is meant for it). A `.lab` name may
+//! also be looked up where the namespace has nothing but loopback (a test's
+//! or the sandbox's): its resolver can reach no real DNS server from there.
 
 use std::net::IpAddr;
 
@@ -36,7 +38,7 @@ pub fn refuse_outside_lab(address: IpAddr) -> CommandResult<()> {
 /// Refuses a look-up of a `.lab` name outside the lab: this machine's resolver
 /// would send it to a real DNS server.
 pub fn refuse_lab_name_outside_lab(name: &str) -> CommandResult<()> {
-    if !is_lab_name(name) || is_inside(&lab_prefixes()) {
+    if !is_lab_name(name) || is_inside(&lab_prefixes()) || has_only_loopback() {
         return Ok(());
     }
     Err(
@@ -59,6 +61,16 @@ pub fn refuse_query_outside_lab(name: &str, server: IpAddr) -> CommandResult<()>
     refuse_lab_name_outside_lab(name)
 }
 
+/// Refuses a reverse look-up (PTR) of a lab address outside the lab, where
+/// the query would go to this machine's real resolver.
+pub fn refuse_lab_reverse_outside_lab(address: IpAddr) -> CommandResult<()> {
+    let prefixes = lab_prefixes();
+    if !prefixes.iter().any(|p| p.contains(address)) || has_only_loopback() {
+        return Ok(());
+    }
+    refuse_outside_lab(address)
+}
+
 /// `alpha.lab`, `ALPHA.LAB.`, `lab`.
 pub fn is_lab_name(name: &str) -> bool {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
@@ -78,6 +90,13 @@ fn lab_prefixes() -> Vec<Prefix> {
         }
     }
     prefixes
+}
+
+/// Whether every address here is a loopback one: nothing sent can leave.
+fn has_only_loopback() -> bool {
+    crate::net::ffi::interface_addresses()
+        .map(|all| all.iter().all(|a| a.address.is_loopback()))
+        .unwrap_or(false)
 }
 
 fn is_inside(prefixes: &[Prefix]) -> bool {
