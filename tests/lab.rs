@@ -359,6 +359,17 @@ fn the_router_costs_one_ttl_and_the_quiet_host_is_found_by_tcp_only() {
     assert!(ok, "{stderr}");
     assert_eq!(reply_ttl(&far) + 1, reply_ttl(&near), "{near}\n{far}");
 
+    // traceroute: the router, then far.lab, in both families.
+    let path = python_in_lab(
+        lab,
+        "t = traceroute('far.lab', probes=1); (len(t), t[0]['name'], t[1]['name'], t[1]['ttl'])",
+    );
+    assert_eq!(path, "(2, 'router.lab', 'far.lab', 2)");
+    let path6 = python_in_lab(
+        lab,
+        "t = traceroute('fd77:0:0:1::10', probes=1); (len(t), t[0]['address'], t[1]['address'])",
+    );
+    assert_eq!(path6, "(2, 'fd77::fe', 'fd77:0:0:1::10')");
     let quiet = python_in_lab(lab, "ping('quiet.lab', count=1, timeout=1)['received']");
     assert_eq!(quiet, "0");
     let swept = python_in_lab(lab, "map_network('10.77.0.0/24', timeout=0.5)");
@@ -621,6 +632,7 @@ fn outside_the_lab_its_addresses_and_names_are_refused_without_sending() {
         "map_network 10.77.1.0/24 tcp=80",
         "ping fd77::10 count=1",
         "dig alpha.lab server=10.77.0.2",
+        "traceroute 10.77.1.10",
     ] {
         let started = Instant::now();
         let (ok, stdout, stderr) = netrepl_outside("nrtout", "pretty", line);
