@@ -6,7 +6,7 @@
 //! field), ICMP sockets and `ping`, `traceroute`, the sweep
 //! behind `map_network` and the rules that keep it safe, the session's socket
 //! table and practice servers (`sockets`), interface addresses and address
-//! classes (`addressing`), the namespace lab (`lab`), and `live`: the tokio
+//! classes (`addressing`), the namespace lab built from a TOML description, with the guards that keep its addresses and names inside it (`lab`), and `live`: the tokio
 //! runtime that network waits run on, Ctrl-C, and lines streamed while a
 //! command runs.
 //!
