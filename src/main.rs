@@ -58,6 +58,12 @@ fn main() -> ExitCode {
     if subcommand == Some("serve-dns") {
         return serve_dns_command(&args[2..]);
     }
+    if subcommand == Some("serve-practice") {
+        return serve_practice_command(&args[2..]);
+    }
+    if subcommand == Some("serve-silent") {
+        return serve_silent_command(&args[2..]);
+    }
     if let Some(name @ ("lessons" | "book" | "mdbook" | "progress" | "class")) = subcommand {
         let Some(rest) = args[2..]
             .iter()
@@ -147,6 +153,53 @@ fn book_command(_: &[String]) -> ExitCode {
 #[cfg(not(feature = "book"))]
 fn mdbook_command(args: &[String]) -> ExitCode {
     book_command(args)
+}
+
+/// `netrepl serve-silent --listen ADDR...` (hidden; `lab dns off` runs it):
+/// holds UDP ports open without answering, so queries time out.
+fn serve_silent_command(args: &[OsString]) -> ExitCode {
+    let words: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    let addresses: Option<Vec<std::net::SocketAddr>> = words
+        .chunks(2)
+        .map(|pair| match pair {
+            ["--listen", address] => address.parse().ok(),
+            _ => None,
+        })
+        .collect();
+    let Some(addresses) = addresses.filter(|a| !a.is_empty() && words.len() == args.len()) else {
+        eprintln!("usage: netrepl serve-silent --listen ADDR:PORT [--listen ADDR:PORT...]");
+        return ExitCode::from(2);
+    };
+    match netrepl::net::lab::silence::hold_silent(&addresses) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("netrepl serve-silent: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `netrepl serve-practice echo|http|chat|time --listen ADDR` (hidden; the lab
+/// runs its services so): one practice server in the foreground until SIGTERM.
+fn serve_practice_command(args: &[OsString]) -> ExitCode {
+    use netrepl::net::sockets::servers::{ServerKind, serve_until_signalled};
+    const USAGE: &str = "usage: netrepl serve-practice echo|chat|time|http --listen ADDR:PORT";
+    let words: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    let parsed = match words.as_slice() {
+        [kind, "--listen", address] => ServerKind::parse(kind).zip(address.parse().ok()),
+        _ => None,
+    };
+    let Some((kind, address)) = parsed else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match serve_until_signalled(kind, address) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("netrepl serve-practice: {}", error.python_line());
+            ExitCode::from(1)
+        }
+    }
 }
 
 const SERVE_DNS_USAGE: &str =
@@ -264,7 +317,7 @@ fn lessons_command(args: &[String]) -> ExitCode {
         let up = Lab::from_env().map_err(|e| e.to_string()).and_then(|lab| {
             if lab.status().is_none() {
                 lab::check_can_build().map_err(|e| e.to_string())?;
-                lab.up(lab::DEFAULT_HOSTS).map_err(|e| e.to_string())?;
+                lab.up_default().map_err(|e| e.to_string())?;
                 built_lab = true;
             }
             Ok(lab)

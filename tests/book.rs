@@ -887,3 +887,38 @@ fn the_glossary_and_reference_are_not_numbered_lessons_and_nothing_typed_has_cur
         }
     }
 }
+
+#[test]
+fn the_lab_chapter_shows_the_default_lab_as_a_figure_and_its_file() {
+    let html = page("lab.html");
+    assert!(
+        !html.contains("{{#netrepl-lab"),
+        "a mark was left in the page"
+    );
+    let figure = html
+        .find("netrepl-lab-figure")
+        .expect("the lab figure is in the page");
+    let svg_start = figure + html[figure..].find("<svg").expect("an svg");
+    let svg = &html[svg_start..html[svg_start..].find("</svg>").unwrap() + svg_start];
+    for name in [
+        "scanner.lab",
+        "router.lab",
+        "ns.lab",
+        "quiet.lab",
+        "far.lab",
+    ] {
+        assert!(svg.contains(&format!(">{name}</text>")), "{name} is drawn");
+    }
+    assert!(svg.contains("10.77.1.0/24"), "the far subnet is drawn");
+    // The file, verbatim (as HTML text), from the same source `lab up` reads.
+    let first_host = "name = &quot;scanner&quot;";
+    assert!(
+        html.contains(first_host) || html.contains("name = \"scanner\""),
+        "the file is shown"
+    );
+    assert!(html.contains("[[subnets]]"));
+    assert!(
+        page("toc.html").contains("lab.html"),
+        "the chapter is in the contents"
+    );
+}

@@ -21,6 +21,7 @@ pub mod context;
 pub mod dig;
 mod hostnames;
 mod lab;
+mod lab_topology;
 mod local;
 pub mod output;
 pub mod packets;

@@ -157,6 +157,10 @@ pub fn default_server() -> CommandResult<SocketAddr> {
 
 /// Sends the question and waits for its reply; TCP after a truncated UDP reply.
 pub fn ask(question: &Question) -> CommandResult<Exchange> {
+    crate::net::lab::guard::refuse_query_outside_lab(
+        &question.name.to_string(),
+        question.server.ip(),
+    )?;
     let mut query = Message::query();
     query.metadata.recursion_desired = true;
     query.add_query(Query::query(question.name.clone(), question.record_type));

@@ -410,6 +410,19 @@ pub fn host_name() -> std::io::Result<String> {
     }
 }
 
+/// Sends `signal` to process `pid` (`kill(2)`); the lab stops its servers so.
+pub fn send_signal(pid: u32, signal: c_int) -> std::io::Result<()> {
+    let pid = libc::pid_t::try_from(pid)
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| std::io::Error::from_raw_os_error(libc::ESRCH))?;
+    // SAFETY: kill takes plain integers; a positive pid names one process only.
+    if unsafe { libc::kill(pid, signal) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// The effective user id, whose files netrepl's own are.
 pub fn effective_uid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.

@@ -6,10 +6,11 @@
 //! field), ICMP sockets and `ping`, `traceroute`, the sweep
 //! behind `map_network` and the rules that keep it safe, the session's socket
 //! table and practice servers (`sockets`), interface addresses and address
-//! classes (`addressing`), the namespace lab (`lab`), a sealed namespace to
-//! run programs in reproducibly (`sealed`), and `live`: the tokio
-//! runtime that network waits run on, Ctrl-C, and lines streamed while a
-//! command runs.
+//! classes (`addressing`), the namespace lab built from a TOML description,
+//! with the guards that keep its addresses and names inside it (`lab`), a
+//! sealed namespace to run programs in reproducibly (`sealed`), and `live`:
+//! the tokio runtime that network waits run on, Ctrl-C, and lines streamed
+//! while a command runs.
 //!
 //! May use: the language's errors (`python::error`): an OS failure's Python
 //! exception is fixed by its errno where it happens, so there is one error

@@ -232,6 +232,8 @@ pub fn traceroute(
     address: IpAddr,
     options: TraceOptions,
 ) -> CommandResult<TraceReport> {
+    // Outside the lab, its addresses would lead into the real network.
+    crate::net::lab::refuse_outside_lab(address)?;
     let mut prober = Prober::open(address, options)?;
     let shown = if host == address.to_string() {
         host.to_string()

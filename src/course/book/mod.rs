@@ -10,6 +10,7 @@
 pub mod blocks;
 pub mod cli;
 pub mod concepts;
+pub mod lab_figure;
 pub mod links;
 pub mod live;
 pub mod plan;

@@ -1,9 +1,10 @@
 //! The netrepl preprocessor: takes the book mdBook loaded from `book/src`
 //! (introduction, reference page, glossary) and adds the lessons from the
 //! lesson directory, in course order, with their blocks run live; fills in
-//! the command reference; numbers the lessons; and checks every block and
-//! link. Every problem is kept with its file and line, and the book is made
-//! all the same: one broken block does not cost the reader the rest.
+//! the command reference; draws the lab (`{{#netrepl-lab-figure}}`, see
+//! `lab_figure`); numbers the lessons; and checks every block and link.
+//! Every problem is kept with its file and line, and the book is made all
+//! the same: one broken block does not cost the reader the rest.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use super::plan::{LiveOutputs, RunPlan};
 use super::render::{self, Linker};
 use super::seal::{self, Seal, SealOptions};
-use super::{blocks, concepts, links, reference, sessions};
+use super::{blocks, concepts, lab_figure, links, reference, sessions};
 use crate::course::lessons::check::cross_check;
 use crate::course::lessons::course::{self, Course};
 use crate::course::lessons::parse::Problem;
@@ -135,6 +136,7 @@ pub fn prepare(
             return (book, problems);
         }
     };
+    book.for_each_chapter_mut(|chapter| chapter.content = lab_figure::fill(&chapter.content));
     problems.extend(cross_check(&course));
     problems.extend(blocks::check_lesson_blocks(&course));
     let pages = blocks::read_page_blocks(&book, &book_src, &mut problems);

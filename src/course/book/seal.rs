@@ -119,7 +119,7 @@ impl Seal {
         let found = Lab::from_env().map_err(|e| e.to_string()).and_then(|lab| {
             if lab.status().is_none() {
                 lab::check_can_build().map_err(|e| e.to_string())?;
-                lab.up(lab::DEFAULT_HOSTS).map_err(|e| e.to_string())?;
+                lab.up_default().map_err(|e| e.to_string())?;
                 self.built_lab = true;
             }
             Ok(lab)
