@@ -96,9 +96,10 @@ impl Drop for SealedNamespace {
     }
 }
 
-/// Deletes the namespaces `PREFIXPID-N` whose process has ended without
-/// deleting its own (stopped by a signal), with their files in /etc/netns.
-fn remove_stale(prefix: &str) {
+/// Deletes the namespaces `PREFIXPID` or `PREFIXPID-N` whose process has
+/// ended without deleting its own (stopped by a signal), with their files in
+/// /etc/netns.
+pub fn remove_stale(prefix: &str) {
     let Ok(listed) = Command::new("ip").args(["netns", "list"]).output() else {
         return;
     };

@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 
+use crate::course::html::escape;
 use crate::net::lab::description::{DEFAULT_TOML, Description, Host, Role};
 
 pub const FIGURE_MARK: &str = "{{#netrepl-lab-figure}}";
@@ -186,13 +187,6 @@ fn draw_box(out: &mut String, x: u32, top: u32, lines: &[String], down: bool) {
         );
     }
     out.push_str("</g>\n");
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::blocks;
 use crate::commands;
+pub use crate::course::html::escape;
 use crate::course::lessons::parse::{Exercise, Lesson};
 
 /// One input line of a session and the output shown under it.
@@ -191,22 +192,6 @@ fn concept_command<'a>(term: &str, concepts: &'a HashMap<String, String>) -> Opt
         .get(&term)
         .or_else(|| concepts.get(term.strip_suffix('s')?))
         .map(String::as_str)
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// The shell line that runs one input: `netrepl -c "inet_aton 192.168.1.1"`,

@@ -4,6 +4,7 @@
 //! (everything escaped, no scripts, no outside assets).
 
 use super::report::{ClassReport, CourseGroup, LessonCell, LessonHeading, duration, stuck, totals};
+pub use crate::course::html::escape as html_escape;
 use crate::course::terminal::sanitize_line;
 
 fn cell_text(cell: Option<&LessonCell>) -> String {
@@ -201,23 +202,6 @@ pub fn csv(report: &ClassReport) -> String {
     out
 }
 
-/// Text made safe anywhere in HTML, attribute values included.
-pub fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 const STYLE: &str = "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #999;padding:.3em .6em;text-align:left}th{background:#eee}td.none{color:#999}.warn{color:#a40}";
 
 pub fn html(report: &ClassReport, warnings: &[String]) -> String {
@@ -299,13 +283,5 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
         assert_eq!(csv_field("=1+1"), "'=1+1");
-    }
-
-    #[test]
-    fn html_escaping_covers_text_and_attributes() {
-        assert_eq!(
-            html_escape("<a href='x'>\"&\u{1b}"),
-            "&lt;a href=&#39;x&#39;&gt;&quot;&amp;\u{FFFD}"
-        );
     }
 }

@@ -37,6 +37,7 @@ use crate::commands::socket_methods;
 use crate::course::terminal::sanitize;
 use crate::course::transcript::{Block, BlockFailure, run_block_within};
 use crate::net::lab::Lab;
+use crate::net::sealed::is_root;
 use crate::session::data_files;
 
 /// How far a block may go.
@@ -177,17 +178,6 @@ pub fn cross_check(course: &Course) -> Vec<Problem> {
     problems
 }
 
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(1) == Some("0"))
-        })
-        .unwrap_or(false)
-}
-
 /// A network namespace made for one check and deleted when it ends, where
 /// blocks run so nothing they do reaches a network: it has loopback and, so
 /// that lessons about "your address" still find one, a route out through a
@@ -221,7 +211,7 @@ impl Confinement {
         if !is_root() {
             return None;
         }
-        remove_stale_namespaces();
+        crate::net::sealed::remove_stale(CONFINEMENT_PREFIX);
         let namespace = format!("{CONFINEMENT_PREFIX}{}", std::process::id());
         let ip = |args: &[&str]| {
             Command::new("ip")
@@ -271,31 +261,6 @@ impl Confinement {
 }
 
 const CONFINEMENT_PREFIX: &str = "netrepl-check-";
-
-/// Deletes the namespaces of checks (`netrepl-check-PID`) that ended without
-/// deleting their own (stopped by a signal): those whose process is gone,
-/// with their resolv.conf.
-fn remove_stale_namespaces() {
-    let Ok(listed) = Command::new("ip").args(["netns", "list"]).output() else {
-        return;
-    };
-    for line in String::from_utf8_lossy(&listed.stdout).lines() {
-        let Some(name) = line.split_whitespace().next() else {
-            continue;
-        };
-        let Some(pid) = name
-            .strip_prefix(CONFINEMENT_PREFIX)
-            .and_then(|p| p.split('-').next())
-            .and_then(|p| p.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = Command::new("ip").args(["netns", "del", name]).output();
-            let _ = std::fs::remove_dir_all(format!("/etc/netns/{name}"));
-        }
-    }
-}
 
 impl Drop for Confinement {
     fn drop(&mut self) {
