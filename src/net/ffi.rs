@@ -618,33 +618,23 @@ pub fn tcp_info(fd: std::os::fd::RawFd) -> std::io::Result<TcpInfo> {
 /// Waits up to `timeout_ms` for `fd` to have something to read (or to be
 /// closed); `Ok(false)` when the time ran out or a signal came first.
 pub fn wait_readable(fd: std::os::fd::RawFd, timeout_ms: i32) -> std::io::Result<bool> {
-    let mut entry = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd for the duration of the call.
-    let ready = unsafe { libc::poll(&mut entry, 1, timeout_ms) };
-    match ready {
-        n if n > 0 => Ok(true),
-        0 => Ok(false),
-        _ => {
-            let error = std::io::Error::last_os_error();
-            if error.kind() == std::io::ErrorKind::Interrupted {
-                Ok(false)
-            } else {
-                Err(error)
-            }
-        }
-    }
+    wait_for(fd, libc::POLLIN, timeout_ms)
 }
 
 /// Waits up to `timeout_ms` for `fd` to be writable (a non-blocking connect
 /// finished, or failed); `Ok(false)` when the time ran out or a signal came first.
 pub fn wait_writable(fd: std::os::fd::RawFd, timeout_ms: i32) -> std::io::Result<bool> {
+    wait_for(fd, libc::POLLOUT, timeout_ms)
+}
+
+fn wait_for(
+    fd: std::os::fd::RawFd,
+    events: libc::c_short,
+    timeout_ms: i32,
+) -> std::io::Result<bool> {
     let mut entry = libc::pollfd {
         fd,
-        events: libc::POLLOUT,
+        events,
         revents: 0,
     };
     // SAFETY: one valid pollfd for the duration of the call.
