@@ -351,6 +351,8 @@ impl Session {
             }
             Statement::Eval(expr) => {
                 let output = self.eval_output(&expr)?;
+                // Showing an int past 4300 digits fails, as CPython's echo does.
+                crate::python::int_text::check_shown(&output.value)?;
                 self.last = output.value.clone();
                 Outcome::Shown(output)
             }

@@ -8,6 +8,8 @@ use crate::python::limits::MAX_BRACKET_DEPTH;
 pub enum Token {
     Name(String),
     Int(i128),
+    /// An int literal past `i128`.
+    LargeInt(num_bigint::BigInt),
     Float(f64),
     Str(String),
     Bytes(Vec<u8>),
@@ -211,10 +213,10 @@ fn number_token(text: &str) -> CommandResult<Token> {
             "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
         ));
     }
-    clean
-        .parse::<i128>()
-        .map(Token::Int)
-        .map_err(|_| too_large())
+    match clean.parse::<i128>() {
+        Ok(n) => Ok(Token::Int(n)),
+        Err(_) => crate::python::int_text::decimal_literal(&clean).map(Token::LargeInt),
+    }
 }
 
 /// Digits in groups joined by single underscores: `1_000`, not `1__0` or `1_`.
@@ -239,14 +241,13 @@ fn based_integer(digits: &str, radix: u32, name: &str) -> CommandResult<Token> {
             invalid()
         });
     }
-    i128::from_str_radix(&body.replace('_', ""), radix)
-        .map(Token::Int)
-        .map_err(|_| too_large())
-}
-
-/// netrepl's ints are 128-bit; Python's are unbounded, so say so plainly.
-fn too_large() -> CommandError {
-    CommandError::overflow("int too large: netrepl's integers hold up to 2**127 - 1")
+    let clean = body.replace('_', "");
+    match i128::from_str_radix(&clean, radix) {
+        Ok(n) => Ok(Token::Int(n)),
+        Err(_) => num_traits::Num::from_str_radix(&clean, radix)
+            .map(Token::LargeInt)
+            .map_err(|_| invalid()),
+    }
 }
 
 fn decode_str(body: &str, raw: bool) -> CommandResult<String> {

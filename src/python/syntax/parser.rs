@@ -759,6 +759,7 @@ impl Parser {
         let leaf = |expr| Ok(Node::leaf(expr));
         match token {
             Token::Int(n) => leaf(Expr::Literal(Value::Int(n))),
+            Token::LargeInt(n) => leaf(Expr::Literal(Value::integer(n))),
             Token::Float(f) => leaf(Expr::Literal(Value::Float(f))),
             Token::Str(s) => {
                 let mut text = s;

@@ -7,6 +7,8 @@ mod bytes_methods;
 mod format;
 mod str_methods;
 
+pub use format::ascii;
+
 use crate::python::builtins;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::operators::{self, iterate};
