@@ -25,6 +25,7 @@ pub mod int_text;
 pub mod interrupt;
 pub mod limits;
 pub mod operators;
+pub mod percent_format;
 pub mod syntax;
 pub mod text_methods;
 pub mod value;
