@@ -89,6 +89,9 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> CommandResult<Value> {
     {
         return repeated;
     }
+    if let (Value::Bool(x), Value::Bool(y), BinaryOp::And | BinaryOp::Xor) = (a, b, op) {
+        return Ok(Value::Bool(if op == BinaryOp::And { x & y } else { x ^ y }));
+    }
     match (integer(a), integer(b)) {
         (Some(x), Some(y)) => integers(op, x, y),
         _ if matches!(a, Value::Float(_)) || matches!(b, Value::Float(_)) => {
@@ -116,8 +119,11 @@ fn integers(op: BinaryOp, x: BigInt, y: BigInt) -> CommandResult<Value> {
         // A product has at most the bits of both factors: refuse before multiplying.
         BinaryOp::Multiply if x.bits().saturating_add(y.bits()) > MAX_BITS + 1 => Err(too_big()),
         BinaryOp::Multiply => checked(x * y),
-        BinaryOp::And => Ok(from_integer(x & y)),
-        BinaryOp::Xor => Ok(from_integer(x ^ y)),
+        BinaryOp::And | BinaryOp::Xor => Ok(from_integer(if op == BinaryOp::And {
+            x & y
+        } else {
+            x ^ y
+        })),
         BinaryOp::FloorDivide if y.is_zero() => {
             Err(zero_division("integer division or modulo by zero"))
         }
@@ -279,6 +285,15 @@ fn repeat_items(items: &[Value], n: usize) -> Vec<Value> {
         return Vec::new();
     }
     std::iter::repeat_n(items, n).flatten().cloned().collect()
+}
+
+/// `a | b` for ints of any size; two bools give a bool, as in Python.
+/// `None` when either is not an int.
+pub fn bit_or(a: &Value, b: &Value) -> Option<Value> {
+    if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+        return Some(Value::Bool(x | y));
+    }
+    Some(from_integer(integer(a)? | integer(b)?))
 }
 
 /// `divmod(a, b)`: `(a // b, a % b)`, with the errors of both.

@@ -12,8 +12,8 @@ use crate::python::operators::iterate;
 use crate::python::value::Value;
 
 pub const NAMES: &[&str] = &[
-    "ascii", "bin", "bytes", "divmod", "format", "hex", "int", "len", "list", "oct", "print",
-    "repr", "str", "tuple",
+    "ascii", "bin", "bytes", "divmod", "float", "format", "hex", "int", "len", "list", "oct",
+    "print", "repr", "str", "tuple",
 ];
 
 pub fn is_builtin(name: &str) -> bool {
@@ -61,6 +61,10 @@ pub fn call(
             Value::str(crate::python::text_methods::ascii(&value.repr()))
         }
         "format" => format(&positional, &keywords)?,
+        "float" => match optional_argument(name, &positional, &keywords)? {
+            None => Value::Float(0.0),
+            Some(value) => float(value)?,
+        },
         "divmod" => {
             no_keywords(name, &keywords)?;
             match &positional[..] {
@@ -242,6 +246,54 @@ fn len(value: &Value) -> CommandResult<Value> {
         }
     };
     Ok(Value::Int(n as i128))
+}
+
+/// `float(x)`: numbers, and text in Python's float syntax.
+fn float(value: &Value) -> CommandResult<Value> {
+    match value {
+        Value::Float(f) => Ok(Value::Float(*f)),
+        Value::Str(s) => float_of_text(s).map(Value::Float).ok_or_else(|| {
+            CommandError::value_error(format!(
+                "could not convert string to float: {}",
+                value.repr()
+            ))
+        }),
+        other => match other.as_bigint() {
+            Some(n) => format_spec::int_to_float(&n).map(Value::Float),
+            None => Err(CommandError::type_error(format!(
+                "float() argument must be a string or a real number, not '{}'",
+                other.type_name()
+            ))),
+        },
+    }
+}
+
+/// Python's float syntax: spaces around, `_` only between digits, and
+/// `inf`, `infinity`, `nan` in any case.
+fn float_of_text(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let body = t.trim_start_matches(['+', '-']);
+    if t.len() - body.len() > 1 {
+        return None;
+    }
+    let lower = body.to_ascii_lowercase();
+    if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
+        return t.to_ascii_lowercase().parse().ok();
+    }
+    let chars: Vec<char> = body.chars().collect();
+    let underscores_ok = chars.iter().enumerate().all(|(i, &c)| {
+        c != '_'
+            || (i > 0
+                && chars[i - 1].is_ascii_digit()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+    });
+    let allowed = body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-' | '_'));
+    if !underscores_ok || !allowed || !body.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    t.replace('_', "").parse().ok()
 }
 
 /// `format(value, format_spec='')`.

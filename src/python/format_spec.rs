@@ -22,6 +22,9 @@ pub struct Spec {
     pub no_negative_zero: bool,
     /// `#`: the alternate form (`0x` prefixes, a kept decimal point).
     pub alternate: bool,
+    /// A `0` before the width: zero padding after the sign for numbers
+    /// (text takes the `0` as its fill only).
+    pub zero: bool,
     pub width: usize,
     /// `,` or `_`.
     pub grouping: Option<char>,
@@ -78,11 +81,9 @@ pub fn parse(spec: &str, type_name: &str) -> CommandResult<Spec> {
     // A `0` before the width means zero padding after the sign, unless a
     // fill or an alignment was given.
     if chars.get(at) == Some(&'0') {
+        out.zero = true;
         if out.fill.is_none() {
             out.fill = Some('0');
-        }
-        if out.align.is_none() {
-            out.align = Some('=');
         }
         at += 1;
     }
@@ -119,14 +120,15 @@ pub fn parse(spec: &str, type_name: &str) -> CommandResult<Spec> {
 
 /// `format(value, spec)`: the text CPython's `value.__format__(spec)` gives.
 pub fn format_value(value: &Value, spec: &str) -> CommandResult<String> {
+    let type_name = value.type_name();
     match value {
-        Value::Str(s) => format_str(s, &parse(spec, "str")?),
-        Value::Float(f) => format_float(*f, &parse(spec, "float")?),
+        Value::Str(s) => format_str(s, &parse(spec, type_name)?),
+        Value::Float(f) => format_float(*f, &numeric(parse(spec, type_name)?), type_name),
         // An empty spec is str(value): `True`, and 3.11's IntEnum shows its number.
         Value::Bool(_) if spec.is_empty() => Ok(value.to_python_str()),
         Value::Int(_) | Value::LargeInt(_) | Value::Bool(_) | Value::Enum(_) => {
             let n = value.as_bigint().unwrap_or_default();
-            format_int(&n, &parse(spec, "int")?)
+            format_int(&n, &numeric(parse(spec, type_name)?), type_name)
         }
         other if spec.is_empty() => {
             int_text::check_shown(other)?;
@@ -138,6 +140,14 @@ pub fn format_value(value: &Value, spec: &str) -> CommandResult<String> {
             other.type_name()
         ))),
     }
+}
+
+/// For numbers, a `0` flag without an alignment pads after the sign.
+fn numeric(mut spec: Spec) -> Spec {
+    if spec.zero && spec.align.is_none() {
+        spec.align = Some('=');
+    }
+    spec
 }
 
 fn unknown_code(kind: char, type_name: &str) -> CommandError {
@@ -155,8 +165,10 @@ fn format_str(s: &str, spec: &Spec) -> CommandResult<String> {
         None | Some('s') => {}
         Some(kind) => return Err(unknown_code(kind, "str")),
     }
-    if spec.sign.is_some() {
-        return Err(value_error("Sign not allowed in string format specifier"));
+    match spec.sign {
+        Some(' ') => return Err(value_error("Space not allowed in string format specifier")),
+        Some(_) => return Err(value_error("Sign not allowed in string format specifier")),
+        None => {}
     }
     if spec.no_negative_zero {
         return Err(value_error(
@@ -253,14 +265,14 @@ fn group(digits: &str, separator: char, size: usize) -> String {
     out
 }
 
-fn format_int(n: &BigInt, spec: &Spec) -> CommandResult<String> {
+fn format_int(n: &BigInt, spec: &Spec, type_name: &str) -> CommandResult<String> {
     let kind = spec.kind.unwrap_or('d');
     if matches!(kind, 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') {
         let f = int_to_float(n)?;
-        return format_float(f, spec);
+        return format_float(f, spec, "float");
     }
     if !matches!(kind, 'b' | 'c' | 'd' | 'o' | 'x' | 'X' | 'n') {
-        return Err(unknown_code(kind, "int"));
+        return Err(unknown_code(kind, type_name));
     }
     if spec.precision.is_some() {
         return Err(value_error(
@@ -291,6 +303,11 @@ fn format_int(n: &BigInt, spec: &Spec) -> CommandResult<String> {
         if spec.alternate {
             return Err(value_error(
                 "Alternate form (#) not allowed with integer format specifier 'c'",
+            ));
+        }
+        if n.to_i64().is_none() {
+            return Err(CommandError::overflow(
+                "Python int too large to convert to C long",
             ));
         }
         let code = n
@@ -324,12 +341,12 @@ pub fn int_to_float(n: &BigInt) -> CommandResult<f64> {
         .ok_or_else(|| CommandError::overflow("int too large to convert to float"))
 }
 
-fn format_float(f: f64, spec: &Spec) -> CommandResult<String> {
+fn format_float(f: f64, spec: &Spec, type_name: &str) -> CommandResult<String> {
     let kind = spec.kind;
     if let Some(k) = kind
         && !matches!(k, 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | 'n' | '%')
     {
-        return Err(unknown_code(k, "float"));
+        return Err(unknown_code(k, type_name));
     }
     if let (Some(g), Some('n')) = (spec.grouping, kind) {
         return Err(value_error(format!("Cannot specify '{g}' with 'n'.")));
@@ -382,6 +399,14 @@ fn format_float(f: f64, spec: &Spec) -> CommandResult<String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(digits.len());
     let (int_part, rest) = digits.split_at(split);
+    if !x.is_finite() {
+        // inf and nan have no digits to group, even in zero padding.
+        let ungrouped = Spec {
+            grouping: None,
+            ..spec.clone()
+        };
+        return finish_number(negative, "", (int_part, rest), 3, &ungrouped);
+    }
     finish_number(negative, "", (int_part, rest), 3, spec)
 }
 
