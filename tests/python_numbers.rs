@@ -419,3 +419,66 @@ fn percent_formatting_matches_cpython() {
     assert!(lines.len() > 600);
     assert_same_as_cpython("percent_formatting_matches_cpython", &lines);
 }
+
+#[test]
+fn f_strings_match_cpython() {
+    let mut lines: Vec<String> = [
+        "f'{1+1}'",
+        "f'{2**128 - 1}'",
+        "f'{255:#x}|{255:08b}|{-3:+}'",
+        "f'{\"a\"!r:>6}'",
+        "f'{\"é\"!a}'",
+        "f'{3.5!s:>6}'",
+        "f'{1=}'",
+        "f'{1 = }'",
+        "f'{1=:>5}'",
+        "f'{1=!s}'",
+        "f'{1 != 2=}'",
+        "f'{1 == 1}'",
+        "f'{(1, 2)}'",
+        "f'{1, 2}'",
+        "f'{[1, 2][0]}'",
+        "f'{1:}'",
+        "f'{1!s:}'",
+        "F'{1}'",
+        "rf'\\n{1}'",
+        "f'\\n{1}'",
+        "f'{{}} {{{1}}}'",
+        "f'a{1}b{2:{3}}c'",
+        "f'{7:{\"<\"}{5}}|'",
+        "f\"{f'{7}'}\"",
+        "f'{2.46813:{10}.{2}f}'",
+        "f'{1:{2:{3}}}'",
+        "f'{}'",
+        "f'{ }'",
+        "f'{'",
+        "f'}'",
+        "f'{1}}'",
+        "f'{1'",
+        "f'{1!z}'",
+        "f'{1!}'",
+        "f'{1!rr}'",
+        "f'{1!r=}'",
+        "f'{#}'",
+        "f'{1:{}}'",
+        "f'{10**5000}'",
+        "f'{1:d}{\"x\":d}'",
+        "f'{socket.AF_INET}|{socket.AF_INET!r}|{socket.AF_INET:>4}'",
+    ]
+    .map(String::from)
+    .to_vec();
+    for value in [
+        "0", "-7", "2**70", "True", "3.5", "-0.0", "1e16", "'ab'", "None",
+    ] {
+        for spec in [
+            "", ">8", "^9", "08", "+", ",", "_", "#x", "b", "e", ".2f", "g", "%", "s",
+        ] {
+            lines.push(format!("f'{{{value}:{spec}}}'"));
+        }
+        for conversion in ["!r", "!s", "!a", "!r:>10", "="] {
+            lines.push(format!("f'{{{value}{conversion}}}'"));
+        }
+    }
+    assert!(lines.len() > 200);
+    assert_same_as_cpython("f_strings_match_cpython", &lines);
+}

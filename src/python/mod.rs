@@ -20,6 +20,7 @@ pub mod codecs;
 pub mod convert;
 pub mod error;
 pub mod format_spec;
+pub mod fstring;
 pub mod idna;
 pub mod int_text;
 pub mod interrupt;

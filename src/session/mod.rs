@@ -27,6 +27,7 @@ use crate::net::live;
 use crate::python::arithmetic;
 use crate::python::builtins;
 use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::fstring;
 use crate::python::interrupt;
 use crate::python::limits;
 use crate::python::operators;
@@ -461,7 +462,28 @@ impl Session {
             | Expr::Compare(_, a, b) => self.eval_operator(expr, a, b),
             Expr::Slice { .. } => self.eval_slice(expr),
             Expr::Attribute(target, attr) => self.eval_attribute(target, attr),
+            Expr::FString(pieces) => self.eval_fstring(pieces).map(Value::Str),
         }
+    }
+
+    /// An f-string's text: each field evaluated, its spec's own fields
+    /// first, then formatted.
+    #[inline(never)]
+    fn eval_fstring(&mut self, pieces: &[fstring::Piece<Expr>]) -> CommandResult<String> {
+        let mut out = String::new();
+        for piece in pieces {
+            let text = match piece {
+                fstring::Piece::Text(text) => text.clone(),
+                fstring::Piece::Field(field) => {
+                    let value = self.eval(&field.expr, None)?;
+                    let spec = self.eval_fstring(&field.spec)?;
+                    fstring::render_field(value, field.conversion, &spec, field.debug.as_deref())?
+                }
+            };
+            limits::check_bytes(out.len().saturating_add(text.len()))?;
+            out.push_str(&text);
+        }
+        Ok(out)
     }
 
     #[inline(never)]

@@ -195,6 +195,13 @@ fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
             }
         }
         Expr::Negate(e) | Expr::Attribute(e, _) => unknown_calls(e, unknown),
+        Expr::FString(pieces) => {
+            for piece in pieces {
+                if let crate::python::fstring::Piece::Field(field) = piece {
+                    unknown_calls(&field.expr, unknown);
+                }
+            }
+        }
         Expr::Literal(_) | Expr::Name { .. } | Expr::Word(_) => {}
     }
 }

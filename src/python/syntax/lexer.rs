@@ -8,6 +8,8 @@ use crate::python::limits::MAX_BRACKET_DEPTH;
 pub enum Token {
     Name(String),
     Int(i128),
+    /// `f'...'`, cut into text and the source of each field.
+    FString(Vec<crate::python::fstring::Piece<String>>),
     /// An int literal past `i128`.
     LargeInt(num_bigint::BigInt),
     Float(f64),
@@ -47,7 +49,13 @@ pub fn next_token(src: &str, at: usize) -> CommandResult<Option<Spanned>> {
         let prefix = src[i..i + prefix_len].to_ascii_lowercase();
         let (raw_body, end) = scan_quoted(src, i + prefix_len, quote)?;
         let raw = prefix.contains('r');
-        if prefix.contains('b') {
+        if prefix.contains('f') {
+            let decode = |text: &str| decode_str(text, raw);
+            (
+                Token::FString(crate::python::fstring::split(raw_body, &decode)?),
+                end,
+            )
+        } else if prefix.contains('b') {
             (Token::Bytes(decode_bytes(raw_body, raw)?), end)
         } else {
             (Token::Str(decode_str(raw_body, raw)?), end)
@@ -117,13 +125,16 @@ impl BracketDepth {
 pub fn string_start(s: &str) -> Option<(usize, char)> {
     let prefix_len = s
         .char_indices()
-        .take_while(|(_, c)| matches!(c, 'b' | 'B' | 'r' | 'R' | 'u' | 'U'))
+        .take_while(|(_, c)| matches!(c, 'b' | 'B' | 'r' | 'R' | 'u' | 'U' | 'f' | 'F'))
         .count();
     if prefix_len > 2 {
         return None;
     }
     let prefix = s[..prefix_len].to_ascii_lowercase();
-    if !matches!(prefix.as_str(), "" | "b" | "r" | "u" | "br" | "rb") {
+    if !matches!(
+        prefix.as_str(),
+        "" | "b" | "r" | "u" | "br" | "rb" | "f" | "rf" | "fr"
+    ) {
         return None;
     }
     match s[prefix_len..].chars().next() {

@@ -7,7 +7,7 @@ mod bytes_methods;
 mod format;
 mod str_methods;
 
-pub use format::ascii;
+pub use format::{ascii, convert as convert_field};
 
 use crate::python::builtins;
 use crate::python::error::{CommandError, CommandResult, PyException};
