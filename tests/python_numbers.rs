@@ -482,3 +482,71 @@ fn f_strings_match_cpython() {
     assert!(lines.len() > 200);
     assert_same_as_cpython("f_strings_match_cpython", &lines);
 }
+
+#[test]
+fn ints_to_bytes_and_back_match_cpython() {
+    let mut lines: Vec<String> = [
+        "(5).bit_length(1)",
+        "(5).to_bytes(2, 'little', 1)",
+        "(5).to_bytes(length=2)",
+        "(5).to_bytes(2, byteorder='big', signed=True, x=1)",
+        "(5).to_bytes(2, 'big', length=2)",
+        "(5).to_bytes(2, 'middle')",
+        "(5).to_bytes(2, 1)",
+        "(5).to_bytes('2')",
+        "(5).to_bytes(2**70)",
+        "(5).to_bytes(-1)",
+        "(5).foo()",
+        "int.foo(1)",
+        "int.from_bytes()",
+        "int.from_bytes('ab')",
+        "int.from_bytes(None)",
+        "int.from_bytes([1, 2])",
+        "int.from_bytes((1, 256))",
+        "int.from_bytes([1, 'a'])",
+        "int.from_bytes(b'', 'middle')",
+        "int.from_bytes(b'\\x01\\x00', byteorder='little')",
+        "int.from_bytes(b'\\xff' * 20, 'big', signed=True)",
+        "int.from_bytes(b'\\xff' * 20, 'big')",
+        "int.from_bytes(socket.inet_aton('10.1.2.3'), 'big')",
+        "int.from_bytes(socket.inet_pton(socket.AF_INET6, 'fe80::1'), 'big')",
+        "(2**128 - 1).to_bytes(16, 'big')",
+        "bytes.fromhex('7f 00 00 01')",
+        "bytes.fromhex(' 01 02')",
+        "bytes.fromhex('0g')",
+        "bytes.fromhex('0 1')",
+        "bytes.fromhex('abc')",
+        "bytes.fromhex(b'00')",
+        "bytes.fromhex()",
+        "b'abc'.hex('::')",
+        "b'abc'.hex('é')",
+        "b'abc'.hex(1)",
+        "b'abcde'.hex(':', 2)",
+        "b'abcde'.hex(b'-', -2)",
+        "b'abc'.hex(':', 0)",
+        "b''.hex(':')",
+        "b'abc'.hex(sep='.', bytes_per_sep=1)",
+    ]
+    .map(String::from)
+    .to_vec();
+    for n in INTS
+        .iter()
+        .chain(&["-128", "128", "-129", "65535", "-32768"])
+    {
+        lines.push(format!("({n}).bit_length()"));
+        for length in ["0", "1", "2", "8", "17"] {
+            for order in ["'big'", "'little'"] {
+                for signed in ["False", "True"] {
+                    lines.push(format!(
+                        "({n}).to_bytes({length}, {order}, signed={signed})"
+                    ));
+                    lines.push(format!(
+                        "int.from_bytes(({n} % 2**64).to_bytes(8, {order}), {order}, signed={signed})"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(lines.len() > 800);
+    assert_same_as_cpython("ints_to_bytes_and_back_match_cpython", &lines);
+}

@@ -58,7 +58,7 @@ pub fn call(
             let value = only_argument(name, &positional, &keywords)?;
             int_text::check_shown(value)?;
             limits::check_bytes(value.repr_len().saturating_mul(4))?;
-            Value::str(crate::python::text_methods::ascii(&value.repr()))
+            Value::str(format_spec::ascii(&value.repr()))
         }
         "format" => format(&positional, &keywords)?,
         "float" => match optional_argument(name, &positional, &keywords)? {

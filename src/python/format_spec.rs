@@ -472,6 +472,45 @@ fn strip_zeros(text: &str) -> String {
     format!("{mantissa}{exponent}")
 }
 
+/// Applies a `!r`, `!s` or `!a` conversion.
+pub fn convert_field(value: Value, conversion: Option<char>) -> CommandResult<Value> {
+    match conversion {
+        None => Ok(value),
+        Some(c @ ('r' | 's' | 'a')) => {
+            int_text::check_shown(&value)?;
+            let len = if c == 's' {
+                value.python_str_len()
+            } else {
+                value.repr_len()
+            };
+            limits::check_bytes(len)?;
+            Ok(Value::Str(match c {
+                's' => value.to_python_str(),
+                'r' => value.repr(),
+                _ => ascii(&value.repr()),
+            }))
+        }
+        Some(other) => Err(CommandError::value_error(format!(
+            "Unknown conversion specifier {other}"
+        ))),
+    }
+}
+
+/// `ascii()`: a repr with every non-ASCII character escaped.
+pub fn ascii(repr: &str) -> String {
+    let mut out = String::with_capacity(repr.len());
+    for c in repr.chars() {
+        let code = c as u32;
+        match code {
+            0..=0x7f => out.push(c),
+            0x80..=0xff => out.push_str(&format!("\\x{code:02x}")),
+            0x100..=0xffff => out.push_str(&format!("\\u{code:04x}")),
+            _ => out.push_str(&format!("\\U{code:08x}")),
+        }
+    }
+    out
+}
+
 /// `hex()`, `oct()`, `bin()`: the int in that base with its prefix.
 pub fn prefixed_radix(value: &Value, radix: u32) -> CommandResult<String> {
     let n = match value {

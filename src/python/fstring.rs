@@ -5,8 +5,7 @@
 //! field's text, through the same `format_spec` as `str.format`.
 
 use crate::python::error::{CommandError, CommandResult};
-use crate::python::format_spec;
-use crate::python::text_methods::convert_field;
+use crate::python::format_spec::{self, convert_field};
 use crate::python::value::Value;
 
 /// A piece of an f-string: text as it is, or a field whose expression is

@@ -22,6 +22,7 @@ pub mod error;
 pub mod format_spec;
 pub mod fstring;
 pub mod idna;
+pub mod int_methods;
 pub mod int_text;
 pub mod interrupt;
 pub mod limits;

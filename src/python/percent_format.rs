@@ -7,9 +7,8 @@
 use num_bigint::BigInt;
 
 use crate::python::error::{CommandError, CommandResult, PyException};
-use crate::python::format_spec;
+use crate::python::format_spec::{self, ascii};
 use crate::python::limits;
-use crate::python::text_methods::ascii;
 use crate::python::value::{Value, str_repr};
 
 /// Where conversions take their values from.

@@ -28,6 +28,7 @@ use crate::python::arithmetic;
 use crate::python::builtins;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::fstring;
+use crate::python::int_methods;
 use crate::python::interrupt;
 use crate::python::limits;
 use crate::python::operators;
@@ -684,7 +685,14 @@ impl Session {
 
     /// `s.bind(...)`: a method of a socket.
     fn call_method(&mut self, target: &Expr, name: &str, args: &[Arg]) -> CommandResult<Output> {
+        if let Some(result) = self.call_class_method(target, name, args) {
+            return result;
+        }
         let value = self.eval(target, None)?;
+        if matches!(value, Value::Int(_) | Value::LargeInt(_) | Value::Bool(_)) {
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return int_methods::call(&value, name, &positional, &keywords).map(Output::plain);
+        }
         let no_attribute = |type_name: &str| {
             CommandError::new(
                 PyException::AttributeError,
@@ -724,6 +732,42 @@ impl Session {
         let (positional, keywords) = self.eval_args(args, method.params)?;
         self.last_call = by_parameter(method.params, &positional, &keywords);
         socket_methods::call(socket.id, method, positional, keywords)
+    }
+
+    /// `int.from_bytes(...)` and `bytes.fromhex(...)`, methods of the types
+    /// themselves; `None` when `target` is not one of those types (or a
+    /// variable has taken its name).
+    fn call_class_method(
+        &mut self,
+        target: &Expr,
+        name: &str,
+        args: &[Arg],
+    ) -> Option<CommandResult<Output>> {
+        let Expr::Name {
+            name: class,
+            qualified: false,
+        } = target
+        else {
+            return None;
+        };
+        if !matches!(class.as_str(), "int" | "bytes") || self.variables.contains_key(class) {
+            return None;
+        }
+        let method = match (class.as_str(), name) {
+            ("int", "from_bytes") => int_methods::from_bytes,
+            ("bytes", "fromhex") => int_methods::from_hex,
+            _ => {
+                return Some(Err(CommandError::new(
+                    PyException::AttributeError,
+                    format!("type object '{class}' has no attribute '{name}'"),
+                )));
+            }
+        };
+        Some(
+            self.eval_args(args, &[])
+                .and_then(|(positional, keywords)| method(&positional, &keywords))
+                .map(Output::plain),
+        )
     }
 
     /// Evaluates call arguments, typing bare words by the parameter they fill.

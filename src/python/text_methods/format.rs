@@ -6,7 +6,6 @@
 
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::format_spec;
-use crate::python::int_text;
 use crate::python::limits;
 use crate::python::operators;
 use crate::python::value::{Value, str_repr};
@@ -151,45 +150,6 @@ fn split_field(field: &str) -> CommandResult<FieldParts<'_>> {
     })
 }
 
-/// Applies a `!r`, `!s` or `!a` conversion.
-pub fn convert(value: Value, conversion: Option<char>) -> CommandResult<Value> {
-    match conversion {
-        None => Ok(value),
-        Some(c @ ('r' | 's' | 'a')) => {
-            int_text::check_shown(&value)?;
-            let len = if c == 's' {
-                value.python_str_len()
-            } else {
-                value.repr_len()
-            };
-            limits::check_bytes(len)?;
-            Ok(Value::Str(match c {
-                's' => value.to_python_str(),
-                'r' => value.repr(),
-                _ => ascii(&value.repr()),
-            }))
-        }
-        Some(other) => Err(CommandError::value_error(format!(
-            "Unknown conversion specifier {other}"
-        ))),
-    }
-}
-
-/// `ascii()`: a repr with every non-ASCII character escaped.
-pub fn ascii(repr: &str) -> String {
-    let mut out = String::with_capacity(repr.len());
-    for c in repr.chars() {
-        let code = c as u32;
-        match code {
-            0..=0x7f => out.push(c),
-            0x80..=0xff => out.push_str(&format!("\\x{code:02x}")),
-            0x100..=0xffff => out.push_str(&format!("\\u{code:04x}")),
-            _ => out.push_str(&format!("\\U{code:08x}")),
-        }
-    }
-    out
-}
-
 /// The arguments fields refer to, and how they have been numbered so far:
 /// Python refuses to mix `{}` with `{0}`.
 struct Fields<'a> {
@@ -205,7 +165,7 @@ impl Fields<'_> {
     fn replace(&mut self, field: &str, depth: usize) -> CommandResult<String> {
         let parts = split_field(field)?;
         let value = self.value(parts.name)?;
-        let value = convert(value, parts.conversion)?;
+        let value = format_spec::convert_field(value, parts.conversion)?;
         let spec = if parts.spec.contains(['{', '}']) {
             render(parts.spec, self, depth - 1)?
         } else {

@@ -7,8 +7,6 @@ mod bytes_methods;
 mod format;
 mod str_methods;
 
-pub use format::{ascii, convert as convert_field};
-
 use crate::python::builtins;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::operators::{self, iterate};
