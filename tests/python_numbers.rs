@@ -550,3 +550,33 @@ fn ints_to_bytes_and_back_match_cpython() {
     assert!(lines.len() > 800);
     assert_same_as_cpython("ints_to_bytes_and_back_match_cpython", &lines);
 }
+
+#[test]
+fn binascii_hex_functions_match_cpython() {
+    let lines: Vec<String> = [
+        "binascii.hexlify(b'ab')",
+        "binascii.hexlify(b'abc', '-')",
+        "binascii.hexlify(b'abcde', ':', 2)",
+        "binascii.hexlify(data=b'a')",
+        "binascii.hexlify('ab')",
+        "binascii.hexlify(1)",
+        "binascii.hexlify()",
+        "binascii.hexlify(b'a', x=1)",
+        "binascii.b2a_hex(socket.inet_aton('192.168.1.1'))",
+        "binascii.unhexlify('6162')",
+        "binascii.unhexlify(b'c0a80101')",
+        "binascii.unhexlify(b'616')",
+        "binascii.unhexlify('6g')",
+        "binascii.unhexlify('é')",
+        "binascii.unhexlify(1)",
+        "binascii.unhexlify()",
+        "binascii.unhexlify(hexstr='61')",
+        "binascii.unhexlify('61', '62')",
+        "binascii.a2b_hex('61')",
+        "socket.inet_ntoa(binascii.unhexlify('7f000001'))",
+        "binascii.nope(1)",
+    ]
+    .map(String::from)
+    .to_vec();
+    assert_same_as_cpython("binascii_hex_functions_match_cpython", &lines);
+}

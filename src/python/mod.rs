@@ -15,6 +15,7 @@
 //! to show it.
 
 pub mod arithmetic;
+pub mod binascii;
 pub mod builtins;
 pub mod codecs;
 pub mod convert;

@@ -750,8 +750,19 @@ impl Session {
         else {
             return None;
         };
-        if !matches!(class.as_str(), "int" | "bytes") || self.variables.contains_key(class) {
+        if !matches!(class.as_str(), "int" | "bytes" | "binascii")
+            || self.variables.contains_key(class)
+        {
             return None;
+        }
+        if class == "binascii" {
+            return Some(
+                self.eval_args(args, &[])
+                    .and_then(|(positional, keywords)| {
+                        crate::python::binascii::call(name, &positional, &keywords)
+                            .map(Output::plain)
+                    }),
+            );
         }
         let method = match (class.as_str(), name) {
             ("int", "from_bytes") => int_methods::from_bytes,

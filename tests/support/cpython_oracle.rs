@@ -17,6 +17,9 @@ const PYTHON_EVALUATOR: &str = r#"
 import io, socket as module, sys
 names = {k: getattr(module, k) for k in dir(module) if not k.startswith('_')}
 names['socket'] = module
+# netrepl has binascii after `import binascii` and without; so does this side.
+import binascii
+names['binascii'] = binascii
 
 def last_traceback_line(e):
     saved, sys.stderr = sys.stderr, io.StringIO()
