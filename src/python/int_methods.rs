@@ -321,11 +321,17 @@ pub fn hex_with_separator(
         Some(s) if group != 0 => s.chars().next(),
         _ => None,
     };
-    limits::check_bytes(data.len().saturating_mul(3))?;
     let size = usize::try_from(group.unsigned_abs())
         .unwrap_or(usize::MAX)
         .max(1);
-    let mut out = String::with_capacity(data.len() * 3);
+    let separators = match sep {
+        Some(_) => data.len().saturating_sub(1) / size,
+        None => 0,
+    };
+    let len = data.len().saturating_mul(2).saturating_add(separators);
+    limits::check_bytes(len)?;
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(len);
     for (i, byte) in data.iter().enumerate() {
         if let Some(sep) = sep
             && i > 0
@@ -340,7 +346,8 @@ pub fn hex_with_separator(
                 out.push(sep);
             }
         }
-        out.push_str(&format!("{byte:02x}"));
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 15)]));
     }
     Ok(out)
 }
