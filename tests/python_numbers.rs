@@ -59,6 +59,9 @@ fn int_arithmetic_matches_cpython() {
             lines.push(format!("divmod({a}, {b})"));
         }
         lines.push(format!("-({a})"));
+        lines.push(format!("~({a})"));
+        lines.push(format!("-~({a})"));
+        lines.push(format!("~-({a})"));
         lines.push(format!("({a}) / 3"));
         lines.push(format!("({a}) * 1.5"));
         lines.push(format!("({a}) + 0.5"));
@@ -93,6 +96,13 @@ fn int_literals_and_int_of_text_match_cpython() {
         "int(12, 10)",
         "int('1', 2**70)",
         "int('x' * 300)",
+        "~1.5",
+        "~'a'",
+        "~None",
+        "~~7",
+        "2 ** ~1",
+        "~2 ** 2",
+        "~socket.AF_INET",
     ]
     .map(String::from)
     .to_vec();

@@ -456,6 +456,7 @@ impl Session {
             Expr::List(items) => self.eval_sequence(items).map(Value::List),
             Expr::Call { callee, args } => self.eval_call(callee, args),
             Expr::Negate(inner) => self.eval_negate(inner),
+            Expr::Invert(inner) => self.eval_invert(inner),
             Expr::Add(a, b)
             | Expr::BitOr(a, b)
             | Expr::Index(a, b)
@@ -490,6 +491,12 @@ impl Session {
     #[inline(never)]
     fn eval_call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Value> {
         Ok(self.call(callee, args)?.value)
+    }
+
+    #[inline(never)]
+    fn eval_invert(&mut self, inner: &Expr) -> CommandResult<Value> {
+        let value = self.eval(inner, None)?;
+        crate::python::arithmetic::invert(&value)
     }
 
     #[inline(never)]
@@ -950,7 +957,7 @@ fn is_numeric_expression(expr: &Expr) -> bool {
         Expr::Literal(Value::Int(_) | Value::Float(_)) => true,
         Expr::Name { name, .. } => socket_constants::find(name).is_some(),
         Expr::BitOr(a, b) => is_numeric_expression(a) && is_numeric_expression(b),
-        Expr::Negate(inner) => is_numeric_expression(inner),
+        Expr::Negate(inner) | Expr::Invert(inner) => is_numeric_expression(inner),
         _ => false,
     }
 }

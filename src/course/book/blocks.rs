@@ -194,7 +194,7 @@ fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
                 unknown_calls(part, unknown);
             }
         }
-        Expr::Negate(e) | Expr::Attribute(e, _) => unknown_calls(e, unknown),
+        Expr::Negate(e) | Expr::Invert(e) | Expr::Attribute(e, _) => unknown_calls(e, unknown),
         Expr::FString(pieces) => {
             for piece in pieces {
                 if let crate::python::fstring::Piece::Field(field) = piece {

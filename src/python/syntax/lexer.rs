@@ -27,7 +27,7 @@ pub struct Spanned {
     pub end: usize,
 }
 
-const PUNCTUATION: &str = "()[],=|-.?:+*/%&^<>";
+const PUNCTUATION: &str = "()[],=|-.?:+*/%&^<>~";
 
 /// Two-character operators, tried before single punctuation.
 const OPERATORS: [&str; 8] = ["==", "!=", "<=", ">=", "**", "//", "<<", ">>"];

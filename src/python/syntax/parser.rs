@@ -28,6 +28,8 @@ pub enum Expr {
     BitOr(Box<Expr>, Box<Expr>),
     Add(Box<Expr>, Box<Expr>),
     Negate(Box<Expr>),
+    /// `~x`.
+    Invert(Box<Expr>),
     Index(Box<Expr>, Box<Expr>),
     /// `target[start:stop:step]`, each part optional.
     Slice {
@@ -580,23 +582,24 @@ impl Parser {
         Parser::apply_signs(&signs, power)
     }
 
-    /// The `-` and `+` signs before an operand; only `-` makes a node.
-    fn signs(&mut self) -> Vec<bool> {
-        let mut negations = Vec::new();
-        loop {
-            if self.eat_punct('-') {
-                negations.push(true);
-            } else if self.eat_punct('+') {
-                negations.push(false);
-            } else {
-                return negations;
-            }
+    /// The `-`, `+` and `~` signs before an operand; `+` makes no node.
+    fn signs(&mut self) -> Vec<char> {
+        let mut signs = Vec::new();
+        while let Some(&Token::Punct(sign @ ('-' | '+' | '~'))) = self.peek() {
+            self.pos += 1;
+            signs.push(sign);
         }
+        signs
     }
 
-    fn apply_signs(signs: &[bool], mut node: Node) -> CommandResult<Node> {
-        for _ in signs.iter().filter(|&&negate| negate) {
-            node = Node::unary(node, Expr::Negate)?;
+    /// Applies the signs innermost (nearest the operand) first: `-~x` is `-(~x)`.
+    fn apply_signs(signs: &[char], mut node: Node) -> CommandResult<Node> {
+        for &sign in signs.iter().rev() {
+            node = match sign {
+                '-' => Node::unary(node, Expr::Negate)?,
+                '~' => Node::unary(node, Expr::Invert)?,
+                _ => node,
+            };
         }
         Ok(node)
     }
