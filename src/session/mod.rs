@@ -395,11 +395,18 @@ impl Session {
             ("vars", []) => {
                 let mut names: Vec<_> = self.variables.iter().collect();
                 names.sort_by(|a, b| a.0.cmp(b.0));
-                let shown: usize = names.iter().map(|(k, v)| k.len() + 4 + v.repr_len()).sum();
+                // An int past CPython's 4300 digits has no repr to show
+                // (and would take long to make one).
+                let showable = |v: &Value| crate::python::int_text::check_shown(v).is_ok();
+                const HIDDEN: &str = "<holds an int past 4300 digits>";
+                let shown: usize = names
+                    .iter()
+                    .map(|(k, v)| k.len() + 4 + if showable(v) { v.repr_len() } else { HIDDEN.len() })
+                    .sum();
                 limits::check_bytes(shown)?;
                 let text = names
                     .iter()
-                    .map(|(k, v)| format!("{k} = {}", v.repr()))
+                    .map(|(k, v)| format!("{k} = {}", if showable(v) { v.repr() } else { HIDDEN.to_string() }))
                     .collect::<Vec<_>>()
                     .join("\n");
                 Ok(Outcome::Notice(if text.is_empty() {
