@@ -1,6 +1,7 @@
 //! The few Python built-ins that notes use around socket calls: `print`,
-//! `repr`, `str`, `len`, `int`, `hex`, `bytes`, `list` and `tuple`, with
-//! CPython's results and errors. They are not commands (help and the lessons
+//! `repr`, `ascii`, `str`, `format`, `len`, `int`, `float`, `hex`, `oct`,
+//! `bin`, `divmod`, `bytes`, `list` and `tuple`, with CPython's results and
+//! errors. They are not commands (help and the lessons
 //! are about the socket module), just what a pasted line needs to run.
 
 use crate::python::codecs;
