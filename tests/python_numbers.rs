@@ -590,3 +590,37 @@ fn binascii_hex_functions_match_cpython() {
     .to_vec();
     assert_same_as_cpython("binascii_hex_functions_match_cpython", &lines);
 }
+
+#[test]
+fn bytes_percent_formatting_matches_cpython() {
+    let mut lines: Vec<String> = [
+        "b'%c' % 256",
+        "b'%c' % -1",
+        "b'%c' % 'a'",
+        "b'%c' % b'ab'",
+        "b'%c' % b'a'",
+        "b'%c' % 65",
+        "b'%s' % 'ab'",
+        "b'%s' % 5",
+        "b'%s %b' % (b'x', b'y')",
+        "b'%-5s|%5b|%.1s' % (b'x', b'y', b'zz')",
+        "b'%r' % 'é'",
+        "b'%a' % b'x'",
+        "b'%d' % (1, 2)",
+        "b'%d %d' % 1",
+        "b'%5.1f|%-4x|' % (2.25, 255)",
+        "b'%y' % 1",
+        "b'%(a)s' % 1",
+        "b'GET %s HTTP/1.0\\r\\nHost: %s\\r\\n\\r\\n' % (b'/', b'localhost')",
+        "b'\\xff%d\\x00' % 7",
+        "b'%%' % ()",
+    ]
+    .map(String::from)
+    .to_vec();
+    for conversion in ["%d", "%05d", "%x", "%#o", "%.2f", "%e", "%g", "%r", "%a"] {
+        for value in ["0", "-42", "2**70", "True", "3.25"] {
+            lines.push(format!("b'{conversion}' % {value}"));
+        }
+    }
+    assert_same_as_cpython("bytes_percent_formatting_matches_cpython", &lines);
+}

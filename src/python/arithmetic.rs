@@ -81,8 +81,14 @@ pub fn negate(value: &Value) -> CommandResult<Value> {
 
 /// `a OP b` for the operators other than `+` and `|`.
 pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> CommandResult<Value> {
-    if let (BinaryOp::Modulo, Value::Str(template)) = (op, a) {
-        return crate::python::percent_format::format(template, b).map(Value::Str);
+    match (op, a) {
+        (BinaryOp::Modulo, Value::Str(template)) => {
+            return crate::python::percent_format::format(template, b).map(Value::Str);
+        }
+        (BinaryOp::Modulo, Value::Bytes(template)) => {
+            return crate::python::percent_format::format_bytes(template, b).map(Value::Bytes);
+        }
+        _ => {}
     }
     if op == BinaryOp::Multiply
         && let Some(repeated) = repeat(a, b).or_else(|| repeat(b, a))

@@ -45,8 +45,20 @@ impl<'a> Arguments<'a> {
     }
 }
 
-/// `template % values`.
+/// `template % values` for str.
 pub fn format(template: &str, values: &Value) -> CommandResult<String> {
+    format_as(template, values, false)
+}
+
+/// `template % values` for bytes: `%s` and `%b` take bytes, `%c` a byte.
+/// The template's bytes travel as the chars U+0000..U+00FF and back.
+pub fn format_bytes(template: &[u8], values: &Value) -> CommandResult<Vec<u8>> {
+    let text: String = template.iter().map(|&b| char::from(b)).collect();
+    let out = format_as(&text, values, true)?;
+    Ok(out.chars().map(|c| c as u32 as u8).collect())
+}
+
+fn format_as(template: &str, values: &Value, bytes_mode: bool) -> CommandResult<String> {
     let mut arguments = match values {
         Value::Tuple(items) => Arguments::Items(items, 0),
         other => Arguments::Single(other, false),
@@ -61,14 +73,16 @@ pub fn format(template: &str, values: &Value) -> CommandResult<String> {
             out.push(c);
             continue;
         }
-        let text = conversion(&chars, &mut at, values, &mut arguments)?;
+        let text = conversion(&chars, &mut at, values, &mut arguments, bytes_mode)?;
         limits::check_bytes(out.len().saturating_add(text.len()))?;
         out.push_str(&text);
     }
     if !arguments.all_used() {
-        return Err(CommandError::type_error(
-            "not all arguments converted during string formatting",
-        ));
+        return Err(CommandError::type_error(if bytes_mode {
+            "not all arguments converted during bytes formatting"
+        } else {
+            "not all arguments converted during string formatting"
+        }));
     }
     Ok(out)
 }
@@ -83,6 +97,7 @@ fn conversion(
     at: &mut usize,
     values: &Value,
     arguments: &mut Arguments,
+    bytes_mode: bool,
 ) -> CommandResult<String> {
     let mut keyed: Option<Value> = None;
     if chars.get(*at) == Some(&'(') {
@@ -147,7 +162,59 @@ fn conversion(
         Some(v) => v,
         None => arguments.next()?.clone(),
     };
+    if bytes_mode {
+        if let Some(text) = bytes_conversion(&value, kind)? {
+            let mut spec = String::from(if flags.left { "<" } else { ">" });
+            if let Some(w) = width {
+                spec.push_str(&w.to_string());
+            }
+            if let (Some(p), 's' | 'b' | 'r' | 'a') = (precision, kind) {
+                spec.push_str(&format!(".{p}"));
+            }
+            return format_spec::format_value(&Value::Str(text), &spec);
+        }
+    }
     convert(&value, kind, width, precision, &flags, *at - 1)
+}
+
+/// What `%s`, `%b`, `%c`, `%r` and `%a` take in bytes formatting, as
+/// chars U+0000..U+00FF; `None` for the numeric conversions, which are
+/// the same as for str.
+fn bytes_conversion(value: &Value, kind: char) -> CommandResult<Option<String>> {
+    let latin1 = |b: &[u8]| b.iter().map(|&c| char::from(c)).collect::<String>();
+    Ok(Some(match kind {
+        's' | 'b' => match value {
+            Value::Bytes(b) => latin1(b),
+            other => {
+                return Err(CommandError::type_error(format!(
+                    "%b requires a bytes-like object, or an object that implements __bytes__, not '{}'",
+                    other.type_name()
+                )));
+            }
+        },
+        'r' | 'a' => {
+            crate::python::int_text::check_shown(value)?;
+            limits::check_bytes(value.repr_len().saturating_mul(4))?;
+            ascii(&value.repr())
+        }
+        'c' => match value {
+            Value::Bytes(b) if b.len() == 1 => latin1(b),
+            Value::Int(_) | Value::LargeInt(_) | Value::Bool(_) | Value::Enum(_) => {
+                match value.as_int().filter(|n| (0..256).contains(n)) {
+                    Some(n) => latin1(&[n as u8]),
+                    None => {
+                        return Err(CommandError::overflow("%c arg not in range(256)"));
+                    }
+                }
+            }
+            _ => {
+                return Err(CommandError::type_error(
+                    "%c requires an integer in range(256) or a single byte",
+                ));
+            }
+        },
+        _ => return Ok(None),
+    }))
 }
 
 #[derive(Default)]
