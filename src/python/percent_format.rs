@@ -162,17 +162,15 @@ fn conversion(
         Some(v) => v,
         None => arguments.next()?.clone(),
     };
-    if bytes_mode {
-        if let Some(text) = bytes_conversion(&value, kind)? {
-            let mut spec = String::from(if flags.left { "<" } else { ">" });
-            if let Some(w) = width {
-                spec.push_str(&w.to_string());
-            }
-            if let (Some(p), 's' | 'b' | 'r' | 'a') = (precision, kind) {
-                spec.push_str(&format!(".{p}"));
-            }
-            return format_spec::format_value(&Value::Str(text), &spec);
+    if bytes_mode && let Some(text) = bytes_conversion(&value, kind)? {
+        let mut spec = String::from(if flags.left { "<" } else { ">" });
+        if let Some(w) = width {
+            spec.push_str(&w.to_string());
         }
+        if let (Some(p), 's' | 'b' | 'r' | 'a') = (precision, kind) {
+            spec.push_str(&format!(".{p}"));
+        }
+        return format_spec::format_value(&Value::Str(text), &spec);
     }
     convert(&value, kind, width, precision, &flags, *at - 1)
 }
