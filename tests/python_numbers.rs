@@ -187,6 +187,18 @@ fn radix_builtins_and_socket_conversions_match_cpython() {
         "socket.getservbyport(2**200)",
         "socket.getservbyport(-2**200)",
         "socket.inet_ntoa(socket.inet_aton('1.2.3.4'))",
+        "socket.getaddrinfo('127.0.0.1', 2**70)",
+        "socket.getaddrinfo('127.0.0.1', -2**70)",
+        "socket.getaddrinfo('127.0.0.1', 80, 2**70)",
+        "socket.getaddrinfo('127.0.0.1', 80, 0, 0, 0, 2**64)",
+        "socket.getnameinfo(('127.0.0.1', 2**70), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV)",
+        "socket.getnameinfo(('127.0.0.1', 80), 2**70)",
+        "socket.getservbyport(80, 2**70)",
+        "socket.inet_ntop(2**70, b'1234')",
+        "socket.htons(2**16 - 1)",
+        "socket.htonl(2**32 - 1)",
+        "socket.htonl(2**32)",
+        "socket.htonl(2**64)",
     ] {
         lines.push(line.to_string());
     }
