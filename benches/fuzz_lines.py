@@ -21,10 +21,10 @@ import sys
 # machine, the lessons' commands (they write progress) and socket creation.
 FORBIDDEN = [
     "getaddrinfo", "getnameinfo", "gethostby", "getfqdn", "gethostname",
-    "get_ip", "create_connection", "create_server", "map_network", "ping",
+    "get_ip", "create_connection", "create_server", "map_network", "ping", "traceroute",
     "serve", "socket(", "socketpair", "lab", "lesson", "next", "back",
     "hint", "check", "reset", "connect", "sendto", "bind", "listen",
-    "tutorial", ":timeout",
+    "tutorial", ":timeout", "dig",
 ]
 
 SEEDS = [

@@ -43,7 +43,8 @@ struct Cli {
 
     /// A script to run, one line at a time (`netrepl lessons check [DIR]`
     /// validates a lesson directory instead; `netrepl book build|serve`
-    /// builds the book)
+    /// builds the book; `netrepl progress [export]` shows or exports your
+    /// progress; `netrepl class report FILE|DIR...` rolls up a class's exports)
     script: Option<PathBuf>,
 }
 
@@ -54,7 +55,16 @@ fn main() -> ExitCode {
     netrepl::course::lessons::tutor::install();
     let args: Vec<OsString> = std::env::args_os().collect();
     let subcommand = args.get(1).and_then(|a| a.to_str());
-    if let Some(name @ ("lessons" | "book" | "mdbook")) = subcommand {
+    if subcommand == Some("serve-dns") {
+        return serve_dns_command(&args[2..]);
+    }
+    if subcommand == Some("serve-practice") {
+        return serve_practice_command(&args[2..]);
+    }
+    if subcommand == Some("serve-silent") {
+        return serve_silent_command(&args[2..]);
+    }
+    if let Some(name @ ("lessons" | "book" | "mdbook" | "progress" | "class")) = subcommand {
         let Some(rest) = args[2..]
             .iter()
             .map(|a| a.to_str().map(str::to_string))
@@ -66,6 +76,8 @@ fn main() -> ExitCode {
         return match name {
             "lessons" => lessons_command(&rest),
             "book" => book_command(&rest),
+            "progress" => netrepl::course::class::cli::progress_command(&rest),
+            "class" => netrepl::course::class::cli::class_command(&rest),
             _ => mdbook_command(&rest),
         };
     }
@@ -143,6 +155,111 @@ fn mdbook_command(args: &[String]) -> ExitCode {
     book_command(args)
 }
 
+/// `netrepl serve-silent --listen ADDR...` (hidden; `lab dns off` runs it):
+/// holds UDP ports open without answering, so queries time out.
+fn serve_silent_command(args: &[OsString]) -> ExitCode {
+    let words: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    let addresses: Option<Vec<std::net::SocketAddr>> = words
+        .chunks(2)
+        .map(|pair| match pair {
+            ["--listen", address] => address.parse().ok(),
+            _ => None,
+        })
+        .collect();
+    let Some(addresses) = addresses.filter(|a| !a.is_empty() && words.len() == args.len()) else {
+        eprintln!("usage: netrepl serve-silent --listen ADDR:PORT [--listen ADDR:PORT...]");
+        return ExitCode::from(2);
+    };
+    match netrepl::net::lab::silence::hold_silent(&addresses) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("netrepl serve-silent: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `netrepl serve-practice echo|http|chat|time --listen ADDR` (hidden; the lab
+/// runs its services so): one practice server in the foreground until SIGTERM.
+fn serve_practice_command(args: &[OsString]) -> ExitCode {
+    use netrepl::net::sockets::servers::{ServerKind, serve_until_signalled};
+    const USAGE: &str = "usage: netrepl serve-practice echo|chat|time|http --listen ADDR:PORT";
+    let words: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    let parsed = match words.as_slice() {
+        [kind, "--listen", address] => ServerKind::parse(kind).zip(address.parse().ok()),
+        _ => None,
+    };
+    let Some((kind, address)) = parsed else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match serve_until_signalled(kind, address) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("netrepl serve-practice: {}", error.python_line());
+            ExitCode::from(1)
+        }
+    }
+}
+
+const SERVE_DNS_USAGE: &str =
+    "usage: netrepl serve-dns --zones DIR --listen ADDR [--listen ADDR...]";
+
+/// `netrepl serve-dns --zones DIR --listen ADDR...`: the lab's DNS server
+/// (hidden; the lab starts it in its namespace). Prints one line once it
+/// listens, then serves until SIGTERM or SIGINT.
+fn serve_dns_command(args: &[OsString]) -> ExitCode {
+    use netrepl::net::dns_server;
+    let mut zones = None;
+    let mut listen = Vec::new();
+    let mut words = args.iter().map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        match (word, words.next().flatten()) {
+            (Some("--zones"), Some(dir)) => zones = Some(PathBuf::from(dir)),
+            (Some("--listen"), Some(address)) => match address.parse() {
+                Ok(address) => listen.push(address),
+                Err(_) => {
+                    eprintln!(
+                        "netrepl serve-dns: {address} is not an address:port\n{SERVE_DNS_USAGE}"
+                    );
+                    return ExitCode::from(2);
+                }
+            },
+            _ => {
+                eprintln!("{SERVE_DNS_USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(zones) = zones.filter(|_| !listen.is_empty()) else {
+        eprintln!("{SERVE_DNS_USAGE}");
+        return ExitCode::from(2);
+    };
+    // Caught before the line is printed: whoever reads it may signal at once.
+    let mut signals = match signal_hook::iterator::Signals::new([libc::SIGTERM, libc::SIGINT]) {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("netrepl serve-dns: cannot catch signals: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let server = match dns_server::start(&zones, &listen) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("netrepl serve-dns: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // Whoever started it may have closed its end already: no panic on EPIPE.
+    let mut out = stdout().lock();
+    let _ = std::io::Write::write_all(&mut out, format!("{}\n", server.describe()).as_bytes());
+    let _ = std::io::Write::flush(&mut out);
+    drop(out);
+    let _ = signals.forever().next();
+    server.stop();
+    ExitCode::SUCCESS
+}
+
 const LESSONS_USAGE: &str = "usage: netrepl lessons check [--lab] [--time-limit SECONDS] [DIR]\n       netrepl lessons grade [--lessons DIR] LESSON EXERCISE -- LINE...";
 
 /// `netrepl lessons check [--lab] [--time-limit SECONDS] [DIR]`: validates a
@@ -200,7 +317,7 @@ fn lessons_command(args: &[String]) -> ExitCode {
         let up = Lab::from_env().map_err(|e| e.to_string()).and_then(|lab| {
             if lab.status().is_none() {
                 lab::check_can_build().map_err(|e| e.to_string())?;
-                lab.up(lab::DEFAULT_HOSTS).map_err(|e| e.to_string())?;
+                lab.up_default().map_err(|e| e.to_string())?;
                 built_lab = true;
             }
             Ok(lab)

@@ -34,10 +34,31 @@ fn built() -> &'static PathBuf {
         let _lock = build_lock();
         let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("book-test");
         let _ = std::fs::remove_dir_all(&dest);
-        netrepl::course::book::build(&root().join("book"), &dest, Path::new(NETREPL))
-            .unwrap_or_else(|e| panic!("the book did not build:\n{e}"));
+        let built = build_without_lab(&root().join("book"), &dest);
+        assert!(
+            built.problems.is_empty(),
+            "the book did not build:\n{}",
+            netrepl::course::book::problem_report(&built.problems)
+        );
         dest
     })
+}
+
+/// Builds a book, sealed, without the lab (which someone may bring up or
+/// down at any time), so what the tests see does not depend on it.
+fn build_without_lab(book_dir: &Path, dest: &Path) -> netrepl::course::book::Built {
+    use netrepl::course::book::{BuildOptions, SealOptions, build_book, seal::LabUse};
+    build_book(&BuildOptions {
+        book_dir: Some(book_dir.to_path_buf()),
+        lessons: None,
+        dest: dest.to_path_buf(),
+        netrepl: PathBuf::from(NETREPL),
+        seal: SealOptions {
+            lab: LabUse::Never,
+            ..Default::default()
+        },
+    })
+    .unwrap_or_else(|e| panic!("the book was not written:\n{e}"))
 }
 
 fn page(name: &str) -> String {
@@ -458,4 +479,446 @@ fn no_exercise_shows_its_expected_result_outside_a_folded_hint() {
             }
         }
     }
+}
+
+/// Whether this test may make network namespaces (root, and `ip` installed);
+/// says why not when it may not.
+fn can_make_namespaces() -> bool {
+    let root = netrepl::net::sealed::is_root();
+    let ip = Command::new("ip")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !(root && ip) {
+        println!("SKIPPED: needs root and ip (iproute2) to make a network namespace");
+    }
+    root && ip
+}
+
+/// A namespace of the test's own with only loopback up and a resolver on
+/// loopback, deleted when dropped (even when the test fails).
+struct TestNamespace(String);
+
+impl TestNamespace {
+    fn new(what: &str) -> TestNamespace {
+        let name = format!("nrbooktest-{what}-{}", std::process::id());
+        let ip = |args: &[&str]| {
+            Command::new("ip")
+                .args(args)
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let _ = ip(&["netns", "del", &name]);
+        let namespace = TestNamespace(name);
+        let etc = format!("/etc/netns/{}", namespace.0);
+        std::fs::create_dir_all(&etc).expect("mkdir /etc/netns/NAME");
+        std::fs::write(format!("{etc}/resolv.conf"), "nameserver 127.0.0.1\n")
+            .expect("resolv.conf");
+        assert!(ip(&["netns", "add", &namespace.0]), "ip netns add");
+        assert!(
+            ip(&["-n", &namespace.0, "link", "set", "lo", "up"]),
+            "lo up"
+        );
+        namespace
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let mut command = Command::new("ip");
+        command.args(["netns", "exec", &self.0, program]);
+        command
+    }
+}
+
+impl Drop for TestNamespace {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+        let _ = std::fs::remove_dir_all(format!("/etc/netns/{}", self.0));
+    }
+}
+
+/// A scratch directory of this test binary, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    dir
+}
+
+/// Every file of a built book, by its path inside it.
+fn book_files(dest: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dest.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read_dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                let name = path.strip_prefix(dest).unwrap().display().to_string();
+                files.push((name, text));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn run_book_build(mut command: Command) -> (bool, String) {
+    let output = command.output().expect("run netrepl book build");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_book_built_in_a_namespace_with_its_own_host_name_shows_neither_it_nor_progress() {
+    if !can_make_namespaces() {
+        return;
+    }
+    let dir = scratch("book-host-name");
+    // The builder's own progress: the first lesson done.
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    let course = load_course(Some(&root().join("lessons"))).expect("the course loads");
+    let first = &course.lessons[0];
+    let done: Vec<String> = first.exercises().map(|e| e.id.clone()).collect();
+    let progress = serde_json::json!({"version": 1, "current": first.id,
+        "lessons": {&first.id: {"step": 0, "done": done, "seen_all": true}}});
+    std::fs::write(data.join("progress.json"), progress.to_string()).expect("seed progress");
+    let namespace = TestNamespace::new("host");
+    let host_name = format!("nrhost{}x", std::process::id());
+    let in_namespace = |args: &[&str]| {
+        let mut command = namespace.command(NETREPL);
+        command.args(args).env("NETREPL_DATA_DIR", &data);
+        netrepl::net::ffi::spawn_sealed(&mut command, &host_name, None);
+        command
+    };
+    // The seed is progress netrepl reads, and the host name is the builder's.
+    let lessons = in_namespace(&["-c", "lessons"]).output().expect("lessons");
+    let lessons = String::from_utf8_lossy(&lessons.stdout);
+    assert!(lessons.contains("(1 of "), "the seeded progress: {lessons}");
+    let name = in_namespace(&["-c", "gethostname"])
+        .output()
+        .expect("gethostname");
+    assert!(String::from_utf8_lossy(&name.stdout).contains(&host_name));
+
+    let dest = dir.join("out");
+    let _lock = build_lock();
+    let mut build = in_namespace(&["book", "build", "--no-lab", "-o"]);
+    build.arg(&dest).current_dir(&dir);
+    let (ok, stderr) = run_book_build(build);
+    assert!(ok, "the book did not build:\n{stderr}");
+    let files = book_files(&dest);
+    assert!(files.len() > 20, "{} files", files.len());
+    for (name, text) in &files {
+        assert!(
+            !text.contains(&host_name),
+            "{name} shows the builder's host name"
+        );
+        assert!(
+            !text.contains("(1 of "),
+            "{name} shows the builder's progress"
+        );
+    }
+    let host_names = std::fs::read_to_string(dest.join("host-names.html")).expect("page");
+    assert!(host_names.contains(netrepl::course::book::seal::HOST_NAME));
+    let reference = std::fs::read_to_string(dest.join("reference.html")).expect("page");
+    assert!(reference.contains(&format!("(0 of {} lessons done)", course.lessons.len())));
+}
+
+#[test]
+fn a_book_builds_with_no_route_out() {
+    if !can_make_namespaces() {
+        return;
+    }
+    let dir = scratch("book-offline");
+    let namespace = TestNamespace::new("offline");
+    let dest = dir.join("out");
+    let _lock = build_lock();
+    // Unsealed, so get_ip_4, interfaces and routes meet the machine as it
+    // is: one with only loopback and no route anywhere.
+    let mut build = namespace.command(NETREPL);
+    build
+        .args(["book", "build", "--unsealed", "--no-lab", "-o"])
+        .arg(&dest)
+        .current_dir(&dir);
+    let (ok, stderr) = run_book_build(build);
+    assert!(ok, "the book did not build offline:\n{stderr}");
+    let address = std::fs::read_to_string(dest.join("finding-your-address.html")).expect("page");
+    assert!(
+        address.contains("netrepl-machine\">This machine"),
+        "blocks that show the machine say whose it is"
+    );
+    let reference = std::fs::read_to_string(dest.join("reference.html")).expect("page");
+    assert!(reference.contains("id=\"get_ip_4\""));
+}
+
+#[test]
+fn book_build_works_from_any_directory_with_the_built_in_book() {
+    let dir = scratch("book-anywhere");
+    let _lock = build_lock();
+    let mut build = Command::new(NETREPL);
+    build
+        .args(["book", "build", "--no-lab"])
+        .current_dir(&dir)
+        .env("NETREPL_DATA_DIR", dir.join("data"));
+    let (ok, stderr) = run_book_build(build);
+    assert!(ok, "the built-in book did not build:\n{stderr}");
+    let course = load_course(None).expect("the built-in course");
+    for lesson in &course.lessons {
+        assert!(
+            dir.join("netrepl-book")
+                .join(format!("{}.html", lesson.id))
+                .is_file(),
+            "{}",
+            lesson.id
+        );
+    }
+    let reference =
+        std::fs::read_to_string(dir.join("netrepl-book/reference.html")).expect("reference");
+    assert!(reference.contains("id=\"inet_aton\""));
+}
+
+#[test]
+fn a_broken_block_is_reported_at_its_line_and_the_book_is_still_written() {
+    let marker = "## IPv4 only: inet_aton and inet_ntoa";
+    let insert = "```netrepl\n>>> inet_aton 1.2.3.4\nb'nothing like it'\n```\n\n";
+    let book = broken_copy("book-broken-block", "packing-addresses.md", |text| {
+        text.replacen(marker, &format!("{insert}{marker}"), 1)
+    });
+    let lessons = book.join("../lessons");
+    let edited = std::fs::read_to_string(lessons.join("packing-addresses.md")).expect("edited");
+    let block_line = edited
+        .lines()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .position(|w| w[0] == "```netrepl" && w[1] == ">>> inet_aton 1.2.3.4")
+        .expect("the inserted block")
+        + 1;
+    let dest = book.join("../out");
+    let _lock = build_lock();
+    let mut build = Command::new(NETREPL);
+    build
+        .args(["book", "build", "--no-lab", "--lessons"])
+        .arg(&lessons)
+        .arg("-o")
+        .arg(&dest)
+        .current_dir(book.join(".."));
+    let (ok, stderr) = run_book_build(build);
+    assert!(!ok, "a broken block must make the build fail");
+    assert!(
+        stderr.contains(&format!("packing-addresses.md:{block_line}: ")),
+        "file:line of the block in:\n{stderr}"
+    );
+    let page = std::fs::read_to_string(dest.join("packing-addresses.html")).expect("the page");
+    let course = load_course(Some(&lessons)).expect("the edited course");
+    let lesson = &course.lessons[course.find("packing-addresses").expect("lesson").0];
+    assert_eq!(
+        page.matches("<div class=\"netrepl-session\">").count(),
+        lesson.blocks.len(),
+        "every block still has its session"
+    );
+    assert!(dest.join("reference.html").is_file());
+}
+
+/// A book's text with what differs on every run masked: round trip times
+/// (decimals), the time of day (`01:02:03`), ephemeral ports (32768 and up,
+/// after `:` or `, `), all the OS picks afresh, and the search index's name,
+/// a hash of its text.
+fn without_timings_and_ephemeral_ports(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i + 1 < chars.len() && chars[i] == '.' && chars[i + 1].is_ascii_digit() {
+            i += 1;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            out.push_str("#.#");
+            continue;
+        }
+        let digits: String = chars[start..i].iter().collect();
+        let clock = |at: usize| {
+            chars.get(at) == Some(&':')
+                && chars.get(at + 1).is_some_and(char::is_ascii_digit)
+                && chars.get(at + 2).is_some_and(char::is_ascii_digit)
+        };
+        if digits.len() == 2 && clock(i) && clock(i + 3) {
+            out.push_str("HH:MM:SS");
+            i += 6;
+            continue;
+        }
+        let after_colon = start > 0 && chars[start - 1] == ':';
+        let after_comma = start > 1 && chars[start - 1] == ' ' && chars[start - 2] == ',';
+        match digits.parse::<u32>() {
+            Ok(port) if (32768..=65535).contains(&port) && (after_colon || after_comma) => {
+                out.push_str("PORT")
+            }
+            _ => out.push_str(&digits),
+        }
+    }
+    let mut masked = String::new();
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("searchindex-") {
+        masked.push_str(&rest[..at + "searchindex-".len()]);
+        rest = &rest[at + "searchindex-".len()..];
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+    }
+    masked.push_str(rest);
+    masked
+}
+
+#[test]
+fn the_same_sources_give_the_same_book() {
+    let dir = scratch("book-twice");
+    let build = |name: &str| {
+        let dest = dir.join(name);
+        let _lock = build_lock();
+        let built = build_without_lab(&root().join("book"), &dest);
+        assert!(
+            built.problems.is_empty(),
+            "{}",
+            netrepl::course::book::problem_report(&built.problems)
+        );
+        book_files(&dest)
+            .into_iter()
+            .map(|(name, text)| {
+                (
+                    without_timings_and_ephemeral_ports(&name),
+                    without_timings_and_ephemeral_ports(&text),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let first = build("one");
+    let second = build("two");
+    assert_eq!(
+        first.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        second.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    for ((name, a), (_, b)) in first.iter().zip(&second) {
+        // The search index counts words, timings among them; it is made
+        // from the pages, which are compared.
+        if a != b && !name.starts_with("searchindex") {
+            let line = a
+                .lines()
+                .zip(b.lines())
+                .find(|(x, y)| x != y)
+                .map(|(x, y)| {
+                    let cut = |l: &str| l.chars().take(300).collect::<String>();
+                    format!("\n  {}\n  {}", cut(x), cut(y))
+                })
+                .unwrap_or_default();
+            panic!("{name} differs between two builds:{line}");
+        }
+    }
+}
+
+#[test]
+fn only_lines_that_run_on_their_own_get_a_one_liner_and_lab_lines_need_sudo() {
+    let page = page("finding-your-address.html");
+    let buttons_of = |input: &str| {
+        let at = page
+            .find(&format!("netrepl-command\">{input}</span>"))
+            .unwrap_or_else(|| panic!("no line {input}"));
+        let rest = &page[at..];
+        rest[..rest.find("</div>").unwrap_or(rest.len())].to_string()
+    };
+    assert!(buttons_of("mine = interfaces").contains("netrepl-copy-oneliner"));
+    let needs_mine = buttons_of("mine[0]");
+    assert!(needs_mine.contains("data-copy=\"mine[0]\""));
+    assert!(
+        !needs_mine.contains("netrepl-copy-oneliner"),
+        "mine[0] needs the line before it: {needs_mine}"
+    );
+    assert!(
+        buttons_of("get_ip_4").contains("data-copy=\"sudo netrepl --lab -c &quot;get_ip_4&quot;\""),
+        "a lab line copies as sudo netrepl --lab"
+    );
+}
+
+#[test]
+fn the_glossary_and_reference_are_not_numbered_lessons_and_nothing_typed_has_curly_quotes() {
+    let toc = page("toc.html");
+    for extra in ["reference.html", "glossary.html"] {
+        let at = toc.find(&format!("href=\"{extra}\"")).expect("in the toc");
+        let item = &toc[at..at + toc[at..].find("</a>").unwrap_or(0)];
+        assert!(!item.contains("aria-hidden"), "{extra} is numbered: {item}");
+    }
+    let glossary = page("glossary.html");
+    for term in ["nat", "dhcp", "lease", "tcp", "udp", "ttl", "unicast"] {
+        assert!(
+            glossary.contains(&format!("id=\"{term}\"")),
+            "glossary: {term}"
+        );
+    }
+    let addresses = page("ipv4-addresses.html");
+    assert!(!addresses.contains("href=\"reference.html#gethostname\"><strong>host</strong>"));
+    let private = page("loopback-private-public.html");
+    assert!(private.contains("href=\"reference.html#routes\"><strong>default gateway</strong>"));
+    for entry in std::fs::read_dir(built()).expect("book").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("page");
+        for (open, close) in [("<code", "</code>"), ("data-copy=\"", "\"")] {
+            for (at, _) in html.match_indices(open) {
+                let rest = &html[at..];
+                let code = &rest[..rest[open.len()..]
+                    .find(close)
+                    .map_or(rest.len(), |n| n + open.len())];
+                assert!(
+                    !code.contains(['\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}']),
+                    "{name}: typographic quotes in code: {code}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_lab_chapter_shows_the_default_lab_as_a_figure_and_its_file() {
+    let html = page("lab.html");
+    assert!(
+        !html.contains("{{#netrepl-lab"),
+        "a mark was left in the page"
+    );
+    let figure = html
+        .find("netrepl-lab-figure")
+        .expect("the lab figure is in the page");
+    let svg_start = figure + html[figure..].find("<svg").expect("an svg");
+    let svg = &html[svg_start..html[svg_start..].find("</svg>").unwrap() + svg_start];
+    for name in [
+        "scanner.lab",
+        "router.lab",
+        "ns.lab",
+        "quiet.lab",
+        "far.lab",
+    ] {
+        assert!(svg.contains(&format!(">{name}</text>")), "{name} is drawn");
+    }
+    assert!(svg.contains("10.77.1.0/24"), "the far subnet is drawn");
+    // The file, verbatim (as HTML text), from the same source `lab up` reads.
+    let first_host = "name = &quot;scanner&quot;";
+    assert!(
+        html.contains(first_host) || html.contains("name = \"scanner\""),
+        "the file is shown"
+    );
+    assert!(html.contains("[[subnets]]"));
+    assert!(
+        page("toc.html").contains("lab.html"),
+        "the chapter is in the contents"
+    );
 }

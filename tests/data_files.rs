@@ -302,9 +302,17 @@ struct Driven {
 
 impl Driven {
     fn start(data: &Path) -> Driven {
-        let mut child = Command::new(BIN)
+        Driven::start_with(|command| {
+            command.env("NETREPL_DATA_DIR", data);
+        })
+    }
+
+    /// A session whose environment `configure` sets.
+    fn start_with(configure: impl FnOnce(&mut Command)) -> Driven {
+        let mut command = Command::new(BIN);
+        configure(&mut command);
+        let mut child = command
             .arg("--no-color")
-            .env("NETREPL_DATA_DIR", data)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -346,6 +354,14 @@ impl Driven {
 
     fn quit(mut self) {
         let _ = writeln!(self.stdin, "quit");
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Driven {
+    /// A test that fails half-way leaves no session behind.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
@@ -403,5 +419,154 @@ fn many_saves_at_once_never_leave_a_torn_file() {
     assert!(
         files_named(&data, ".tmp").is_empty(),
         "no temporary file is left"
+    );
+}
+
+#[test]
+fn two_sessions_of_one_learner_add_up_their_attempts_and_hints() {
+    let scratch = Scratch::new("two-sessions-records");
+    let data = scratch.data();
+    let mut first = Driven::start(&data);
+    let mut second = Driven::start(&data);
+    first.send("lesson packing-addresses", "── Lesson");
+    second.send("lesson packing-addresses", "── Lesson");
+    first.send("next", "── Lesson");
+    second.send("next", "── Lesson");
+    first.send("hint", "Hint 1");
+    first.send("inet_aton 10.0.0.1", "Not quite");
+    second.send("inet_aton 10.0.0.2", "Not quite");
+    second.send("inet_aton 172.16.0.1", "✓ Exercise done");
+    first.quit();
+    second.quit();
+    let progress: serde_json::Value = serde_json::from_str(&progress_file(&data)).unwrap();
+    let lesson = &progress["lessons"]["packing-addresses"];
+    let record = &lesson["exercises"]["pack-172-16-0-1"];
+    assert_eq!(record["attempts"], 3, "{progress}");
+    assert_eq!(record["hints"], 1, "{progress}");
+    assert!(record["done_at"].is_string(), "{progress}");
+    assert!(lesson["started"].is_string(), "{progress}");
+}
+
+/// One user of a shared machine: a home, a data directory and a runtime
+/// directory of their own, and nothing of the test's environment that
+/// would choose a data directory for them.
+struct User {
+    home: PathBuf,
+    runtime: PathBuf,
+}
+
+impl User {
+    fn new(scratch: &Scratch, name: &str) -> User {
+        let home = scratch.0.join(name);
+        let runtime = scratch.0.join(format!("{name}-run"));
+        fs::create_dir_all(&home).unwrap();
+        fs::create_dir_all(&runtime).unwrap();
+        fs::set_permissions(&runtime, fs::Permissions::from_mode(0o700)).unwrap();
+        User { home, runtime }
+    }
+
+    fn session(&self) -> Driven {
+        Driven::start_with(|command| {
+            command
+                .env_remove("NETREPL_DATA_DIR")
+                .env("HOME", &self.home)
+                .env("XDG_DATA_HOME", self.home.join("data"))
+                .env("XDG_RUNTIME_DIR", &self.runtime);
+        })
+    }
+}
+
+#[test]
+fn two_users_at_once_bind_the_same_socket_name_each_in_their_own_directory() {
+    let scratch = Scratch::new("two-users");
+    let (ada, bob) = (User::new(&scratch, "ada"), User::new(&scratch, "bob"));
+    let mut ada_session = ada.session();
+    let mut bob_session = bob.session();
+    for session in [&mut ada_session, &mut bob_session] {
+        session.send("srv = socket unix", "");
+        session.send("srv.bind(runtime_dir() + '/echo.sock')", "");
+        session.send("srv.listen()", "");
+        session.send("srv.getsockname()", "echo.sock");
+    }
+    // Both are bound to echo.sock at once, each in its own directory.
+    for user in [&ada, &bob] {
+        let dir = user.runtime.join("netrepl");
+        assert_eq!(mode(&dir), 0o700, "the runtime directory is private");
+        let socket = fs::symlink_metadata(dir.join("echo.sock")).expect("the socket file");
+        assert!(std::os::unix::fs::FileTypeExt::is_socket(
+            &socket.file_type()
+        ));
+    }
+    ada_session.send("lesson packing-addresses", "── Lesson");
+    bob_session.send("lesson host-names", "── Lesson");
+    ada_session.quit();
+    bob_session.quit();
+    // Each one's progress went to their own data directory.
+    let progress = |user: &User| {
+        fs::read_to_string(user.home.join("data/netrepl/progress.json")).expect("progress")
+    };
+    assert!(progress(&ada).contains("packing-addresses") && !progress(&ada).contains("host-names"));
+    assert!(progress(&bob).contains("host-names") && !progress(&bob).contains("packing-addresses"));
+    for user in [&ada, &bob] {
+        assert!(
+            !user.runtime.join("netrepl/echo.sock").exists(),
+            "the socket file is removed when the session ends"
+        );
+    }
+}
+
+#[test]
+fn without_a_runtime_directory_sockets_go_in_the_data_directory() {
+    let scratch = Scratch::new("no-xdg-runtime");
+    let home = scratch.0.join("home");
+    let out = Command::new(BIN)
+        .args(["--format", "python", "-c", "runtime_dir()"])
+        .env_remove("NETREPL_DATA_DIR")
+        .env_remove("XDG_RUNTIME_DIR")
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .output()
+        .expect("netrepl runs");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    let expected = home.join("data/netrepl/run");
+    assert_eq!(shown.trim(), format!("'{}'", expected.display()));
+    assert_eq!(mode(&expected), 0o700);
+    // A chosen data directory brings its own runtime directory.
+    let (shown, _) = run_with_data(
+        &scratch.data(),
+        &["--format", "python", "-c", "runtime_dir()"],
+        "",
+    );
+    assert_eq!(
+        shown.trim(),
+        format!("'{}'", scratch.data().join("run").display())
+    );
+}
+
+#[test]
+fn a_runtime_directory_others_may_enter_is_refused() {
+    let scratch = Scratch::new("open-runtime");
+    let user = User::new(&scratch, "eve");
+    let open = user.runtime.join("netrepl");
+    fs::create_dir_all(&open).unwrap();
+    fs::set_permissions(&open, fs::Permissions::from_mode(0o777)).unwrap();
+    let out = Command::new(BIN)
+        .args(["-c", "runtime_dir()"])
+        .env_remove("NETREPL_DATA_DIR")
+        .env("HOME", &user.home)
+        .env("XDG_DATA_HOME", user.home.join("data"))
+        .env("XDG_RUNTIME_DIR", &user.runtime)
+        .output()
+        .expect("netrepl runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("PermissionError") && stderr.contains("alone"),
+        "{stderr}"
+    );
+    assert_eq!(
+        mode(&open),
+        0o777,
+        "left as it is, for its owner to look at"
     );
 }

@@ -7,9 +7,17 @@ mod support;
 use netrepl::commands;
 use netrepl::course::transcript::match_lines;
 
-/// Runs one example in a fresh `--format python` process.
+/// Runs one example in a fresh `--format python` process, with a data
+/// directory of its own (`runtime_dir()` makes one there, not in the home of
+/// whoever runs the tests).
 fn example_failure(command: &str, input: &str, expected: &str) -> Option<String> {
-    let output = support::run_merged(support::netrepl("python"), &format!("{input}\n"));
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let data = std::env::temp_dir().join(format!("netrepl-examples-{}-{run}", std::process::id()));
+    let mut netrepl = support::netrepl("python");
+    netrepl.env("NETREPL_DATA_DIR", &data);
+    let output = support::run_merged(netrepl, &format!("{input}\n"));
+    let _ = std::fs::remove_dir_all(&data);
     let actual: Vec<&str> = output.lines().collect();
     let expected: Vec<&str> = expected.lines().collect();
     match_lines(&expected, &actual)

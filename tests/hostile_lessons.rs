@@ -289,7 +289,7 @@ fn the_lab_is_used_only_when_the_check_is_asked_for_it() {
     fs::write(lessons.join("course.md"), "1. [Lab](lab.md)\n").unwrap();
     fs::write(
         lessons.join("lab.md"),
-        "---\nid: lab\ntitle: Lab\nteaches: []\n---\n\n## Look\n\n```netrepl needs=lab\n>>> lab status\nname[..]\n...\n```\n",
+        "---\nid: lab\ntitle: Lab\nteaches: []\n---\n\n## Look\n\n```netrepl needs=lab\n>>> lab status\nthe netrepl lab 'nrchk'  dns on[..]\n...\n```\n",
     )
     .unwrap();
     // A prefix of this test's own, so no other test's lab is touched.

@@ -284,3 +284,22 @@ fn ctrl_c_at_the_question_before_a_big_sweep_returns_to_the_prompt() {
     );
     assert_answered(&steps[1], "42");
 }
+
+#[test]
+fn ctrl_c_during_a_dig_wait_returns_to_the_prompt() {
+    let Some(ns) = SilentDnsNamespace::new("nrint-dig") else {
+        return;
+    };
+    // dig asks resolv.conf's 127.0.0.1, which reads the query and never answers.
+    let steps = ns.drive(
+        r#"[{"line": "kept = 6 * 7"},
+            {"line": "dig www.lab", "interrupt_after": 0.5},
+            {"line": "dig www.lab tcp=True"},
+            {"line": "kept"}]"#,
+    );
+    assert_eq!(steps.len(), 4, "{steps:?}");
+    assert_interrupted(&steps[1]);
+    // Nothing listens on TCP port 53 there: refused at once, no interrupt left over.
+    assert_answered(&steps[2], "ConnectionRefusedError");
+    assert_answered(&steps[3], "42");
+}

@@ -40,7 +40,9 @@ impl LessonLab {
             lab: None,
             built_here: false,
         };
-        let Ok(lab) = Lab::new(netrepl::net::lab::DEFAULT_PREFIX) else {
+        let Ok(lab) = Lab::new(netrepl::net::lab::DEFAULT_PREFIX)
+            .map(|lab| lab.with_netrepl(env!("CARGO_BIN_EXE_netrepl")))
+        else {
             return none;
         };
         if lab.status().is_some() {
@@ -53,7 +55,7 @@ impl LessonLab {
             eprintln!("lab blocks will be skipped: {why}");
             return none;
         }
-        match lab.up(netrepl::net::lab::DEFAULT_HOSTS) {
+        match lab.up_default() {
             Ok(_) => LessonLab {
                 lab: Some(lab),
                 built_here: true,

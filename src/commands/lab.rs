@@ -1,31 +1,32 @@
-//! `lab`: builds, shows, enters and removes the teaching network of
-//! [`crate::net::lab`], so ping, map_network and gethostbyaddr have machines to find.
+//! `lab`: builds (from the default lab or a TOML file), shows, enters and
+//! removes the teaching network of [`crate::net::lab`], and turns its DNS
+//! server off and on, so ping, map_network, DNS look-ups and traceroute have
+//! machines to find.
 
 use std::ffi::OsString;
 
 use crate::commands::context::{self, Format};
-use crate::commands::output::{Output, Table, View};
+use crate::commands::lab_topology;
+use crate::commands::output::{Output, View};
 use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::net::lab::{
-    DEFAULT_HOSTS, Lab, LabError, LabHost, LabStatus, MAX_HOSTS, PREFIX_ENV, SUBNET,
-};
+use crate::net::lab::{Lab, LabError, LabStatus, MachineStatus, PREFIX_ENV};
 use crate::python::convert;
 use crate::python::error::{CommandError, CommandResult};
 use crate::python::value::Value;
 
-const ACTIONS: &str = "'up', 'status', 'down' or 'shell'";
+const ACTIONS: &str = "'up', 'status', 'down', 'shell' or 'dns'";
 
 pub const LAB: Command = Command {
     name: "lab",
     params: &[
         Param::optional("action", ArgKind::Word),
-        Param::optional("hosts", ArgKind::Integer),
+        Param::optional("what", ArgKind::Text),
     ],
     style: CallStyle::Python,
     topic: Topic::Probing,
     python: None,
-    summary: "A small practice network of namespaces: lab up, lab status, lab shell, lab down",
-    description: "Builds a teaching network on this machine out of Linux network namespaces: a switch, a scanner at 10.77.0.1 (scanner.lab) and hosts at 10.77.0.10 and up named alpha.lab, bravo.lab, charlie.lab and so on. Every third host is switched off on purpose, so a sweep has something to miss. `lab up [hosts=5]` builds it (again, if it was left over from a crash), `lab status` shows it, `lab shell` runs netrepl inside the scanner until you leave with Ctrl-D, and `lab down` removes it all. Inside the lab only lab machines can be reached and their names come from the scanner's own /etc/hosts, so nothing leaves this machine. Building and entering need root.",
+    summary: "A practice network of namespaces: lab up [FILE], status, shell, dns off|on, down",
+    description: "Builds a teaching network on this machine out of Linux network namespaces, from a small TOML file (`lab up FILE`) or the default lab: subnet near (10.77.0.0/24, fd77::/64) with scanner.lab at .1 (where netrepl runs), ns.lab at .2 (the lab's DNS server, authoritative for lab. and the reverse zones), alpha.lab .10 and bravo.lab .11, charlie.lab .12 (switched off, but DNS still names it), quiet.lab .20 (ignores ping but serves HTTP on port 80, so map_network misses it and tcp=80 finds it), services.lab .30 (echo on port 7, HTTP on 80) and router.lab .254, which joins subnet far (10.77.1.0/24) where far.lab .10 answers one hop further (its TTL arrives one lower). www.lab has three addresses (round robin), web.lab is an alias (CNAME) of www.lab, lab. has MX and TXT records, every address has a PTR, and unknown names get NXDOMAIN. No hosts file names a lab machine: inside the lab every look-up really goes to ns.lab. `lab up [FILE]` builds it (again, if left over from a crash), `lab status` draws it, `lab shell` runs netrepl inside the scanner until Ctrl-D, `lab dns off` stops the DNS server (a look-up then fails with EAI_AGAIN after the resolver's one-second timeout; dig times out) and `lab dns on` starts it again, `lab down` removes it all. Outside the lab, ping, map_network and look-ups of lab addresses and .lab names are refused, since they would go to the real network: enter with `sudo netrepl --lab`. Building and entering need root. A lab file has `nameserver`, `ttl`, [[subnets]] (name, ipv4, ipv6: private ranges only), [[hosts]] (name, role = host|router|scanner, addresses = { SUBNET = [...] }, down, ignores_ping, services = [\"echo\", \"http\"]) and [[records]] (name, type A|AAAA|CNAME|MX|TXT, value, ttl); the book's lab chapter shows the default one.",
     network: false,
     examples: &[Example {
         input: "lab status",
@@ -39,38 +40,67 @@ fn run_lab(args: &Args) -> CommandResult<Output> {
         None => "status".to_string(),
         Some(value) => convert::text(value, "lab", 1)?,
     };
+    let what = args
+        .get(1)
+        .map(|value| convert::text(value, "lab", 2))
+        .transpose()?;
     let lab = Lab::from_env().map_err(lab_error)?;
     match action.as_str() {
-        "up" => up(&lab, args),
+        "up" => up(&lab, what.as_deref()),
         "status" => status(&lab),
         "down" => down(&lab),
         "shell" => shell(&lab),
+        "dns" => dns(&lab, what.as_deref()),
         other => Err(CommandError::value_error(format!(
             "lab action must be {ACTIONS}, not {}",
             crate::python::value::str_repr(other)
         ))
-        .explain("Try `lab up`, `lab status`, `lab shell` or `lab down`.")),
+        .explain("Try `lab up`, `lab status`, `lab shell`, `lab dns off` or `lab down`.")),
     }
 }
 
-fn up(lab: &Lab, args: &Args) -> CommandResult<Output> {
-    let hosts = match args.get(1) {
-        None => DEFAULT_HOSTS,
-        Some(value) => {
-            let count = convert::index(value)?;
-            usize::try_from(count)
-                .ok()
-                .filter(|n| (1..=MAX_HOSTS).contains(n))
-                .ok_or_else(|| {
-                    CommandError::value_error(format!(
-                        "hosts must be between 1 and {MAX_HOSTS}, not {count}"
-                    ))
-                    .explain("Hosts are named after the NATO alphabet, alpha to zulu.")
-                })?
+fn up(lab: &Lab, file: Option<&str>) -> CommandResult<Output> {
+    refuse_inside(lab, "up")?;
+    let status = match file {
+        None => lab.up_default(),
+        Some(path) => lab.up_file(std::path::Path::new(path)),
+    }
+    .map_err(lab_error)?;
+    Ok(status_output(&status))
+}
+
+/// Inside the lab, `ip netns exec` gave us a mount namespace of our own, so
+/// namespaces made or removed here would change only this process's view.
+fn refuse_inside(lab: &Lab, action: &str) -> CommandResult<()> {
+    if !lab.contains_this_process() {
+        return Ok(());
+    }
+    Err(CommandError::os_error(format!("lab {action} cannot run inside the lab"))
+        .explain(format!("Leave the lab first (Ctrl-D, or exit), then run `lab {action}` from netrepl outside it, as root.")))
+}
+
+fn dns(lab: &Lab, switch: Option<&str>) -> CommandResult<Output> {
+    let on = match switch {
+        Some("on") => true,
+        Some("off") => false,
+        other => {
+            let shown = other.map_or("nothing".to_string(), crate::python::value::str_repr);
+            return Err(CommandError::value_error(format!(
+                "lab dns takes 'on' or 'off', not {shown}"
+            ))
+            .explain("`lab dns off` stops the lab's DNS server so look-ups time out; `lab dns on` starts it again."));
         }
     };
-    let status = lab.up(hosts).map_err(lab_error)?;
-    Ok(status_output(&status))
+    let was_on = lab.set_dns(on).map_err(lab_error)?;
+    let text = match (on, was_on) {
+        (true, true) => "The lab's DNS server was already on.",
+        (true, false) => "The lab's DNS server is on again: look-ups of lab names work.",
+        (false, true) => {
+            "The lab's DNS server is off: it no longer answers, so a look-up of a lab name waits out the resolver's one-second timeout and fails with socket.gaierror: [Errno -3] Temporary failure in name resolution, and dig times out. `lab dns on` brings it back."
+        }
+        (false, false) => "The lab's DNS server was already off.",
+    };
+    Ok(Output::text(text.to_string()))
 }
 
 fn status(lab: &Lab) -> CommandResult<Output> {
@@ -90,6 +120,7 @@ fn status(lab: &Lab) -> CommandResult<Output> {
 }
 
 fn down(lab: &Lab) -> CommandResult<Output> {
+    refuse_inside(lab, "down")?;
     let removed = lab.down().map_err(lab_error)?;
     let text = if removed.is_empty() {
         format!(
@@ -121,9 +152,15 @@ fn shell(lab: &Lab) -> CommandResult<Output> {
             .explain("To run a script inside the lab, use: netrepl --lab SCRIPT (or netrepl --lab -c LINE)."));
     }
     // Said before the child takes the terminal, so the change of place shows.
+    let scanner = lab.description().scanner().clone();
+    let address = scanner
+        .first_ipv4()
+        .map(|a| format!(" ({a})"))
+        .unwrap_or_default();
     eprintln!(
-        "Entering the lab '{}' as scanner.lab (10.77.0.1); Ctrl-D brings you back.",
-        lab.prefix()
+        "Entering the lab '{}' as {}{address}; Ctrl-D brings you back.",
+        lab.prefix(),
+        scanner.full_name()
     );
     let settings = inner_repl_args(context::format(), context::colour());
     let exit = lab.run_netrepl_inside(settings).map_err(lab_error)?;
@@ -144,48 +181,84 @@ fn inner_repl_args(format: Format, colour: bool) -> Vec<OsString> {
     args
 }
 
-/// The scanner first, then the hosts: one row and one dict each.
+/// The drawing for people; for scripts a dict of the same facts.
 fn status_output(status: &LabStatus) -> Output {
-    let machines: Vec<&LabHost> = std::iter::once(&status.scanner)
-        .chain(&status.hosts)
-        .collect();
-    let rows = machines
+    let lab = &status.description;
+    let subnets = lab
+        .subnets
         .iter()
-        .map(|m| {
-            vec![
-                m.name.clone(),
-                m.address.to_string(),
-                m.state().to_string(),
-                role(status, m).to_string(),
-                m.namespace.clone(),
-            ]
-        })
-        .collect();
-    let values = machines
-        .iter()
-        .map(|m| {
+        .map(|s| {
             Value::Dict(vec![
-                ("name".into(), Value::str(m.name.clone())),
-                ("address".into(), Value::str(m.address.to_string())),
-                ("state".into(), Value::str(m.state())),
-                ("role".into(), Value::str(role(status, m))),
-                ("namespace".into(), Value::str(m.namespace.clone())),
+                ("name".into(), Value::str(s.name.clone())),
+                (
+                    "ipv4".into(),
+                    s.ipv4.map_or(Value::None, |p| Value::str(p.to_string())),
+                ),
+                (
+                    "ipv6".into(),
+                    s.ipv6.map_or(Value::None, |p| Value::str(p.to_string())),
+                ),
             ])
         })
         .collect();
-    let table = Table {
-        headers: vec!["name", "address", "state", "role", "namespace"],
-        rows,
-    };
-    Output::with_view(Value::List(values), View::Table(table))
+    let hosts = status
+        .machines
+        .iter()
+        .map(|m| machine_value(status, m))
+        .collect();
+    let value = Value::Dict(vec![
+        ("prefix".into(), Value::str(status.prefix.clone())),
+        ("name".into(), Value::str(lab.name.clone())),
+        (
+            "dns".into(),
+            Value::str(if status.dns_on { "on" } else { "off" }),
+        ),
+        (
+            "nameserver".into(),
+            Value::str(lab.nameserver_host().full_name()),
+        ),
+        ("subnets".into(), Value::List(subnets)),
+        ("hosts".into(), Value::List(hosts)),
+    ]);
+    Output::with_view(
+        value,
+        View::Report {
+            text: lab_topology::draw(status),
+            json: None,
+        },
+    )
 }
 
-fn role(status: &LabStatus, machine: &LabHost) -> &'static str {
-    if machine == &status.scanner {
-        "scanner"
-    } else {
-        "host"
-    }
+fn machine_value(status: &LabStatus, machine: &MachineStatus) -> Value {
+    let host = &machine.host;
+    let strings = |items: Vec<String>| Value::List(items.into_iter().map(Value::str).collect());
+    let subnets = host
+        .attachments
+        .iter()
+        .map(|a| status.description.subnets[a.subnet].name.clone())
+        .collect();
+    Value::Dict(vec![
+        ("name".into(), Value::str(machine.name())),
+        ("role".into(), Value::str(host.role.name())),
+        ("state".into(), Value::str(machine.state())),
+        (
+            "addresses".into(),
+            strings(host.addresses().iter().map(ToString::to_string).collect()),
+        ),
+        ("subnets".into(), strings(subnets)),
+        ("ignores_ping".into(), Value::Bool(machine.ignores_ping)),
+        (
+            "services".into(),
+            strings(
+                machine
+                    .running
+                    .iter()
+                    .map(|s| s.name().to_string())
+                    .collect(),
+            ),
+        ),
+        ("namespace".into(), Value::str(machine.namespace.clone())),
+    ])
 }
 
 /// A lab failure as the Python exception closest to it, with the lab's own
@@ -203,12 +276,25 @@ fn lab_error(error: LabError) -> CommandError {
             "invalid lab prefix {} (from ${PREFIX_ENV})",
             crate::python::value::str_repr(prefix)
         )),
-        LabError::InvalidHostCount(count) => CommandError::value_error(format!(
-            "hosts must be between 1 and {MAX_HOSTS}, not {count}"
-        )),
+        LabError::Description(error) => {
+            let line = error.line.map(|n| format!(":{n}")).unwrap_or_default();
+            return CommandError::value_error(format!("bad lab file: {}{line}", error.file))
+                .explain(error.message.clone());
+        }
+        LabError::Io { path, source } => {
+            let errno = source.raw_os_error().unwrap_or(libc::EIO);
+            let text = source.to_string();
+            let words = text.split(" (os error").next().unwrap_or(&text);
+            return CommandError::with_errno(
+                crate::python::error::PyException::OsError,
+                errno,
+                format!("{words}: {}", crate::python::value::str_repr(path)),
+            )
+            .explain("The lab needs this file: a lab file to read, or its own files under /run/netrepl and /etc/netns (as root).");
+        }
         LabError::NotUp(prefix) => CommandError::os_error(format!("no lab '{prefix}' is up")),
         LabError::TimedOut { .. } => CommandError::from_errno(libc::ETIMEDOUT),
-        _ => CommandError::os_error(format!("the lab on {SUBNET} could not be built or changed")),
+        _ => CommandError::os_error("the lab could not be built or changed"),
     };
     python.explain(explanation)
 }

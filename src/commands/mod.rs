@@ -1,8 +1,8 @@
 //! The commands, layer 3: the registry's types (`registry`: a command's
 //! name, Python signature, help, examples), what a command hands back
 //! (`output`) and may know of the line it runs for (`context`), and one file
-//! per family of commands: host names, getaddrinfo, services, address
-//! packing, this machine, probing, packet capture, the lab, sockets and their methods, the
+//! per family of commands: host names, DNS queries (`dig`), getaddrinfo, services, address
+//! packing, this machine, probing, traceroute, packet capture, the lab, sockets and their methods, the
 //! socket module's constants, the tutorial. Each turns what `net` answers into
 //! Python values and errors. [`COMMANDS`] is the one list that help,
 //! completion, the book's reference and the lessons' cross-check all read.
@@ -18,8 +18,10 @@ mod address_reason;
 mod addrinfo;
 mod constants;
 pub mod context;
+pub mod dig;
 mod hostnames;
 mod lab;
+mod lab_topology;
 mod local;
 pub mod output;
 pub mod packets;
@@ -32,7 +34,9 @@ pub mod socket_address;
 pub mod socket_constants;
 pub mod socket_methods;
 mod sockets;
+mod traceroute;
 pub mod tutorial;
+pub mod user_dirs;
 
 use crate::commands::registry::Command;
 
@@ -43,6 +47,7 @@ pub static COMMANDS: &[Command] = &[
     hostnames::GETHOSTBYNAME_EX,
     hostnames::GETFQDN,
     hostnames::GETHOSTBYADDR,
+    dig::DIG,
     addrinfo::GETADDRINFO,
     addrinfo::GETNAMEINFO,
     services::GETSERVBYNAME,
@@ -66,6 +71,7 @@ pub static COMMANDS: &[Command] = &[
     probing::PING,
     probing::PINGER,
     probing::MAP_NETWORK,
+    traceroute::TRACEROUTE,
     packets::PACKETS,
     lab::LAB,
     sockets::SOCKET,
@@ -73,6 +79,7 @@ pub static COMMANDS: &[Command] = &[
     sockets::CREATE_CONNECTION,
     sockets::CREATE_SERVER,
     sockets::SOCKETS,
+    sockets::RUNTIME_DIR,
     sockets::HEXDUMP,
     sockets::SERVE,
     sockets::SERVERS,

@@ -17,7 +17,7 @@ use crate::python::error::{CommandError, CommandResult};
 use crate::python::value::Value;
 
 /// A number of seconds from an int or a float, within bounds.
-fn seconds(
+pub(super) fn seconds(
     args: &Args,
     index: usize,
     name: &str,
@@ -43,7 +43,7 @@ fn seconds(
     Ok(Duration::from_secs_f64(value))
 }
 
-fn whole(
+pub(super) fn whole(
     args: &Args,
     index: usize,
     name: &str,
@@ -60,7 +60,7 @@ fn whole(
     Ok(value)
 }
 
-fn flag(args: &Args, index: usize, default: bool) -> bool {
+pub(super) fn flag(args: &Args, index: usize, default: bool) -> bool {
     args.get(index).map_or(default, |v| match v {
         Value::Bool(b) => *b,
         Value::Str(s) => matches!(s.as_str(), "True" | "true" | "yes" | "1"),
@@ -69,7 +69,7 @@ fn flag(args: &Args, index: usize, default: bool) -> bool {
 }
 
 /// A host argument resolved to one address (names through the system resolver).
-fn resolve_target(args: &Args, function: &str) -> CommandResult<(String, IpAddr)> {
+pub(super) fn resolve_target(args: &Args, function: &str) -> CommandResult<(String, IpAddr)> {
     let host = convert::host_name(args.get(0).unwrap_or(&Value::None), function, 1)?;
     let text = String::from_utf8_lossy(&host).into_owned();
     let address = resolver::resolve_one(&host, libc::AF_UNSPEC)?;

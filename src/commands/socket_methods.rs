@@ -349,7 +349,7 @@ fn bind(h: &Handle, args: &[Value]) -> CommandResult<Value> {
                 error.explain(unix_path_taken(target.unix_path.as_deref()))
             }
             Some(libc::EADDRINUSE) => error.explain("Another socket already has that address. Pick another port, or close the other socket (`sockets` lists yours)."),
-            Some(libc::EACCES) if h.family == libc::AF_UNIX => error.explain("You may not make files in that directory; bind to a path in one of your own, like /tmp/NAME.sock."),
+            Some(libc::EACCES) if h.family == libc::AF_UNIX => error.explain("You may not make files in that directory; bind to a path in one of your own, like runtime_dir() + '/NAME.sock'."),
             Some(libc::EACCES) => error.explain(sockets::LOW_PORT_HINT),
             Some(libc::EADDRNOTAVAIL) => error.explain("That address is not one of this machine's; bind to 127.0.0.1, or to an address `interfaces` lists."),
             _ => error,

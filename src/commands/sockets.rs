@@ -229,6 +229,33 @@ fn create_server(args: &Args) -> CommandResult<Output> {
     Ok(Output::plain(socket_value(id)))
 }
 
+pub const RUNTIME_DIR: Command = Command {
+    name: "runtime_dir",
+    params: &[],
+    style: CallStyle::CNoArgs,
+    topic: Topic::Sockets,
+    python: None,
+    summary: "Your own directory for Unix socket files, made private (mode 0700) on first use",
+    description: "A Unix socket's address is a path, and a fixed path in /tmp is shared by everyone on the machine: whoever binds it first owns it, and a stale file left there makes everyone else's bind fail. runtime_dir() is a directory that is yours alone ($XDG_RUNTIME_DIR/netrepl when your login provides one, else run in netrepl's data directory), so build socket paths from it: srv.bind(runtime_dir() + '/echo.sock'). Not part of Python's socket module; in a Python program, os.environ['XDG_RUNTIME_DIR'] plays its part.",
+    network: false,
+    examples: &[Example {
+        input: "runtime_dir()",
+        output: "'/[..]'",
+    }],
+    run: |_| {
+        let dir = crate::commands::user_dirs::runtime_dir().map_err(|e| {
+            let error = match e.raw_os_error() {
+                Some(errno) => CommandError::from_errno(errno),
+                None => CommandError::new(crate::python::error::PyException::PermissionError, e.to_string()),
+            };
+            error.explain("Your runtime directory must be a directory of your own that no one else may enter; fix or remove it, or set NETREPL_DATA_DIR to use another data directory.")
+        })?;
+        Ok(Output::plain(Value::Str(
+            dir.to_string_lossy().into_owned(),
+        )))
+    },
+};
+
 pub const SOCKETS: Command = Command {
     name: "sockets",
     params: &[],

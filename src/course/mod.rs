@@ -11,6 +11,9 @@
 
 #[cfg(feature = "book")]
 pub mod book;
+pub mod class;
+pub mod html;
 pub mod lessons;
 pub mod terminal;
+pub mod timestamp;
 pub mod transcript;

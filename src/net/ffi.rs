@@ -1,7 +1,9 @@
 //! The only module with `unsafe`: thin wrappers over the C library calls that no
 //! crate covers (the netdb look-ups behind `gethostbyname_ex`, `gethostbyaddr`, the
 //! services and protocols databases, the classic address converters, socket
-//! options), and the registration of a socket with tokio's reactor.
+//! options), the registration of a socket with tokio's reactor, and the
+//! hook that seals a child process (a host name and a scratch directory of
+//! its own).
 //!
 //! Every wrapper calls the reentrant (`_r`) form where one exists, so look-ups may
 //! run on several threads at once, and copies the result out before returning.
@@ -408,6 +410,49 @@ pub fn host_name() -> std::io::Result<String> {
     }
 }
 
+/// Sends `signal` to process `pid` (`kill(2)`); the lab stops its servers so.
+pub fn send_signal(pid: u32, signal: c_int) -> std::io::Result<()> {
+    let pid = libc::pid_t::try_from(pid)
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| std::io::Error::from_raw_os_error(libc::ESRCH))?;
+    // SAFETY: kill takes plain integers; a positive pid names one process only.
+    if unsafe { libc::kill(pid, signal) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// The effective user id, whose files netrepl's own are.
+pub fn effective_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// The login name of the user running netrepl (`getpwuid_r(3)` of the
+/// effective uid); `None` when the password database has no entry.
+pub fn user_name() -> Option<String> {
+    let mut buf = vec![0 as c_char; 4096];
+    // SAFETY: an all-zero passwd is a valid value for getpwuid_r to fill.
+    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call; on success `found` points
+    // at `entry`, whose strings live in `buf`.
+    unsafe {
+        let status = libc::getpwuid_r(
+            libc::geteuid(),
+            &mut entry,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut found,
+        );
+        if status != 0 || found.is_null() || entry.pw_name.is_null() {
+            return None;
+        }
+        Some(CStr::from_ptr(entry.pw_name).to_string_lossy().into_owned())
+    }
+}
+
 /// The name of the interface with this index (`if_indextoname(3)`), for showing an
 /// IPv6 scope id as `%lo` rather than a bare number; `None` when there is no such
 /// interface.
@@ -576,6 +621,30 @@ pub fn wait_readable(fd: std::os::fd::RawFd, timeout_ms: i32) -> std::io::Result
     let mut entry = libc::pollfd {
         fd,
         events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd for the duration of the call.
+    let ready = unsafe { libc::poll(&mut entry, 1, timeout_ms) };
+    match ready {
+        n if n > 0 => Ok(true),
+        0 => Ok(false),
+        _ => {
+            let error = std::io::Error::last_os_error();
+            if error.kind() == std::io::ErrorKind::Interrupted {
+                Ok(false)
+            } else {
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Waits up to `timeout_ms` for `fd` to be writable (a non-blocking connect
+/// finished, or failed); `Ok(false)` when the time ran out or a signal came first.
+pub fn wait_writable(fd: std::os::fd::RawFd, timeout_ms: i32) -> std::io::Result<bool> {
+    let mut entry = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
         revents: 0,
     };
     // SAFETY: one valid pollfd for the duration of the call.
@@ -779,6 +848,161 @@ pub fn receive_frame(
         loopback: address.sll_hatype == libc::ARPHRD_LOOPBACK,
     };
     Ok(Some((wire.min(buffer.len()), wire, origin)))
+}
+
+/// Makes `command` start in UTS and mount namespaces of its own: its host
+/// name is `name`, and a fresh tmpfs (mode 0700) covers the directory
+/// `scratch` when one is given, so what it writes there is its alone, gone
+/// when it ends, and at the same path in every run. Needs root
+/// (`CAP_SYS_ADMIN`); without it the spawn fails with the errno of
+/// `unshare`. A path with a NUL byte leaves the tmpfs out.
+pub fn spawn_sealed(
+    command: &mut std::process::Command,
+    name: &str,
+    scratch: Option<&std::path::Path>,
+) {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::process::CommandExt;
+    let name = name.as_bytes().to_vec();
+    let scratch = scratch.and_then(|path| CString::new(path.as_os_str().as_bytes()).ok());
+    let root = c"/";
+    let tmpfs = c"tmpfs";
+    let options = c"mode=0700";
+    // SAFETY: between fork and exec the hook only makes system calls on
+    // memory it owns, made before the fork (no allocation, no lock), which
+    // is async-signal-safe.
+    unsafe {
+        command.pre_exec(move || {
+            let failed = |rc: c_int| rc != 0;
+            if failed(libc::unshare(libc::CLONE_NEWUTS | libc::CLONE_NEWNS))
+                || failed(libc::sethostname(name.as_ptr().cast(), name.len()))
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            if let Some(scratch) = &scratch {
+                // Private first, so the tmpfs is seen by this process alone.
+                if failed(libc::mount(
+                    std::ptr::null(),
+                    root.as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_REC | libc::MS_PRIVATE,
+                    std::ptr::null(),
+                )) || failed(libc::mount(
+                    tmpfs.as_ptr(),
+                    scratch.as_ptr(),
+                    tmpfs.as_ptr(),
+                    libc::MS_NOSUID | libc::MS_NODEV,
+                    options.as_ptr().cast(),
+                )) {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+}
+
+// ---- traceroute: the socket error queue ----
+// With IP_RECVERR (IPV6_RECVERR) on, the ICMP errors a probe draws (a router's
+// time exceeded, the host's port unreachable) queue on the socket that sent it,
+// unprivileged; `recvmsg(MSG_ERRQUEUE)` reads each with a `sock_extended_err`
+// and the offender's address in a control message, which no crate wraps.
+
+/// Asks the kernel to queue the ICMP errors a socket's packets draw.
+pub fn enable_error_queue(fd: std::os::fd::RawFd, ipv6: bool) -> std::io::Result<()> {
+    let (level, name) = if ipv6 {
+        (libc::IPPROTO_IPV6, libc::IPV6_RECVERR)
+    } else {
+        (libc::IPPROTO_IP, libc::IP_RECVERR)
+    };
+    set_socket_option(fd, level, name, &1i32.to_ne_bytes())
+}
+
+/// One control message read with a queued error: its level, type and bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ControlMessage {
+    pub level: c_int,
+    pub kind: c_int,
+    pub data: Vec<u8>,
+}
+
+/// Reads one queued error without waiting: `Ok(None)` when none is queued.
+/// Gives its control messages (the caller decodes them); the quoted payload
+/// is not needed, as each probe has a socket of its own.
+pub fn read_error_queue(fd: std::os::fd::RawFd) -> std::io::Result<Option<Vec<ControlMessage>>> {
+    let mut payload = [0u8; 64];
+    // Room for a sock_extended_err and a sockaddr_in6, several times over.
+    let mut control = [0u64; 64];
+    let mut iov = libc::iovec {
+        iov_base: payload.as_mut_ptr() as *mut c_void,
+        iov_len: payload.len(),
+    };
+    // SAFETY: an all-zero msghdr is valid; the pointers are set below.
+    let mut header: libc::msghdr = unsafe { std::mem::zeroed() };
+    header.msg_iov = &mut iov;
+    header.msg_iovlen = 1;
+    header.msg_control = control.as_mut_ptr() as *mut c_void;
+    header.msg_controllen = std::mem::size_of_val(&control) as _;
+    // SAFETY: every buffer `header` points at lives until the call returns.
+    let n = unsafe { libc::recvmsg(fd, &mut header, libc::MSG_ERRQUEUE | libc::MSG_DONTWAIT) };
+    if n < 0 {
+        let error = std::io::Error::last_os_error();
+        return match error.kind() {
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted => Ok(None),
+            _ => Err(error),
+        };
+    }
+    let mut messages = Vec::new();
+    // SAFETY: the kernel filled `msg_controllen` bytes of `control` with
+    // well-formed cmsghdrs; the CMSG macros stay within that length.
+    unsafe {
+        let mut at = libc::CMSG_FIRSTHDR(&header);
+        while !at.is_null() {
+            let entry = &*at;
+            let start = libc::CMSG_DATA(at);
+            let length = (entry.cmsg_len as usize).saturating_sub(libc::CMSG_LEN(0) as usize);
+            messages.push(ControlMessage {
+                level: entry.cmsg_level,
+                kind: entry.cmsg_type,
+                data: std::slice::from_raw_parts(start, length).to_vec(),
+            });
+            at = libc::CMSG_NXTHDR(&header, at);
+        }
+    }
+    Ok(Some(messages))
+}
+
+/// Waits up to `timeout_ms` until any of `fds` has data or a queued error;
+/// `Ok(false)` when the time ran out or a signal came first.
+pub fn wait_any_readable(fds: &[std::os::fd::RawFd], timeout_ms: i32) -> std::io::Result<bool> {
+    let mut entries: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|&fd| libc::pollfd {
+            fd,
+            events: libc::POLLIN | libc::POLLERR,
+            revents: 0,
+        })
+        .collect();
+    // SAFETY: `entries` is a valid array of its length for the call.
+    let ready = unsafe {
+        libc::poll(
+            entries.as_mut_ptr(),
+            entries.len() as libc::nfds_t,
+            timeout_ms,
+        )
+    };
+    match ready {
+        n if n > 0 => Ok(true),
+        0 => Ok(false),
+        _ => {
+            let error = std::io::Error::last_os_error();
+            if error.kind() == std::io::ErrorKind::Interrupted {
+                Ok(false)
+            } else {
+                Err(error)
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ const RECEIVE_BUFFER: usize = 8 << 20;
 
 /// Opens one ICMP socket for the family of `target`; every probe shares it.
 pub fn open(target: IpAddr, ttl: Option<u32>) -> CommandResult<EchoClient> {
+    crate::net::lab::refuse_outside_lab(target)?;
     let family = if target.is_ipv4() { ICMP::V4 } else { ICMP::V6 };
     let mut builder = Config::builder()
         .kind(family)

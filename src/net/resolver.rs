@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use dns_lookup::{AddrInfoHints, LookupError};
 
-use crate::net::ffi;
+use crate::net::{ffi, lab};
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::interrupt;
 
@@ -84,6 +84,9 @@ pub fn lookup(
     if host.is_none() && service.is_none() {
         return Err(gai_error_code(libc::EAI_NONAME));
     }
+    if let Some(name) = host {
+        lab::guard::refuse_lab_name_outside_lab(name)?;
+    }
     let host = host.map(str::to_string);
     let service = service.map(str::to_string);
     // On a worker, so Ctrl-C ends the wait for a DNS server that does not
@@ -99,17 +102,23 @@ pub fn lookup(
 
 /// `gethostbyname_r`, where Ctrl-C can cut the wait short.
 pub fn host_by_name(name: &CStr) -> CommandResult<ffi::HostEntry> {
+    lab::guard::refuse_lab_name_outside_lab(&name.to_string_lossy())?;
     let name = name.to_owned();
     interrupt::run_interruptible(move || ffi::host_by_name(&name).map_err(host_error))?
 }
 
 /// `gethostbyaddr_r`, where Ctrl-C can cut the wait short.
 pub fn host_by_addr(address: IpAddr) -> CommandResult<ffi::HostEntry> {
+    // Its PTR query would go to the real resolver.
+    lab::guard::refuse_lab_reverse_outside_lab(address)?;
     interrupt::run_interruptible(move || ffi::host_by_addr(address).map_err(host_error))?
 }
 
 /// `getnameinfo`, where Ctrl-C can cut the wait short.
 pub fn name_info(address: SocketAddr, flags: i32) -> CommandResult<(String, String)> {
+    if flags & libc::NI_NUMERICHOST == 0 {
+        lab::guard::refuse_lab_reverse_outside_lab(address.ip())?;
+    }
     interrupt::run_interruptible(move || {
         dns_lookup::getnameinfo(&address, flags).map_err(|e| gai_error(&e))
     })?

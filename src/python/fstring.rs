@@ -49,6 +49,18 @@ impl<E> Piece<E> {
     }
 }
 
+/// Every field's expression, those inside specs too (`{x:{width}}`).
+pub fn field_exprs<E>(pieces: &[Piece<E>]) -> Vec<&E> {
+    let mut out = Vec::new();
+    for piece in pieces {
+        if let Piece::Field(field) = piece {
+            out.push(&field.expr);
+            out.extend(field_exprs(&field.spec));
+        }
+    }
+    out
+}
+
 fn syntax(message: &str) -> CommandError {
     CommandError::syntax(format!("f-string: {message}"))
 }

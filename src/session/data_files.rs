@@ -146,7 +146,12 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
             .open(&temporary)?;
         file.write_all(contents)?;
         file.sync_all()?;
-        fs::rename(&temporary, path)
+        fs::rename(&temporary, path)?;
+        // The rename itself lasts a crash only once the directory is synced.
+        if let Ok(directory) = File::open(dir) {
+            let _ = directory.sync_all();
+        }
+        Ok(())
     })();
     if written.is_err() {
         let _ = fs::remove_file(&temporary);

@@ -13,7 +13,6 @@ pub mod help;
 pub mod render;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use crate::commands;
 use crate::commands::context;
@@ -88,26 +87,10 @@ pub struct Attempt {
     pub observed: Observed,
 }
 
-static DATA_DIR: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
-
-/// Keeps this process's files in `dir` instead (a throwaway directory for
-/// grading, say), whatever the environment says.
-pub fn use_data_dir(dir: PathBuf) {
-    *DATA_DIR.lock().unwrap_or_else(|p| p.into_inner()) = Some(dir);
-}
-
-/// Where netrepl keeps its files (history, lesson progress): the directory
-/// set by `use_data_dir`, else `$NETREPL_DATA_DIR`, else the user's data
-/// directory. Read and write them through [`data_files`], never by plain path.
-pub fn data_dir() -> Option<PathBuf> {
-    if let Some(dir) = DATA_DIR.lock().unwrap_or_else(|p| p.into_inner()).clone() {
-        return Some(dir);
-    }
-    if let Some(dir) = std::env::var_os("NETREPL_DATA_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    dirs::data_dir().map(|d| d.join("netrepl"))
-}
+/// Where netrepl keeps its files (history, lesson progress), and how a run
+/// picks another; read and write them through [`data_files`], never by plain
+/// path. They live below, beside the runtime directory the socket commands use.
+pub use crate::commands::user_dirs::{data_dir, use_data_dir};
 
 pub struct Session {
     variables: HashMap<String, Value>,

@@ -2,6 +2,8 @@
 //! shared by the integration tests (each uses part of it, hence the allow).
 #![allow(dead_code)]
 
+pub mod dns_lab;
+
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 

@@ -9,6 +9,7 @@ use mdbook_preprocessor::book::Book;
 
 use crate::commands;
 use crate::commands::registry;
+use crate::commands::socket_constants;
 use crate::commands::socket_methods;
 use crate::course::lessons::course::Course;
 use crate::course::lessons::parse::Problem;
@@ -196,12 +197,126 @@ fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
         }
         Expr::Negate(e) | Expr::Invert(e) | Expr::Attribute(e, _) => unknown_calls(e, unknown),
         Expr::FString(pieces) => {
-            for piece in pieces {
-                if let crate::python::fstring::Piece::Field(field) = piece {
-                    unknown_calls(&field.expr, unknown);
-                }
+            for e in crate::python::fstring::field_exprs(pieces) {
+                unknown_calls(e, unknown);
             }
         }
         Expr::Literal(_) | Expr::Name { .. } | Expr::Word(_) => {}
+    }
+}
+
+/// Whether an input line runs on its own, as `netrepl -c LINE`: it parses,
+/// and every name it reads is a command, a builtin, a socket constant or a
+/// variable the line itself sets first (`x = 1; x + 1`). A line that reads a
+/// variable of an earlier line (`c.recv(1024)`, `_`) needs the session.
+pub fn runs_on_its_own(input: &str) -> bool {
+    let is_command = |name: &str| match name.split_once('.') {
+        Some((_, method)) => {
+            socket_methods::find(method).is_some()
+                || text_methods::STR_METHODS.contains(&method)
+                || text_methods::BYTES_METHODS.contains(&method)
+        }
+        None => commands::find(name).is_some() || builtins::is_builtin(name),
+    };
+    let mut bound: Vec<String> = Vec::new();
+    for input in split_statements(input).into_iter().map(str::trim) {
+        let Ok(statement) = parse_line(input, &is_command) else {
+            return false;
+        };
+        let mut read = Vec::new();
+        match &statement {
+            Statement::Eval(e) => names_read(e, &mut read),
+            Statement::Assign(name, e) => {
+                names_read(e, &mut read);
+                bound.push(name.clone());
+            }
+            Statement::Unpack(names, e) => {
+                names_read(e, &mut read);
+                bound.extend(names.iter().cloned());
+            }
+            _ => {}
+        }
+        let defined = |name: &String| {
+            bound.contains(name)
+                || (name != "_"
+                    && (commands::find(name).is_some()
+                        || builtins::is_builtin(name)
+                        || socket_constants::find(name).is_some()))
+        };
+        if !read.iter().all(defined) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The plain names an expression reads (not those it calls as commands).
+fn names_read(expr: &Expr, read: &mut Vec<String>) {
+    match expr {
+        Expr::Name { name, qualified } => {
+            if !qualified {
+                read.push(name.clone());
+            }
+        }
+        Expr::Call { callee, args } => {
+            match callee.as_ref() {
+                Expr::Name { .. } => {}
+                other => names_read(other, read),
+            }
+            for arg in args {
+                match arg {
+                    Arg::Positional(e) | Arg::Keyword(_, e) => names_read(e, read),
+                }
+            }
+        }
+        Expr::Tuple(items) | Expr::List(items) => items.iter().for_each(|e| names_read(e, read)),
+        Expr::BitOr(a, b)
+        | Expr::Add(a, b)
+        | Expr::Index(a, b)
+        | Expr::Compare(_, a, b)
+        | Expr::Binary(_, a, b) => {
+            names_read(a, read);
+            names_read(b, read);
+        }
+        Expr::Slice {
+            target,
+            start,
+            stop,
+            step,
+        } => {
+            names_read(target, read);
+            for part in [start, stop, step].into_iter().flatten() {
+                names_read(part, read);
+            }
+        }
+        Expr::Negate(e) | Expr::Invert(e) | Expr::Attribute(e, _) => names_read(e, read),
+        Expr::FString(pieces) => {
+            for e in crate::python::fstring::field_exprs(pieces) {
+                names_read(e, read);
+            }
+        }
+        Expr::Literal(_) | Expr::Word(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_runs_on_its_own_unless_it_reads_an_earlier_lines_variable() {
+        for alone in [
+            "inet_aton 192.168.1.1",
+            "socket.inet_aton(\"10.0.0.1\")",
+            "mine = interfaces",
+            "x = 1; x + 1",
+            "getaddrinfo localhost 80 AF_INET SOCK_STREAM",
+            "ipinfo(get_ip_4())['kind']",
+        ] {
+            assert!(runs_on_its_own(alone), "{alone}");
+        }
+        for needs_more in ["mine[0]", "c.recv(1024)", "s.close()", "_", "inet_aton("] {
+            assert!(!runs_on_its_own(needs_more), "{needs_more}");
+        }
     }
 }

@@ -10,8 +10,13 @@ use std::process::ExitCode;
 use mdbook_preprocessor::{MDBOOK_VERSION, Preprocessor};
 
 use super::preprocess::NetreplPreprocessor;
+use super::seal::LabUse;
+use super::{BuildOptions, LessonSource, SealOptions};
 
-const BOOK_USAGE: &str = "usage: netrepl book build [--dest DIR] [BOOK_DIR]\n       netrepl book serve [--dest DIR] [--port PORT] [BOOK_DIR]\n\nBOOK_DIR is the book (default: book); DIR is where the HTML goes (default: BOOK_DIR/../target/book).";
+const BOOK_USAGE: &str = "usage: netrepl book build [--lessons DIR] [-o OUT] [--lab|--no-lab] [--unsealed] [BOOK_DIR]\n       netrepl book serve [--lessons DIR] [-o OUT] [--lab|--no-lab] [--unsealed] [--port PORT] [BOOK_DIR]\n\nBOOK_DIR is the book's sources (default: those built into netrepl); DIR the lessons (default: those BOOK_DIR's book.toml names, or the built-in course); OUT where the HTML goes (default: BOOK_DIR/../target/book, or ./netrepl-book).\nBlocks run sealed: a fresh data directory each and, as root, a namespace with only loopback and the host name netrepl-book. needs=lab blocks run in the lab when it is up; --lab brings it up for the build if it is down (as root), --no-lab never uses it; --unsealed runs them on this machine as it is.";
+
+/// Where the built-in book goes when no `-o` is given.
+const BUILT_IN_DEST: &str = "netrepl-book";
 
 /// The netrepl program itself, which runs the book's examples.
 fn this_program() -> Result<PathBuf, String> {
@@ -23,7 +28,7 @@ fn this_program() -> Result<PathBuf, String> {
 /// on stdout. Diagnostics go to stderr only, since stdout is the protocol.
 pub fn mdbook_command(args: &[String]) -> ExitCode {
     let preprocessor = match this_program() {
-        Ok(netrepl) => NetreplPreprocessor { netrepl },
+        Ok(netrepl) => NetreplPreprocessor::new(netrepl),
         Err(e) => {
             eprintln!("netrepl: {e}");
             return ExitCode::from(2);
@@ -56,7 +61,13 @@ pub fn mdbook_command(args: &[String]) -> ExitCode {
                     ctx.mdbook_version
                 );
             }
-            match preprocessor.run(&ctx, book) {
+            let result = preprocessor.run(&ctx, book);
+            // mdBook would throw the book away on a failure, so the book's
+            // problems are reported here and the book is still handed back.
+            for problem in preprocessor.take_problems() {
+                eprintln!("netrepl mdbook: {problem}");
+            }
+            match result {
                 Ok(book) => {
                     let mut stdout = std::io::stdout().lock();
                     match serde_json::to_writer(&mut stdout, &book) {
@@ -90,9 +101,11 @@ fn major_minor(version: &str) -> String {
 /// What `netrepl book ...` was asked.
 struct BookArgs {
     serve: bool,
-    book_dir: PathBuf,
+    book_dir: Option<PathBuf>,
+    lessons: Option<PathBuf>,
     dest: Option<PathBuf>,
     port: u16,
+    seal: SealOptions,
 }
 
 fn parse_book_args(args: &[String]) -> Result<BookArgs, String> {
@@ -103,30 +116,39 @@ fn parse_book_args(args: &[String]) -> Result<BookArgs, String> {
     };
     let mut parsed = BookArgs {
         serve,
-        book_dir: PathBuf::from("book"),
+        book_dir: None,
+        lessons: None,
         dest: None,
         port: 3000,
+        seal: SealOptions::default(),
     };
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
-            "--dest" | "-d" => {
+            "-o" | "--dest" | "-d" => {
                 parsed.dest = Some(rest.next().ok_or(BOOK_USAGE)?.into());
             }
+            "--lessons" => parsed.lessons = Some(rest.next().ok_or(BOOK_USAGE)?.into()),
+            "--unsealed" => parsed.seal.unsealed = true,
+            "--lab" => parsed.seal.lab = LabUse::Build,
+            "--no-lab" => parsed.seal.lab = LabUse::Never,
             "--port" | "-p" if serve => {
                 let port = rest.next().ok_or(BOOK_USAGE)?;
                 parsed.port = port
                     .parse()
                     .map_err(|_| format!("--port takes a number, not {port}"))?;
             }
-            other if other.starts_with('-') => return Err(BOOK_USAGE.into()),
-            dir => parsed.book_dir = dir.into(),
+            other if other.starts_with('-') || parsed.book_dir.is_some() => {
+                return Err(BOOK_USAGE.into());
+            }
+            dir => parsed.book_dir = Some(dir.into()),
         }
     }
     Ok(parsed)
 }
 
-/// `netrepl book build|serve`.
+/// `netrepl book build|serve`. A build writes the book even when its sources
+/// have problems, prints each as `file:line: message`, and then exits 1.
 pub fn book_command(args: &[String]) -> ExitCode {
     let parsed = match parse_book_args(args) {
         Ok(parsed) => parsed,
@@ -145,9 +167,19 @@ pub fn book_command(args: &[String]) -> ExitCode {
     let dest = parsed
         .dest
         .clone()
-        .unwrap_or_else(|| parsed.book_dir.join("..").join("target").join("book"));
+        .unwrap_or_else(|| match &parsed.book_dir {
+            Some(dir) => dir.join("..").join("target").join("book"),
+            None => PathBuf::from(BUILT_IN_DEST),
+        });
+    let options = BuildOptions {
+        book_dir: parsed.book_dir.clone(),
+        lessons: parsed.lessons.clone().map(LessonSource::Dir),
+        dest,
+        netrepl,
+        seal: parsed.seal,
+    };
     if parsed.serve {
-        return match super::serve::serve(&parsed.book_dir, &dest, &netrepl, parsed.port) {
+        return match super::serve::serve(&options, parsed.port) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("netrepl book serve: {e}");
@@ -156,15 +188,26 @@ pub fn book_command(args: &[String]) -> ExitCode {
         };
     }
     let started = std::time::Instant::now();
-    match super::build(&parsed.book_dir, &dest, &netrepl) {
-        Ok(dest) => {
+    match super::build_book(&options) {
+        Ok(built) => {
+            for problem in &built.problems {
+                eprintln!("{problem}");
+            }
             eprintln!(
                 "The book is in {} ({:.1} s); open {}",
-                dest.display(),
+                built.dest.display(),
                 started.elapsed().as_secs_f64(),
-                Path::new(&dest).join("index.html").display()
+                Path::new(&built.dest).join("index.html").display()
             );
-            ExitCode::SUCCESS
+            if built.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "netrepl book build: {} problem(s), listed above; the book was written all the same",
+                    built.problems.len()
+                );
+                ExitCode::from(1)
+            }
         }
         Err(e) => {
             eprintln!("netrepl book build: {e}");

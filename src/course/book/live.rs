@@ -5,12 +5,12 @@
 //! cannot hang the build.
 
 use std::io::{Read, Write};
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use super::seal::Seal;
 use crate::course::transcript::match_lines;
 
 /// One netrepl run: its input lines, in a format. Runs of one group run one
@@ -21,6 +21,8 @@ pub struct Run {
     pub group: String,
     pub format: String,
     pub inputs: Vec<String>,
+    /// Whether it runs in the lab (a `needs=lab` block).
+    pub in_lab: bool,
 }
 
 /// What one run printed, or why it could not be run.
@@ -32,9 +34,9 @@ const LIMIT: Duration = Duration::from_secs(60);
 /// Parallel runs; more than the cores, since runs mostly wait.
 const WORKERS: usize = 6;
 
-/// Runs every `Run` and returns what each printed (stdout and stderr merged,
-/// in order), or why it could not be run.
-pub fn run_all(netrepl: &Path, runs: &[Run]) -> Vec<Output> {
+/// Runs every `Run` in the sealed session and returns what each printed
+/// (stdout and stderr merged, in order), or why it could not be run.
+pub fn run_all(seal: &Seal, runs: &[Run]) -> Vec<Output> {
     let results: Vec<Mutex<Option<Result<String, String>>>> =
         runs.iter().map(|_| Mutex::new(None)).collect();
     let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
@@ -54,7 +56,7 @@ pub fn run_all(netrepl: &Path, runs: &[Run]) -> Vec<Output> {
                         break;
                     };
                     for &index in members {
-                        let result = run_one(netrepl, &runs[index]);
+                        let result = run_one(seal, &runs[index]);
                         *results[index].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
                     }
                 }
@@ -73,18 +75,16 @@ pub fn run_all(netrepl: &Path, runs: &[Run]) -> Vec<Output> {
 
 /// One run, in the same way `transcript::run_merged` runs a block (one pipe
 /// for stdout and stderr), plus the time limit.
-fn run_one(netrepl: &Path, run: &Run) -> Result<String, String> {
-    let mut command = Command::new(netrepl);
-    command
-        .args(["--no-color", "--format", &run.format])
-        .env("NO_COLOR", "1");
+fn run_one(seal: &Seal, run: &Run) -> Result<String, String> {
+    let mut command = seal.command(run.in_lab)?;
+    command.args(["--no-color", "--format", &run.format]);
     let (mut reader, writer) = std::io::pipe().map_err(|e| e.to_string())?;
     let mut child = command
         .stdin(Stdio::piped())
         .stdout(writer.try_clone().map_err(|e| e.to_string())?)
         .stderr(writer)
         .spawn()
-        .map_err(|e| format!("cannot run {}: {e}", netrepl.display()))?;
+        .map_err(|e| format!("cannot run netrepl: {e}"))?;
     // The pipe ends only when every writer is closed, the parent's included.
     drop(command);
     let input: String = run.inputs.iter().map(|l| format!("{l}\n")).collect();

@@ -1,5 +1,6 @@
 //! Which netrepl run shows what: every block that can run here (a lesson's
-//! or a book page's, with no `needs`) and every registry example gets one
+//! or a book page's with no `needs`, and `needs=lab` ones when the seal has
+//! the lab) and every registry example gets one
 //! `Run`, and the plan remembers which run belongs to which, so that all
 //! runs can go at once (`live::run_all`) and each output goes back in place.
 
@@ -7,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::live::{self, Output, Run};
+use super::seal::Seal;
 use crate::commands;
 use crate::course::lessons::course::Course;
 use crate::course::transcript::Block;
@@ -34,17 +36,18 @@ pub struct LiveOutputs {
 impl RunPlan {
     /// Plans the course's blocks, the pages' blocks (as `blocks::read_page_blocks`
     /// returns them) and the registry's examples.
-    pub fn new(course: &Course, pages: Vec<(PathBuf, Vec<Block>)>) -> RunPlan {
+    pub fn new(course: &Course, pages: Vec<(PathBuf, Vec<Block>)>, seal: &Seal) -> RunPlan {
         let mut plan = RunPlan::default();
-        plan.add_lesson_blocks(course);
-        plan.add_page_blocks(pages);
+        let with_lab = seal.lab().is_ok();
+        plan.add_lesson_blocks(course, with_lab);
+        plan.add_page_blocks(pages, with_lab);
         plan.add_examples();
         plan
     }
 
-    /// Does every run (see `live::run_all`) through the netrepl at `netrepl`.
-    pub fn run(self, netrepl: &Path) -> LiveOutputs {
-        let outputs = live::run_all(netrepl, &self.runs);
+    /// Does every run (see `live::run_all`) in the sealed session.
+    pub fn run(self, seal: &Seal) -> LiveOutputs {
+        let outputs = live::run_all(seal, &self.runs);
         LiveOutputs {
             plan: self,
             outputs,
@@ -56,10 +59,10 @@ impl RunPlan {
         self.runs.len() - 1
     }
 
-    fn add_lesson_blocks(&mut self, course: &Course) {
+    fn add_lesson_blocks(&mut self, course: &Course, with_lab: bool) {
         for (l, lesson) in course.lessons.iter().enumerate() {
             for (b, block) in lesson.blocks.iter().enumerate() {
-                if block.needs.is_none() {
+                if runs_here(block, with_lab) {
                     let run = self.add(block_run(lesson.file.clone(), block));
                     self.lesson_blocks.insert((l, b), run);
                 }
@@ -67,14 +70,12 @@ impl RunPlan {
         }
     }
 
-    fn add_page_blocks(&mut self, pages: Vec<(PathBuf, Vec<Block>)>) {
+    fn add_page_blocks(&mut self, pages: Vec<(PathBuf, Vec<Block>)>, with_lab: bool) {
         for (path, blocks) in pages {
             let planned = blocks
                 .into_iter()
                 .map(|block| {
-                    let run = block
-                        .needs
-                        .is_none()
+                    let run = runs_here(&block, with_lab)
                         .then(|| self.add(block_run(path.display().to_string(), &block)));
                     (block, run)
                 })
@@ -90,6 +91,7 @@ impl RunPlan {
                     group: format!("example {}", command.name),
                     format: "python".into(),
                     inputs: vec![example.input.to_string()],
+                    in_lab: false,
                 });
                 self.examples.insert((command.name, n), run);
             }
@@ -133,11 +135,23 @@ impl LiveOutputs {
     }
 }
 
+/// Whether a block runs in this build: one with no needs always, a
+/// `needs=lab` one when the lab is there; `needs=root` ones (ICMP timings)
+/// keep their recording.
+fn runs_here(block: &Block, with_lab: bool) -> bool {
+    match block.needs.as_deref() {
+        None => true,
+        Some("lab") => with_lab,
+        Some(_) => false,
+    }
+}
+
 /// A block's run, in its own format (pretty unless it says otherwise).
 fn block_run(group: String, block: &Block) -> Run {
     Run {
         group,
         format: block.format.clone().unwrap_or_else(|| "pretty".into()),
         inputs: block.inputs().map(str::to_string).collect(),
+        in_lab: block.needs.as_deref() == Some("lab"),
     }
 }

@@ -1,20 +1,24 @@
 //! The netrepl preprocessor: takes the book mdBook loaded from `book/src`
 //! (introduction, reference page, glossary) and adds the lessons from the
 //! lesson directory, in course order, with their blocks run live; fills in
-//! the command reference; numbers the chapters; and checks every block and
-//! link, failing with the lesson file and line.
+//! the command reference; draws the lab (`{{#netrepl-lab-figure}}`, see
+//! `lab_figure`); numbers the lessons; and checks every block and link.
+//! Every problem is kept with its file and line, and the book is made all
+//! the same: one broken block does not cost the reader the rest.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use mdbook_preprocessor::book::{Book, BookItem, Chapter, SectionNumber};
 use mdbook_preprocessor::config::Config;
-use mdbook_preprocessor::errors::{Error, Result};
+use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use super::plan::{LiveOutputs, RunPlan};
 use super::render::{self, Linker};
-use super::{blocks, concepts, links, reference, sessions};
+use super::seal::{self, Seal, SealOptions};
+use super::{blocks, concepts, lab_figure, links, reference, sessions};
 use crate::course::lessons::check::cross_check;
 use crate::course::lessons::course::{self, Course};
 use crate::course::lessons::parse::Problem;
@@ -29,6 +33,41 @@ const GLOSSARY: &str = "glossary.md";
 /// The preprocessor, running blocks through the netrepl program at `netrepl`.
 pub struct NetreplPreprocessor {
     pub netrepl: PathBuf,
+    /// How the blocks run (see `seal`).
+    pub seal: SealOptions,
+    /// The lessons, when not those `book.toml` names.
+    pub lessons: Option<LessonSource>,
+    /// How problems name the book's own pages (`book/src`), when not by
+    /// their path (a book written out from the binary).
+    pub pages_shown_as: Option<String>,
+    /// Every problem of the last run, for the caller to report.
+    pub problems: Arc<Mutex<Vec<Problem>>>,
+}
+
+/// Where the lessons come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LessonSource {
+    /// The course built into the binary.
+    BuiltIn,
+    Dir(PathBuf),
+}
+
+impl NetreplPreprocessor {
+    /// Lessons as `book.toml` says, blocks sealed, problems kept.
+    pub fn new(netrepl: PathBuf) -> NetreplPreprocessor {
+        NetreplPreprocessor {
+            netrepl,
+            seal: SealOptions::default(),
+            lessons: None,
+            pages_shown_as: None,
+            problems: Arc::default(),
+        }
+    }
+
+    /// The problems the last run found (and forgets them).
+    pub fn take_problems(&self) -> Vec<Problem> {
+        std::mem::take(&mut *self.problems.lock().unwrap_or_else(|p| p.into_inner()))
+    }
 }
 
 impl Preprocessor for NetreplPreprocessor {
@@ -36,14 +75,15 @@ impl Preprocessor for NetreplPreprocessor {
         "netrepl"
     }
 
+    /// Never fails on the book's problems: they are kept (see
+    /// `take_problems`) and the book goes on to be written.
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
-        prepare(&ctx.root, &ctx.config, book, &self.netrepl).map_err(|problems| {
-            let mut text = format!("the book has {} problem(s):", problems.len());
-            for problem in &problems {
-                text.push_str(&format!("\n  {problem}"));
-            }
-            Error::msg(text)
-        })
+        let (book, problems) = prepare(&ctx.root, &ctx.config, book, self);
+        self.problems
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(problems);
+        Ok(book)
     }
 
     fn supports_renderer(&self, renderer: &str) -> Result<bool> {
@@ -63,54 +103,105 @@ fn shown(path: &Path) -> String {
         .to_string()
 }
 
-/// The whole job; every problem found is returned, not just the first.
+/// The whole job: the book, as complete as its sources allow, and every
+/// problem found, not just the first.
 pub fn prepare(
     root: &Path,
     config: &Config,
     mut book: Book,
-    netrepl: &Path,
-) -> std::result::Result<Book, Vec<Problem>> {
-    let course = load_course(root, config)?;
-    let book_src = shown(&root.join(&config.book.src));
-    let mut problems = cross_check(&course);
+    settings: &NetreplPreprocessor,
+) -> (Book, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let course = load_course(root, config, settings.lessons.as_ref()).unwrap_or_else(|found| {
+        problems.extend(found);
+        Course {
+            lessons: Vec::new(),
+            id: None,
+            version: None,
+            origin: "lessons".into(),
+        }
+    });
+    let book_src = settings
+        .pages_shown_as
+        .clone()
+        .unwrap_or_else(|| shown(&root.join(&config.book.src)));
+    let seal = match Seal::new(&settings.netrepl, settings.seal) {
+        Ok(seal) => seal,
+        Err(message) => {
+            problems.push(Problem {
+                file: book_src,
+                line: 0,
+                message,
+            });
+            return (book, problems);
+        }
+    };
+    book.for_each_chapter_mut(|chapter| chapter.content = lab_figure::fill(&chapter.content));
+    problems.extend(cross_check(&course));
     problems.extend(blocks::check_lesson_blocks(&course));
     let pages = blocks::read_page_blocks(&book, &book_src, &mut problems);
 
-    let outputs = RunPlan::new(&course, pages).run(netrepl);
+    let outputs = RunPlan::new(&course, pages, &seal).run(&seal);
 
     let concepts = glossary_concepts(&book);
     let linker = Linker {
         reference_page: reference::PAGE,
         concepts: &concepts,
     };
-    render_pages(&mut book, &book_src, &outputs, &linker, &mut problems);
-    let lesson_chapters = lesson_chapters(&course, &outputs, &linker, &mut problems);
+    render_pages(
+        &mut book,
+        &book_src,
+        &outputs,
+        &linker,
+        &seal,
+        &mut problems,
+    );
+    let lesson_chapters = lesson_chapters(&course, &outputs, &linker, &seal, &mut problems);
     problems.extend(example_problems(&outputs));
-    fill_reference(&mut book, &book_src, &course, &outputs, &mut problems);
-    if let Err(problem) = insert_lessons(&mut book, &book_src, lesson_chapters) {
-        problems.push(problem);
-        return Err(problems);
+    fill_reference(
+        &mut book,
+        &book_src,
+        &course,
+        &outputs,
+        &seal,
+        &mut problems,
+    );
+    match insert_lessons(&mut book, &book_src, lesson_chapters) {
+        Ok(()) => number_chapters(&mut book.items, &[]),
+        Err(problem) => problems.push(problem),
     }
-    number_chapters(&mut book.items, &[]);
 
     problems.extend(check_links(&book, &course, &book_src));
-    if problems.is_empty() {
-        Ok(book)
-    } else {
-        Err(problems)
-    }
+    (book, problems)
 }
 
-/// The course in the lesson directory `book.toml` names (or the default).
-fn load_course(root: &Path, config: &Config) -> std::result::Result<Course, Vec<Problem>> {
+/// The course: the one given, else the lesson directory `book.toml` names
+/// (or the default).
+fn load_course(
+    root: &Path,
+    config: &Config,
+    given: Option<&LessonSource>,
+) -> std::result::Result<Course, Vec<Problem>> {
+    let lessons_dir = match given {
+        Some(LessonSource::BuiltIn) => return course::load(&course::embedded_files(), "lessons"),
+        Some(LessonSource::Dir(dir)) => return load_lesson_dir(dir),
+        None => config_lessons_dir(root, config),
+    };
+    load_lesson_dir(&lessons_dir)
+}
+
+fn config_lessons_dir(root: &Path, config: &Config) -> PathBuf {
     let lessons_dir: String = config
         .get("preprocessor.netrepl.lessons")
         .ok()
         .flatten()
         .unwrap_or_else(|| DEFAULT_LESSONS.to_string());
-    let lessons_dir = root.join(lessons_dir);
-    let origin = shown(&lessons_dir);
-    let files = course::directory_files(&lessons_dir).map_err(|message| {
+    root.join(lessons_dir)
+}
+
+fn load_lesson_dir(lessons_dir: &Path) -> std::result::Result<Course, Vec<Problem>> {
+    let origin = shown(lessons_dir);
+    let files = course::directory_files(lessons_dir).map_err(|message| {
         vec![Problem {
             file: origin.clone(),
             line: 0,
@@ -136,6 +227,7 @@ fn render_pages(
     book_src: &str,
     outputs: &LiveOutputs,
     linker: &Linker,
+    seal: &Seal,
     problems: &mut Vec<Problem>,
 ) {
     book.for_each_chapter_mut(|chapter| {
@@ -147,7 +239,7 @@ fn render_pages(
         };
         let file = format!("{book_src}/{}", path.display());
         let has_blocks = !blocks.is_empty();
-        let sessions = sessions::of_blocks(&file, blocks, problems);
+        let sessions = sessions::of_blocks(&file, blocks, seal, problems);
         if has_blocks {
             chapter.content = render::chapter_text(&chapter.content, &sessions, &[], "", linker);
         }
@@ -159,6 +251,7 @@ fn lesson_chapters(
     course: &Course,
     outputs: &LiveOutputs,
     linker: &Linker,
+    seal: &Seal,
     problems: &mut Vec<Problem>,
 ) -> Vec<Chapter> {
     let mut chapters = Vec::new();
@@ -168,7 +261,7 @@ fn lesson_chapters(
             .iter()
             .enumerate()
             .map(|(b, block)| (block, outputs.lesson_block(l, b)));
-        let sessions = sessions::of_blocks(&lesson.file, blocks, problems);
+        let sessions = sessions::of_blocks(&lesson.file, blocks, seal, problems);
         let content = render::lesson_chapter(lesson, &sessions, linker);
         let mut chapter = Chapter::new(&lesson.title, content, format!("{}.md", lesson.id), vec![]);
         // The text comes from the lesson directory, not from book/src.
@@ -200,6 +293,7 @@ fn fill_reference(
     book_src: &str,
     course: &Course,
     outputs: &LiveOutputs,
+    seal: &Seal,
     problems: &mut Vec<Problem>,
 ) {
     let example_output = |name: &str, n: usize| -> Vec<String> {
@@ -209,7 +303,16 @@ fn fill_reference(
             None => Vec::new(),
         }
     };
-    let entries = reference::entries(course, &example_output);
+    let machine_note = |input: &str| {
+        seal::shows_this_machine(input).then(|| sessions::machine_note(seal.machine()))
+    };
+    let entries = reference::entries(
+        course,
+        &reference::ExampleOutputs {
+            output: &example_output,
+            machine_note: &machine_note,
+        },
+    );
     let mut reference_found = false;
     book.for_each_chapter_mut(|chapter| {
         if chapter.path.as_deref() == Some(Path::new(reference::PAGE))
@@ -254,20 +357,24 @@ fn insert_lessons(
     Ok(())
 }
 
-/// Numbers chapters 1, 2, ... in reading order (lessons first, then the
-/// reference pages); unnumbered ones (the introduction) stay so.
+/// Numbers the lessons 1, 2, ... in reading order; the book's own pages
+/// (introduction, reference, glossary) are not lessons and stay unnumbered.
 fn number_chapters(items: &mut [BookItem], parent: &[u32]) {
     let mut counter = 0;
     for item in items {
         if let BookItem::Chapter(chapter) = item
             && !chapter.is_draft_chapter()
-            && (chapter.number.is_some() || chapter.source_path.is_none())
         {
-            counter += 1;
-            let mut number = parent.to_vec();
-            number.push(counter);
-            chapter.number = Some(SectionNumber::new(number.clone()));
-            number_chapters(&mut chapter.sub_items, &number);
+            if chapter.source_path.is_none() {
+                counter += 1;
+                let mut number = parent.to_vec();
+                number.push(counter);
+                chapter.number = Some(SectionNumber::new(number.clone()));
+                number_chapters(&mut chapter.sub_items, &number);
+            } else {
+                chapter.number = None;
+                number_chapters(&mut chapter.sub_items, parent);
+            }
         }
     }
 }

@@ -20,9 +20,16 @@ pub fn anchor(command: &str) -> String {
     command.to_string()
 }
 
-/// The entries, by topic in `help` order. `outputs(name, n)` gives the live
-/// output of a command's `n`th example.
-pub fn entries(course: &Course, outputs: &dyn Fn(&str, usize) -> Vec<String>) -> String {
+/// What the reference needs of the build: `output(name, n)` is the live
+/// output of a command's `n`th example, `machine_note(input)` what to say
+/// of an example that shows the machine it ran on.
+pub struct ExampleOutputs<'a> {
+    pub output: &'a dyn Fn(&str, usize) -> Vec<String>,
+    pub machine_note: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// The entries, by topic in `help` order.
+pub fn entries(course: &Course, outputs: &ExampleOutputs) -> String {
     let mut out = String::new();
     for topic in Topic::ALL {
         let commands: Vec<&Command> = commands::all()
@@ -52,11 +59,23 @@ pub fn entries(course: &Course, outputs: &dyn Fn(&str, usize) -> Vec<String>) ->
     out
 }
 
-fn entry(
-    command: &Command,
-    course: &Course,
-    outputs: &dyn Fn(&str, usize) -> Vec<String>,
-) -> String {
+/// Registry text as `help` shows it, in HTML: `code` spans become code and
+/// nothing else changes. (As Markdown, mdBook would curl its quotes, and
+/// `"https"` is something the reader types.)
+fn as_written(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(n, part)| {
+            if n % 2 == 1 {
+                format!("<code>{}</code>", escape(part))
+            } else {
+                escape(part)
+            }
+        })
+        .collect()
+}
+
+fn entry(command: &Command, course: &Course, outputs: &ExampleOutputs) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "### {} {{#{}}}\n", command.name, anchor(command.name));
     let _ = writeln!(
@@ -64,8 +83,8 @@ fn entry(
         "<p class=\"netrepl-signature\"><code>{}</code></p>\n",
         escape(&command.signature())
     );
-    let _ = writeln!(out, "{}.\n", command.summary);
-    let _ = writeln!(out, "{}\n", command.description);
+    let _ = writeln!(out, "<p>{}.</p>\n", as_written(command.summary));
+    let _ = writeln!(out, "<p>{}</p>\n", as_written(command.description));
     match command.python {
         Some(python) => {
             let _ = writeln!(out, "**Python:** `{python}`\n");
@@ -83,14 +102,19 @@ fn entry(
         .enumerate()
         .map(|(n, example)| ShownStep {
             input: example.input.to_string(),
-            output: outputs(command.name, n),
+            output: (outputs.output)(command.name, n),
         })
         .collect();
     let _ = writeln!(out, "**Example** (run when this book was built):");
     out.push_str(&session_html(&Session {
         steps,
         format: Some("python".into()),
+        in_lab: false,
         recorded_because: None,
+        machine_note: command
+            .examples
+            .iter()
+            .find_map(|example| (outputs.machine_note)(example.input)),
     }));
     let lessons = course.teaching(command.name);
     if !lessons.is_empty() {
@@ -109,4 +133,17 @@ fn entry(
         let _ = writeln!(out, "**Taught in:** {}\n", links.join(", "));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_text_keeps_its_quotes_and_shows_code_as_code() {
+        assert_eq!(
+            as_written("a name like \"https\"; `lab up` builds it"),
+            "a name like &quot;https&quot;; <code>lab up</code> builds it"
+        );
+    }
 }

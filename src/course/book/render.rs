@@ -6,7 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::blocks;
 use crate::commands;
+pub use crate::course::html::escape;
 use crate::course::lessons::parse::{Exercise, Lesson};
 
 /// One input line of a session and the output shown under it.
@@ -17,12 +19,16 @@ pub struct ShownStep {
 }
 
 /// What a runnable block shows: live output, or the recorded output of a
-/// block that needs root or the lab, with that need.
+/// block that was not run (or failed), with why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     pub steps: Vec<ShownStep>,
     pub format: Option<String>,
+    /// A `needs=lab` block: its lines are typed in the lab.
+    pub in_lab: bool,
     pub recorded_because: Option<String>,
+    /// Where output that shows the machine came from.
+    pub machine_note: Option<String>,
 }
 
 /// Where prose links go: the reference page's entries and the concepts of
@@ -188,34 +194,24 @@ fn concept_command<'a>(term: &str, concepts: &'a HashMap<String, String>) -> Opt
         .map(String::as_str)
 }
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// The shell line that runs one input: `netrepl -c "inet_aton 192.168.1.1"`.
-/// Double quotes when nothing in the line is special inside them, else
-/// single quotes, so the line pastes into sh, bash or zsh unchanged.
-pub fn one_liner(input: &str, format: Option<&str>) -> String {
+/// The shell line that runs one input: `netrepl -c "inet_aton 192.168.1.1"`,
+/// or `sudo netrepl --lab -c "..."` for a line of the lab. Double quotes when
+/// nothing in the line is special inside them, else single quotes, so the
+/// line pastes into sh, bash or zsh unchanged.
+pub fn one_liner(input: &str, format: Option<&str>, in_lab: bool) -> String {
     let quoted = if input.contains(['"', '$', '`', '\\', '!']) {
         format!("'{}'", input.replace('\'', r"'\''"))
     } else {
         format!("\"{input}\"")
     };
+    let program = if in_lab {
+        "sudo netrepl --lab"
+    } else {
+        "netrepl"
+    };
     match format {
-        Some(f) if f != "pretty" => format!("netrepl --format {f} -c {quoted}"),
-        _ => format!("netrepl -c {quoted}"),
+        Some(f) if f != "pretty" => format!("{program} --format {f} -c {quoted}"),
+        _ => format!("{program} -c {quoted}"),
     }
 }
 
@@ -242,15 +238,27 @@ pub fn session_html(session: &Session) -> String {
         if let Some(name) = input.strip_prefix(":format ") {
             format = Some(name.trim().to_string());
         }
-        // A comment or a setting does nothing on its own: no buttons.
+        // A comment or a setting does nothing on its own: no buttons. The
+        // one-liner only for a line that runs without the lines before it.
         if !input.is_empty() && !input.starts_with(['#', ':']) {
-            let line = one_liner(input, format.as_deref());
             html.push_str(&format!(
-                "<span class=\"netrepl-buttons\"><button type=\"button\" class=\"netrepl-copy\" data-copy=\"{}\" title=\"Copy the command\" aria-label=\"Copy the command\">copy</button><button type=\"button\" class=\"netrepl-copy netrepl-copy-oneliner\" data-copy=\"{}\" title=\"Copy the one-liner: {}\" aria-label=\"Copy the one-liner\">netrepl -c</button></span>",
-                escape(input),
-                escape(&line),
-                escape(&line)
+                "<span class=\"netrepl-buttons\"><button type=\"button\" class=\"netrepl-copy\" data-copy=\"{}\" title=\"Copy the command\" aria-label=\"Copy the command\">copy</button>",
+                escape(input)
             ));
+            if blocks::runs_on_its_own(input) {
+                let line = one_liner(input, format.as_deref(), session.in_lab);
+                let label = if session.in_lab {
+                    "sudo netrepl --lab -c"
+                } else {
+                    "netrepl -c"
+                };
+                html.push_str(&format!(
+                    "<button type=\"button\" class=\"netrepl-copy netrepl-copy-oneliner\" data-copy=\"{}\" title=\"Copy the one-liner: {}\" aria-label=\"Copy the one-liner\">{label}</button>",
+                    escape(&line),
+                    escape(&line)
+                ));
+            }
+            html.push_str("</span>");
         }
         html.push_str("</div>\n");
         if !step.output.is_empty() {
@@ -260,6 +268,12 @@ pub fn session_html(session: &Session) -> String {
                 text.join("&#10;")
             ));
         }
+    }
+    if let Some(note) = &session.machine_note {
+        html.push_str(&format!(
+            "<div class=\"netrepl-machine\">{}</div>\n",
+            escape(note)
+        ));
     }
     if let Some(why) = &session.recorded_because {
         html.push_str(&format!(
@@ -271,16 +285,48 @@ pub fn session_html(session: &Session) -> String {
     html
 }
 
-/// Recorded output as it is shown: wildcards become an ellipsis.
+/// Recorded output as it is shown: wildcards become an ellipsis, and the
+/// lines of a step that have wildcards keep their columns: the text before
+/// each wildcard is padded to the widest text in that place on those lines,
+/// so what follows a wildcard lines up as the live table's columns would.
 pub fn recorded_output(expected: &[String]) -> Vec<String> {
+    let pieces = |line: &str| -> Option<Vec<String>> {
+        (line != "..." && line.contains("[..]"))
+            .then(|| line.split("[..]").map(str::to_string).collect())
+    };
+    let tables: Vec<Vec<String>> = expected.iter().filter_map(|l| pieces(l)).collect();
+    let mut widths: Vec<usize> = Vec::new();
+    if tables.len() > 1 {
+        for row in &tables {
+            for (i, piece) in row.iter().enumerate().take(row.len() - 1) {
+                if widths.len() <= i {
+                    widths.push(0);
+                }
+                widths[i] = widths[i].max(piece.chars().count());
+            }
+        }
+    }
     expected
         .iter()
-        .map(|l| {
-            if l == "..." {
-                "\u{2026}".to_string()
-            } else {
-                l.replace("[..]", "\u{2026}")
+        .map(|line| {
+            if line == "..." {
+                return "\u{2026}".to_string();
             }
+            let Some(row) = pieces(line) else {
+                return line.clone();
+            };
+            let last = row.len() - 1;
+            let mut out = String::new();
+            for (i, piece) in row.iter().enumerate() {
+                out.push_str(piece);
+                if i < last {
+                    let width = widths.get(i).copied().unwrap_or(0);
+                    let pad = width.saturating_sub(piece.chars().count());
+                    out.extend(std::iter::repeat_n(' ', pad));
+                    out.push('\u{2026}');
+                }
+            }
+            out
         })
         .collect()
 }
@@ -318,16 +364,20 @@ mod tests {
     #[test]
     fn one_liners_quote_for_the_shell() {
         assert_eq!(
-            one_liner("inet_aton 192.168.1.1", None),
+            one_liner("inet_aton 192.168.1.1", None, false),
             "netrepl -c \"inet_aton 192.168.1.1\""
         );
         assert_eq!(
-            one_liner("socket.inet_aton(\"10.0.0.1\")", Some("python")),
+            one_liner("socket.inet_aton(\"10.0.0.1\")", Some("python"), false),
             "netrepl --format python -c 'socket.inet_aton(\"10.0.0.1\")'"
         );
         assert_eq!(
-            one_liner("x = \"it's\"", None),
+            one_liner("x = \"it's\"", None, false),
             "netrepl -c 'x = \"it'\\''s\"'"
+        );
+        assert_eq!(
+            one_liner("lab status", None, true),
+            "sudo netrepl --lab -c \"lab status\""
         );
     }
 
@@ -356,6 +406,24 @@ mod tests {
     }
 
     #[test]
+    fn recorded_tables_keep_their_columns() {
+        let lines: Vec<String> = ["address[..]state", "...", "10.77.0.10[..]lab0  REACHABLE"]
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(
+            recorded_output(&lines),
+            [
+                "address   \u{2026}state",
+                "\u{2026}",
+                "10.77.0.10\u{2026}lab0  REACHABLE"
+            ]
+        );
+        let one = vec!["time=[..] ms".to_string(), "  two  spaces".to_string()];
+        assert_eq!(recorded_output(&one), ["time=\u{2026} ms", "  two  spaces"]);
+    }
+
+    #[test]
     fn sessions_have_no_blank_line_inside() {
         let session = Session {
             steps: vec![ShownStep {
@@ -363,7 +431,9 @@ mod tests {
                 output: vec!["a".into(), String::new(), "<b>".into()],
             }],
             format: None,
+            in_lab: false,
             recorded_because: None,
+            machine_note: None,
         };
         let html = session_html(&session);
         assert!(!html.trim().contains("\n\n"), "{html}");

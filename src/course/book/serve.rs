@@ -8,22 +8,33 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use super::{BuildOptions, LessonSource};
+
 /// Builds, serves on `127.0.0.1:port` and rebuilds on change, until killed.
-pub fn serve(book_dir: &Path, dest: &Path, netrepl: &Path, port: u16) -> Result<(), String> {
-    let dest = super::build(book_dir, dest, netrepl)?;
+/// A book with problems is served all the same, its problems printed.
+pub fn serve(options: &BuildOptions, port: u16) -> Result<(), String> {
+    let build = || {
+        super::build_book(options).map(|built| {
+            if !built.problems.is_empty() {
+                eprintln!("{}", super::problem_report(&built.problems));
+            }
+            built.dest
+        })
+    };
+    let dest = build()?;
     let listener = TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     eprintln!("Serving the book on http://127.0.0.1:{port}/ (Ctrl-C stops)");
     let root = dest.clone();
     std::thread::spawn(move || serve_files(listener, root));
-    let watched = watched_dirs(book_dir);
+    let watched = watched_dirs(options);
     let mut stamp = newest_change(&watched);
     loop {
         std::thread::sleep(Duration::from_secs(1));
         let now = newest_change(&watched);
         if now != stamp {
             stamp = now;
-            match super::build(book_dir, &dest, netrepl) {
+            match build() {
                 Ok(_) => eprintln!("Rebuilt the book; reload the page."),
                 Err(e) => eprintln!("The book did not build: {e}"),
             }
@@ -141,15 +152,21 @@ fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8]) -> std
 }
 
 /// The book's sources and the lessons it reads.
-fn watched_dirs(book_dir: &Path) -> Vec<PathBuf> {
-    vec![
-        book_dir.join("src"),
-        book_dir.join("book.toml"),
-        book_dir.join("theme"),
-        book_dir.join("netrepl.css"),
-        book_dir.join("netrepl.js"),
-        book_dir.join("..").join("lessons"),
-    ]
+/// The sources on disk: the book's (none for the built-in one) and the lessons'.
+fn watched_dirs(options: &BuildOptions) -> Vec<PathBuf> {
+    let mut watched = Vec::new();
+    if let Some(book_dir) = &options.book_dir {
+        for part in ["src", "book.toml", "theme", "netrepl.css", "netrepl.js"] {
+            watched.push(book_dir.join(part));
+        }
+        if options.lessons.is_none() {
+            watched.push(book_dir.join("..").join("lessons"));
+        }
+    }
+    if let Some(LessonSource::Dir(dir)) = &options.lessons {
+        watched.push(dir.clone());
+    }
+    watched
 }
 
 /// The latest modification time under the watched paths.

@@ -1,32 +1,77 @@
 //! What a reader sees of each block: its live output split at its inputs,
-//! or, for a block that cannot run here, the output its page recorded and
-//! why. A block whose live output differs from what it shows is a problem.
+//! or, for a block that was not run, the output its page recorded and why.
+//! A block whose live output differs from what it shows is a problem, unless
+//! what differs is the machine itself (its name, interfaces, addresses); a
+//! problem block still gets its session, so the rest of the page stays whole.
 
 use super::live::{self, Output};
 use super::render::{self, Session, ShownStep};
+use super::seal::{self, HOST_NAME, Machine, Seal};
 use crate::course::lessons::parse::Problem;
 use crate::course::transcript::Block;
 
-/// The sessions of one file's blocks, each with the output of its run if
-/// it had one. A block whose live output is a problem adds the problem and
-/// shows no session.
+/// The sessions of one file's blocks (one per block, in order), each with
+/// the output of its run if it had one; problems are added to `problems`.
 pub fn of_blocks<'a>(
     file: &str,
     blocks: impl IntoIterator<Item = (&'a Block, Option<&'a Output>)>,
+    seal: &Seal,
     problems: &mut Vec<Problem>,
 ) -> Vec<Session> {
     let mut sessions = Vec::new();
     for (block, output) in blocks {
+        let shows_machine = block.inputs().any(seal::shows_this_machine);
         let session = match output {
-            Some(output) => live_session(file, block, output),
-            None => Ok(recorded_session(block)),
+            Some(output) => match live_session(file, block, output) {
+                Ok(mut session) => {
+                    session.machine_note = shows_machine.then(|| machine_note(seal.machine()));
+                    session
+                }
+                Err(differs) if shows_machine && output.is_ok() => recorded_session(
+                    block,
+                    format!(
+                        "on the machine that built the book its output differed from the lesson's, as it shows the machine ({})",
+                        differs.message.lines().next().unwrap_or_default()
+                    ),
+                ),
+                Err(problem) => {
+                    let why = match output {
+                        Ok(_) => "its output differed from the lesson's when the book was built",
+                        Err(_) => "it could not be run when the book was built",
+                    };
+                    problems.push(problem);
+                    recorded_session(block, format!("{why} ({file}:{})", block.line))
+                }
+            },
+            None => recorded_session(block, not_run_because(block, seal)),
         };
-        match session {
-            Ok(session) => sessions.push(session),
-            Err(problem) => problems.push(problem),
-        }
+        sessions.push(session);
     }
     sessions
+}
+
+/// Where the output of a block that shows the machine came from.
+pub fn machine_note(machine: &Machine) -> String {
+    match machine {
+        Machine::Sealed => format!(
+            "Run on the book's own sealed machine, {HOST_NAME}, which has only loopback; on yours the names and addresses differ."
+        ),
+        Machine::ThisMachine(why) => format!(
+            "This machine's output: the machine that built the book, not a sealed one ({why}); on yours the names and addresses differ."
+        ),
+    }
+}
+
+fn not_run_because(block: &Block, seal: &Seal) -> String {
+    match block.needs.as_deref() {
+        Some("lab") => format!(
+            "it runs inside the practice lab (as root: netrepl -c \"lab up\", then sudo netrepl --lab), and {}",
+            seal.lab().err().unwrap_or("the lab was not used")
+        ),
+        Some("root") => "it needs root or ICMP permission (try it with sudo netrepl)".to_string(),
+        Some(other) => format!("it needs {other}"),
+        None => "it was not run".to_string(),
+    }
 }
 
 /// A block's live output, split at its inputs.
@@ -60,18 +105,14 @@ fn live_session(file: &str, block: &Block, output: &Output) -> Result<Session, P
             })
             .collect(),
         format: block.format.clone(),
+        in_lab: block.needs.as_deref() == Some("lab"),
         recorded_because: None,
+        machine_note: None,
     })
 }
 
-/// A block that needs root or the lab keeps the output the lesson recorded.
-fn recorded_session(block: &Block) -> Session {
-    let why = match block.needs.as_deref() {
-        Some("lab") => "it runs inside the practice lab (as root: netrepl -c \"lab up\", then sudo netrepl --lab)".to_string(),
-        Some("root") => "it needs root or ICMP permission (try it with sudo netrepl)".to_string(),
-        Some(other) => format!("it needs {other}"),
-        None => "it was not run".to_string(),
-    };
+/// A block shown with the output its lesson recorded, and why.
+fn recorded_session(block: &Block, why: String) -> Session {
     Session {
         steps: block
             .steps
@@ -82,6 +123,8 @@ fn recorded_session(block: &Block) -> Session {
             })
             .collect(),
         format: block.format.clone(),
+        in_lab: block.needs.as_deref() == Some("lab"),
         recorded_because: Some(why),
+        machine_note: None,
     }
 }

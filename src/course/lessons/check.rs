@@ -37,6 +37,7 @@ use crate::commands::socket_methods;
 use crate::course::terminal::sanitize;
 use crate::course::transcript::{Block, BlockFailure, run_block_within};
 use crate::net::lab::Lab;
+use crate::net::sealed::is_root;
 use crate::session::data_files;
 
 /// How far a block may go.
@@ -128,7 +129,8 @@ pub fn check_with(
     report
 }
 
-/// Commands lessons name must exist, and every command must be taught.
+/// Commands lessons name must exist, every command must be taught, and the
+/// course must name itself (an id and a version).
 pub fn cross_check(course: &Course) -> Vec<Problem> {
     let mut problems = Vec::new();
     let known = |name: &str| commands::find(name).is_some() || TUTORIAL_COMMANDS.contains(&name);
@@ -157,6 +159,13 @@ pub fn cross_check(course: &Course) -> Vec<Problem> {
             }
         }
     }
+    if course.id.is_none() || course.version.is_none() {
+        problems.push(Problem {
+            file: format!("{}/{}", course.origin, course::ORDER_FILE),
+            line: 1,
+            message: "the course has no id or version; start course.md with front matter: `---`, `id: NAME`, `version: 1.0`, `---` (a teacher's report tells courses apart by them)".into(),
+        });
+    }
     for command in commands::all() {
         if course.teaching(command.name).is_empty() {
             problems.push(Problem {
@@ -167,17 +176,6 @@ pub fn cross_check(course: &Course) -> Vec<Problem> {
         }
     }
     problems
-}
-
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(1) == Some("0"))
-        })
-        .unwrap_or(false)
 }
 
 /// A network namespace made for one check and deleted when it ends, where
@@ -213,7 +211,7 @@ impl Confinement {
         if !is_root() {
             return None;
         }
-        remove_stale_namespaces();
+        crate::net::sealed::remove_stale(CONFINEMENT_PREFIX);
         let namespace = format!("{CONFINEMENT_PREFIX}{}", std::process::id());
         let ip = |args: &[&str]| {
             Command::new("ip")
@@ -263,31 +261,6 @@ impl Confinement {
 }
 
 const CONFINEMENT_PREFIX: &str = "netrepl-check-";
-
-/// Deletes the namespaces of checks (`netrepl-check-PID`) that ended without
-/// deleting their own (stopped by a signal): those whose process is gone,
-/// with their resolv.conf.
-fn remove_stale_namespaces() {
-    let Ok(listed) = Command::new("ip").args(["netns", "list"]).output() else {
-        return;
-    };
-    for line in String::from_utf8_lossy(&listed.stdout).lines() {
-        let Some(name) = line.split_whitespace().next() else {
-            continue;
-        };
-        let Some(pid) = name
-            .strip_prefix(CONFINEMENT_PREFIX)
-            .and_then(|p| p.split('-').next())
-            .and_then(|p| p.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = Command::new("ip").args(["netns", "del", name]).output();
-            let _ = std::fs::remove_dir_all(format!("/etc/netns/{name}"));
-        }
-    }
-}
 
 impl Drop for Confinement {
     fn drop(&mut self) {
@@ -481,6 +454,30 @@ pub fn render(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_course_without_an_id_or_version_is_a_problem() {
+        let mut files = course::embedded_files();
+        let order = files
+            .iter_mut()
+            .find(|(n, _)| n == course::ORDER_FILE)
+            .unwrap();
+        order.1 = order.1.replacen("id: netrepl-basics\n", "", 1);
+        let unnamed = course::load(&files, "lessons").unwrap();
+        let problems = cross_check(&unnamed);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("no id or version")),
+            "{problems:?}"
+        );
+        let named = course::load(&course::embedded_files(), "lessons").unwrap();
+        assert!(
+            !cross_check(&named)
+                .iter()
+                .any(|p| p.message.contains("no id"))
+        );
+    }
 
     fn block(needs: Option<&str>, inputs: &[&str]) -> Block {
         Block {

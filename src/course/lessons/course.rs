@@ -1,5 +1,18 @@
 //! The course: the lessons in the order `course.md` gives, read either from
 //! the copy built into the binary or from a teacher's directory.
+//!
+//! `course.md` may start with front matter naming the course, so that a
+//! teacher's report can tell two courses (or two versions of one) apart:
+//!
+//! ```text
+//! ---
+//! id: netrepl-basics
+//! version: 1.0
+//! ---
+//! ```
+//!
+//! `id` is lower-case letters, digits and `-`; `version` is numbers joined
+//! by dots. `lessons check` asks for both.
 
 use std::path::Path;
 
@@ -18,6 +31,9 @@ mod embedded {
 
 pub struct Course {
     pub lessons: Vec<Lesson>,
+    /// The course's `id:` and `version:` from `course.md`, when it has them.
+    pub id: Option<String>,
+    pub version: Option<String>,
     /// Where it came from, for messages: `built-in` or the directory.
     pub origin: String,
 }
@@ -164,6 +180,13 @@ pub fn load(files: &Files, origin: &str) -> Result<Course, Vec<Problem>> {
         )]);
     };
     let order = parse_order(order_text);
+    let (id, version) = match parse_course_front_matter(order_text) {
+        Ok(named) => named,
+        Err((line, message)) => {
+            problems.push(problem(ORDER_FILE, line, message));
+            (None, None)
+        }
+    };
     let mut lessons = Vec::new();
     for (line, title, target) in &order {
         let Some((name, text)) = files.iter().find(|(n, _)| n == target) else {
@@ -213,11 +236,75 @@ pub fn load(files: &Files, origin: &str) -> Result<Course, Vec<Problem>> {
     if problems.is_empty() {
         Ok(Course {
             lessons,
+            id,
+            version,
             origin: origin.to_string(),
         })
     } else {
         Err(problems)
     }
+}
+
+/// The `id:` and `version:` of `course.md`'s front matter (each `None` when
+/// absent), or the line and what is wrong there.
+pub fn parse_course_front_matter(
+    text: &str,
+) -> Result<(Option<String>, Option<String>), (usize, String)> {
+    let mut lines = text.lines().enumerate();
+    if lines.next().map(|(_, l)| l.trim_end()) != Some("---") {
+        return Ok((None, None));
+    }
+    let (mut id, mut version) = (None, None);
+    for (n, line) in lines {
+        let line = line.trim_end();
+        if line == "---" {
+            return Ok((id, version));
+        }
+        let at = n + 1;
+        match line.split_once(':').map(|(k, v)| (k.trim(), v.trim())) {
+            Some(("id", value)) if is_course_id(value) => id = Some(value.to_string()),
+            Some(("id", _)) => {
+                return Err((
+                    at,
+                    "the course id must be lower-case letters, digits and `-` (at most 64), such as `netrepl-basics`".into(),
+                ));
+            }
+            Some(("version", value)) if is_course_version(value) => {
+                version = Some(value.to_string())
+            }
+            Some(("version", _)) => {
+                return Err((
+                    at,
+                    "the course version must be numbers joined by dots, such as `1.0`".into(),
+                ));
+            }
+            _ => {
+                return Err((
+                    at,
+                    "the front matter of course.md holds only `id:` and `version:` lines".into(),
+                ));
+            }
+        }
+    }
+    Err((
+        1,
+        "the front matter of course.md has no closing `---` line".into(),
+    ))
+}
+
+pub fn is_course_id(text: &str) -> bool {
+    (1..=64).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !text.starts_with('-')
+}
+
+pub fn is_course_version(text: &str) -> bool {
+    text.len() <= 32
+        && text
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `1. [Title](file.md)` lines: `(line, title, file)`.
@@ -282,6 +369,30 @@ mod tests {
             !problems[0].message.contains("outside"),
             "the contents are never quoted"
         );
+    }
+
+    #[test]
+    fn the_course_names_itself_in_front_matter() {
+        let named = "---\nid: my-course\nversion: 2.1\n---\n1. [One](one.md)\n";
+        assert_eq!(
+            parse_course_front_matter(named),
+            Ok((Some("my-course".into()), Some("2.1".into())))
+        );
+        assert_eq!(
+            parse_course_front_matter("1. [One](one.md)\n"),
+            Ok((None, None))
+        );
+        for bad in [
+            "---\nid: My Course\n---\n",
+            "---\nversion: one\n---\n",
+            "---\ntitle: x\n---\n",
+            "---\nid: x\n",
+        ] {
+            assert!(parse_course_front_matter(bad).is_err(), "{bad}");
+        }
+        let course = load(&embedded_files(), "lessons").unwrap();
+        assert!(course.id.as_deref().is_some_and(is_course_id));
+        assert!(course.version.as_deref().is_some_and(is_course_version));
     }
 
     #[test]

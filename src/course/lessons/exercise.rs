@@ -310,6 +310,24 @@ fn find_argument<'a>(
         .map(|(name, value)| (*name, value.as_ref()))
 }
 
+/// Stands, in an `arg:` rule's value, for the learner's own runtime
+/// directory (what `runtime_dir()` returns), so that a rule can name a Unix
+/// socket path that is each learner's own.
+pub const RUNTIME_DIR_PLACEHOLDER: &str = "{runtime_dir}";
+
+fn expand_runtime_dir(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(RUNTIME_DIR_PLACEHOLDER) {
+        return text.into();
+    }
+    match crate::commands::user_dirs::runtime_dir() {
+        Ok(dir) => text
+            .replace(RUNTIME_DIR_PLACEHOLDER, &dir.to_string_lossy())
+            .into(),
+        // No runtime directory: no value can be in it.
+        Err(_) => text.into(),
+    }
+}
+
 /// What is wrong with the argument `rule` looks at, if anything.
 fn argument_nudge(rule: &ArgRule, arguments: &[(&'static str, Option<Value>)]) -> Option<String> {
     let found = find_argument(&rule.param, arguments);
@@ -319,8 +337,10 @@ fn argument_nudge(rule: &ArgRule, arguments: &[(&'static str, Option<Value>)]) -
         (ArgTest::Absent, value) => value.is_none(),
         (_, None) => false,
         (ArgTest::Given, Some(_)) => true,
-        (ArgTest::Equals(text), Some(v)) => v.to_python_str() == *text,
-        (ArgTest::Matches(pattern), Some(v)) => line_matches(pattern, &v.to_python_str()),
+        (ArgTest::Equals(text), Some(v)) => v.to_python_str() == expand_runtime_dir(text),
+        (ArgTest::Matches(pattern), Some(v)) => {
+            line_matches(&expand_runtime_dir(pattern), &v.to_python_str())
+        }
         (ArgTest::Inside(network), Some(v)) => {
             Network::parse(&v.to_python_str()).is_some_and(|typed| network.contains(&typed))
         }

@@ -1,13 +1,20 @@
-//! Where a learner is in the course, kept in `progress.json` in netrepl's data
-//! directory so it survives restarts:
+//! Where a learner is in the course, and what they did there, kept in
+//! `progress.json` in netrepl's data directory so it survives restarts:
 //!
 //! ```json
-//! {"version": 1, "current": "packing-addresses",
-//!  "lessons": {"packing-addresses": {"step": 2, "done": ["pack-private"], "seen_all": false}}}
+//! {"version": 2, "current": "packing-addresses",
+//!  "lessons": {"packing-addresses": {"step": 2, "done": ["pack-private"], "seen_all": false,
+//!    "started": "2026-12-07T01:02:03Z", "finished": null,
+//!    "exercises": {"pack-private": {"attempts": 3, "hints": 1, "done_at": "2026-12-07T01:09:00Z",
+//!      "first_at": "2026-12-07T01:05:00Z", "last_at": "2026-12-07T01:09:00Z"}}}}}
 //! ```
 //!
 //! `step` is the section the learner was on; `done` lists finished exercises;
-//! `skipped` (optional) maps exercises passed over with `skip` to why.
+//! `skipped` (optional) maps exercises passed over with `skip` to why;
+//! `exercises` holds a record of each exercise tried (lines judged as tries
+//! at it, hints shown, when it was done or skipped, first and last activity).
+//! Moments are ISO 8601 in UTC (see `course::timestamp`). Version 1 files
+//! (without the records and moments) still load, and are written back as 2.
 //!
 //! Two sessions may run at once, so a save takes a lock, reads the file again
 //! and merges this session's changes into it (see [`merge`]) before it
@@ -20,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value as Json, json};
 
+use crate::course::timestamp;
 use crate::session::data_files::{self, FileLock, ReadError};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30,6 +38,62 @@ pub struct LessonProgress {
     pub seen_all: bool,
     /// Exercises passed over with `skip`, each with why.
     pub skipped: BTreeMap<String, String>,
+    /// When the learner first opened the lesson.
+    pub started: Option<String>,
+    /// When every exercise was first done or skipped and the last step seen.
+    pub finished: Option<String>,
+    /// What the learner did at each exercise they tried, by exercise id.
+    pub exercises: BTreeMap<String, ExerciseRecord>,
+}
+
+/// One exercise, as a teacher would ask about it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExerciseRecord {
+    /// Lines judged as tries at this exercise, the successful one included.
+    pub attempts: u64,
+    pub hints: u64,
+    pub done_at: Option<String>,
+    pub skipped_at: Option<String>,
+    pub first_at: Option<String>,
+    pub last_at: Option<String>,
+}
+
+impl ExerciseRecord {
+    /// Notes activity at `moment`.
+    pub fn touch(&mut self, moment: &str) {
+        if self.first_at.is_none() {
+            self.first_at = Some(moment.to_string());
+        }
+        self.last_at = Some(moment.to_string());
+    }
+}
+
+impl LessonProgress {
+    pub fn record(&mut self, exercise: &str) -> &mut ExerciseRecord {
+        self.exercises.entry(exercise.to_string()).or_default()
+    }
+
+    /// The first and last moments anything happened in this lesson.
+    pub fn activity_span(&self) -> Option<(&str, &str)> {
+        let moments = self
+            .started
+            .iter()
+            .chain(&self.finished)
+            .chain(self.exercises.values().flat_map(|r| {
+                [&r.done_at, &r.skipped_at, &r.first_at, &r.last_at]
+                    .into_iter()
+                    .flatten()
+            }))
+            .map(String::as_str);
+        let mut span: Option<(&str, &str)> = None;
+        for moment in moments {
+            span = Some(match span {
+                None => (moment, moment),
+                Some((first, last)) => (first.min(moment), last.max(moment)),
+            });
+        }
+        span
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -39,8 +103,8 @@ pub struct Progress {
 }
 
 pub const FILE_NAME: &str = "progress.json";
-/// The format this netrepl reads and writes.
-pub const VERSION: u64 = 1;
+/// The format this netrepl writes; it reads this and every one before.
+pub const VERSION: u64 = 2;
 
 fn path() -> Option<PathBuf> {
     Some(crate::session::data_dir()?.join(FILE_NAME))
@@ -121,7 +185,7 @@ impl Progress {
             .as_object()
             .ok_or_else(|| corrupt("it is not a JSON object"))?;
         match top.get("version").and_then(Json::as_u64) {
-            Some(VERSION) => {}
+            Some(1..=VERSION) => {}
             Some(newer) if newer > VERSION => return Err(Unusable::Newer(newer)),
             _ => return Err(corrupt("it has no known version")),
         }
@@ -137,41 +201,7 @@ impl Progress {
         let mut lessons = BTreeMap::new();
         for (id, entry) in entries {
             let wrong = || Unusable::Corrupt(format!("lesson {id:?} is not of the right shape"));
-            let entry = entry.as_object().ok_or_else(wrong)?;
-            let step = entry.get("step").and_then(Json::as_u64).ok_or_else(wrong)?;
-            let done = entry
-                .get("done")
-                .and_then(Json::as_array)
-                .ok_or_else(wrong)?
-                .iter()
-                .map(|d| d.as_str().map(str::to_string).ok_or_else(wrong))
-                .collect::<Result<Vec<_>, _>>()?;
-            let seen_all = match entry.get("seen_all") {
-                None => false,
-                Some(Json::Bool(seen)) => *seen,
-                Some(_) => return Err(wrong()),
-            };
-            let skipped = match entry.get("skipped") {
-                None => BTreeMap::new(),
-                Some(Json::Object(map)) => map
-                    .iter()
-                    .map(|(k, v)| {
-                        v.as_str()
-                            .map(|why| (k.clone(), why.to_string()))
-                            .ok_or_else(wrong)
-                    })
-                    .collect::<Result<BTreeMap<_, _>, _>>()?,
-                Some(_) => return Err(wrong()),
-            };
-            lessons.insert(
-                id.clone(),
-                LessonProgress {
-                    step: usize::try_from(step).map_err(|_| wrong())?,
-                    done,
-                    seen_all,
-                    skipped,
-                },
-            );
+            lessons.insert(id.clone(), parse_lesson(entry).ok_or_else(wrong)?);
         }
         Ok(Progress { current, lessons })
     }
@@ -181,18 +211,17 @@ impl Progress {
     }
 
     pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+
+    /// The whole progress as JSON, in the form the file holds.
+    pub fn to_value(&self) -> Json {
         let lessons: serde_json::Map<String, Json> = self
             .lessons
             .iter()
-            .map(|(id, p)| {
-                let mut entry = json!({"step": p.step, "done": p.done, "seen_all": p.seen_all});
-                if !p.skipped.is_empty() {
-                    entry["skipped"] = json!(p.skipped);
-                }
-                (id.clone(), entry)
-            })
+            .map(|(id, p)| (id.clone(), lesson_json(p)))
             .collect();
-        json!({"version": VERSION, "current": self.current, "lessons": lessons}).to_string()
+        json!({"version": VERSION, "current": self.current, "lessons": lessons})
     }
 
     /// Saves this session's changes since `base` (what it last loaded or
@@ -231,6 +260,97 @@ impl Progress {
     pub fn lesson(&mut self, id: &str) -> &mut LessonProgress {
         self.lessons.entry(id.to_string()).or_default()
     }
+}
+
+/// One lesson's entry, strictly: `None` for anything not of the shape
+/// netrepl writes.
+fn parse_lesson(entry: &Json) -> Option<LessonProgress> {
+    let entry = entry.as_object()?;
+    let step = usize::try_from(entry.get("step")?.as_u64()?).ok()?;
+    let done = entry
+        .get("done")?
+        .as_array()?
+        .iter()
+        .map(|d| d.as_str().map(str::to_string))
+        .collect::<Option<Vec<_>>>()?;
+    let seen_all = match entry.get("seen_all") {
+        None => false,
+        Some(seen) => seen.as_bool()?,
+    };
+    let skipped = match entry.get("skipped") {
+        None => BTreeMap::new(),
+        Some(map) => map
+            .as_object()?
+            .iter()
+            .map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+            .collect::<Option<BTreeMap<_, _>>>()?,
+    };
+    let exercises = match entry.get("exercises") {
+        None => BTreeMap::new(),
+        Some(map) => map
+            .as_object()?
+            .iter()
+            .map(|(k, v)| Some((k.clone(), parse_record(v)?)))
+            .collect::<Option<BTreeMap<_, _>>>()?,
+    };
+    Some(LessonProgress {
+        step,
+        done,
+        seen_all,
+        skipped,
+        started: moment(entry.get("started"))?,
+        finished: moment(entry.get("finished"))?,
+        exercises,
+    })
+}
+
+fn parse_record(record: &Json) -> Option<ExerciseRecord> {
+    let record = record.as_object()?;
+    let count = |key: &str| match record.get(key) {
+        None => Some(0),
+        Some(n) => n.as_u64(),
+    };
+    Some(ExerciseRecord {
+        attempts: count("attempts")?,
+        hints: count("hints")?,
+        done_at: moment(record.get("done_at"))?,
+        skipped_at: moment(record.get("skipped_at"))?,
+        first_at: moment(record.get("first_at"))?,
+        last_at: moment(record.get("last_at"))?,
+    })
+}
+
+/// An optional moment: absent or null is `Some(None)`, anything but a
+/// moment in netrepl's form is `None`.
+fn moment(value: Option<&Json>) -> Option<Option<String>> {
+    match value {
+        None | Some(Json::Null) => Some(None),
+        Some(Json::String(text)) if timestamp::is_valid(text) => Some(Some(text.clone())),
+        Some(_) => None,
+    }
+}
+
+fn lesson_json(p: &LessonProgress) -> Json {
+    let mut entry = json!({"step": p.step, "done": p.done, "seen_all": p.seen_all,
+        "started": p.started, "finished": p.finished});
+    if !p.skipped.is_empty() {
+        entry["skipped"] = json!(p.skipped);
+    }
+    if !p.exercises.is_empty() {
+        let records: serde_json::Map<String, Json> = p
+            .exercises
+            .iter()
+            .map(|(id, r)| {
+                (
+                    id.clone(),
+                    json!({"attempts": r.attempts, "hints": r.hints, "done_at": r.done_at,
+                        "skipped_at": r.skipped_at, "first_at": r.first_at, "last_at": r.last_at}),
+                )
+            })
+            .collect();
+        entry["exercises"] = Json::Object(records);
+    }
+    entry
 }
 
 /// A three-way merge: what this session changed since `base` (`ours`) applied
@@ -275,8 +395,64 @@ pub fn merge(on_disk: &Progress, base: &Progress, ours: &Progress) -> Progress {
         for (id, why) in &mine.skipped {
             entry.skipped.insert(id.clone(), why.clone());
         }
+        entry.started = earliest(&entry.started, &mine.started);
+        if was.is_none_or(|w| w.finished != mine.finished) {
+            entry.finished = match (&entry.finished, &mine.finished) {
+                (Some(_), Some(_)) => earliest(&entry.finished, &mine.finished),
+                (_, ours) => ours.clone(),
+            };
+        }
+        let no_records = BTreeMap::new();
+        let was_records = was.map_or(&no_records, |w| &w.exercises);
+        entry
+            .exercises
+            .retain(|id, _| mine.exercises.contains_key(id) || !was_records.contains_key(id));
+        for (id, record) in &mine.exercises {
+            let before = was_records.get(id).cloned().unwrap_or_default();
+            let merged_record = entry.exercises.entry(id.clone()).or_default();
+            merge_record(merged_record, &before, record);
+        }
     }
     merged
+}
+
+/// The earlier of two optional moments (the form sorts in time order).
+fn earliest(a: &Option<String>, b: &Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b).clone()),
+        (a, b) => a.clone().or_else(|| b.clone()),
+    }
+}
+
+fn latest(a: &Option<String>, b: &Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b).clone()),
+        (a, b) => a.clone().or_else(|| b.clone()),
+    }
+}
+
+/// Counters add what this session counted since `base`; a moment this
+/// session set or cleared is taken, the earlier one kept when both set it.
+fn merge_record(merged: &mut ExerciseRecord, base: &ExerciseRecord, ours: &ExerciseRecord) {
+    merged.attempts = merged
+        .attempts
+        .saturating_add(ours.attempts.saturating_sub(base.attempts));
+    merged.hints = merged
+        .hints
+        .saturating_add(ours.hints.saturating_sub(base.hints));
+    for (slot, was, mine) in [
+        (&mut merged.done_at, &base.done_at, &ours.done_at),
+        (&mut merged.skipped_at, &base.skipped_at, &ours.skipped_at),
+    ] {
+        if was != mine {
+            *slot = match mine {
+                Some(_) => earliest(slot, mine),
+                None => None,
+            };
+        }
+    }
+    merged.first_at = earliest(&merged.first_at, &ours.first_at);
+    merged.last_at = latest(&merged.last_at, &ours.last_at);
 }
 
 #[cfg(test)]
@@ -321,6 +497,8 @@ mod tests {
             "{\"version\": 1, \"lessons\": {\"a\": {\"step\": \"2\", \"done\": []}}}",
             "{\"version\": 1, \"lessons\": {\"a\": {\"step\": 2, \"done\": [3]}}}",
             "{\"version\": 1, \"current\": 5, \"lessons\": {}}",
+            "{\"version\": 2, \"lessons\": {\"a\": {\"step\": 0, \"done\": [], \"started\": \"yesterday\"}}}",
+            "{\"version\": 2, \"lessons\": {\"a\": {\"step\": 0, \"done\": [], \"exercises\": {\"e\": {\"attempts\": -1}}}}}",
         ] {
             assert!(
                 matches!(Progress::parse(text), Err(Unusable::Corrupt(_))),
@@ -328,8 +506,8 @@ mod tests {
             );
         }
         assert_eq!(
-            Progress::parse("{\"version\": 2, \"lessons\": {}}"),
-            Err(Unusable::Newer(2))
+            Progress::parse("{\"version\": 3, \"lessons\": {}}"),
+            Err(Unusable::Newer(3))
         );
     }
 
@@ -357,5 +535,39 @@ mod tests {
         // Another session's reset is kept when this one changed nothing there.
         let merged = merge(&Progress::default(), &base, &base.clone());
         assert!(merged.lessons.is_empty());
+    }
+
+    #[test]
+    fn version_1_files_load_and_are_written_as_the_current_version() {
+        let old = "{\"version\": 1, \"current\": \"a\", \"lessons\": {\"a\": {\"step\": 1, \"done\": [\"a1\"], \"skipped\": {\"a2\": \"no lab\"}}}}";
+        let progress = Progress::parse(old).unwrap();
+        assert_eq!(progress.lessons["a"].done, ["a1"]);
+        assert_eq!(progress.lessons["a"].skipped["a2"], "no lab");
+        assert!(progress.lessons["a"].exercises.is_empty());
+        assert!(progress.to_json().contains("\"version\":2"));
+    }
+
+    #[test]
+    fn merging_adds_both_sessions_attempts_and_hints() {
+        let mut base = with_done(&[("a", &[])]);
+        base.lesson("a").record("a1").attempts = 2;
+        let mut theirs = base.clone();
+        let record = theirs.lesson("a").record("a1");
+        record.attempts = 5;
+        record.hints = 1;
+        record.touch("2026-12-07T01:00:00Z");
+        let mut ours = base.clone();
+        let record = ours.lesson("a").record("a1");
+        record.attempts = 3;
+        record.touch("2026-12-07T02:00:00Z");
+        record.done_at = Some("2026-12-07T02:00:00Z".into());
+        let merged = merge(&theirs, &base, &ours);
+        let record = &merged.lessons["a"].exercises["a1"];
+        assert_eq!((record.attempts, record.hints), (6, 1));
+        assert_eq!(record.first_at.as_deref(), Some("2026-12-07T01:00:00Z"));
+        assert_eq!(record.last_at.as_deref(), Some("2026-12-07T02:00:00Z"));
+        assert_eq!(record.done_at.as_deref(), Some("2026-12-07T02:00:00Z"));
+        let back = Progress::parse(&merged.to_json()).unwrap();
+        assert_eq!(back, merged);
     }
 }

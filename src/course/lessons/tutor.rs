@@ -14,6 +14,7 @@ use super::progress::Progress;
 use crate::commands;
 use crate::commands::context;
 use crate::course::terminal::sanitize;
+use crate::course::timestamp;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::session::Attempt;
 
@@ -154,6 +155,29 @@ impl Tutor {
         }
     }
 
+    /// Notes when a lesson first became done (see [`Tutor::state`]).
+    fn note_if_finished(&mut self, index: usize) {
+        let lesson = &self.course.lessons[index];
+        let total = lesson.exercises().count();
+        let all_passed = lesson.exercises().all(|e| self.is_passed(lesson, e));
+        let id = lesson.id.clone();
+        let entry = self.progress.lesson(&id);
+        if all_passed && (total > 0 || entry.seen_all) && entry.finished.is_none() {
+            entry.finished = Some(timestamp::now());
+        }
+    }
+
+    /// The record of exercise `exercise` of lesson `lesson`, touched now.
+    fn record_activity(
+        &mut self,
+        lesson: &str,
+        exercise: &str,
+    ) -> &mut super::progress::ExerciseRecord {
+        let record = self.progress.lesson(lesson).record(exercise);
+        record.touch(&timestamp::now());
+        record
+    }
+
     fn show_step(&mut self) -> CommandResult<String> {
         let (index, lesson) = self.active()?;
         let step_index = self.step_index(lesson);
@@ -191,6 +215,7 @@ impl Tutor {
         if last {
             let id = lesson.id.clone();
             self.progress.lesson(&id).seen_all = true;
+            self.note_if_finished(index);
             self.save_progress();
         }
         Ok(text)
@@ -264,7 +289,10 @@ impl Tutor {
         self.hints_given = 0;
         self.offered_next = false;
         self.progress.current = Some(id.to_string());
-        self.progress.lesson(id);
+        let entry = self.progress.lesson(id);
+        if entry.started.is_none() {
+            entry.started = Some(timestamp::now());
+        }
         self.save_progress();
         self.show_step()
     }
@@ -272,14 +300,23 @@ impl Tutor {
     fn judge(&mut self, attempt: &Attempt) -> Option<String> {
         let (lesson, exercise) = self.current_exercise()?;
         let (lesson_id, exercise) = (lesson.id.clone(), exercise.clone());
-        match exercise::judge(&exercise, attempt) {
-            Verdict::Done => {}
-            Verdict::Nudge(nudge) => return Some(nudge),
-            Verdict::Unrelated => return None,
+        let verdict = exercise::judge(&exercise, attempt);
+        if verdict == Verdict::Unrelated {
+            return None;
         }
+        let record = self.record_activity(&lesson_id, &exercise.id);
+        record.attempts = record.attempts.saturating_add(1);
+        if let Verdict::Nudge(nudge) = verdict {
+            self.save_progress();
+            return Some(nudge);
+        }
+        record.done_at = record.last_at.clone();
         let progress = self.progress.lesson(&lesson_id);
         progress.done.push(exercise.id.clone());
         self.progress.current = Some(lesson_id.clone());
+        if let Some(index) = self.active {
+            self.note_if_finished(index);
+        }
         self.save_progress();
         self.hints_given = 0;
         let mut message = format!("✓ Exercise done: {}", exercise.task);
@@ -420,8 +457,15 @@ pub fn hint() -> CommandResult<String> {
             return Ok("There is no exercise to do on this step; type next to go on.".into());
         };
         let hints = exercise.hints.clone();
-        let index = t.hints_given.min(hints.len() - 1);
+        let (lesson_id, exercise_id) = (t.active()?.1.id.clone(), exercise.id.clone());
+        let index = t.hints_given.min(hints.len().saturating_sub(1));
         t.hints_given += 1;
+        let record = t.record_activity(&lesson_id, &exercise_id);
+        record.hints = record.hints.saturating_add(1);
+        t.save_progress();
+        let Some(hint) = hints.get(index) else {
+            return Ok("This exercise has no hint.".into());
+        };
         let more = if index + 1 < hints.len() {
             " (hint again for another)"
         } else {
@@ -431,7 +475,7 @@ pub fn hint() -> CommandResult<String> {
             "Hint {} of {}: {}{more}",
             index + 1,
             hints.len(),
-            hints[index]
+            hint
         ))
     })
 }
@@ -482,6 +526,8 @@ pub fn reset(key: Option<&str>, exercise: Option<&str>) -> CommandResult<String>
             let entry = t.progress.lesson(&id);
             entry.done.retain(|d| d != exercise_id);
             entry.skipped.remove(exercise_id);
+            entry.exercises.remove(exercise_id);
+            entry.finished = None;
             t.save_progress();
             return Ok(format!("Exercise {exercise_id} of lesson {key} cleared."));
         }
@@ -527,6 +573,11 @@ pub fn skip(why: Option<&str>) -> CommandResult<String> {
             .lesson(&lesson_id)
             .skipped
             .insert(exercise.id.clone(), reason.clone());
+        let record = t.record_activity(&lesson_id, &exercise.id);
+        record.skipped_at = record.last_at.clone();
+        if let Some(index) = t.active {
+            t.note_if_finished(index);
+        }
         t.hints_given = 0;
         t.save_progress();
         let mut message = format!("↷ Skipped: {} ({reason}).", sanitize(&exercise.task));

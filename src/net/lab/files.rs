@@ -1,11 +1,15 @@
-//! The scanner namespace's own name-service files in `/etc/netns/<scanner>/`.
+//! Each lab namespace's own name-service files in `/etc/netns/<namespace>/`.
 //!
 //! `ip netns exec` bind-mounts every file found there over its namesake in
 //! `/etc`, so inside the lab:
-//! - `hosts` names every lab machine, so forward and reverse look-ups of lab
-//!   names are answered from the file, with no DNS at all;
-//! - `resolv.conf` points DNS at 127.0.0.1, where nothing listens, so a query
-//!   for any other name fails at once instead of leaving the lab;
+//! - `hosts` holds only localhost (and, on the scanner, the machine's own host
+//!   name on 127.0.1.1 as Debian does, so `gethostbyname(gethostname())` works
+//!   and the scanner's address still reverses to `scanner.lab`), never a lab
+//!   name, so every lab look-up really goes over DNS;
+//! - `resolv.conf` points at the lab's name server, with a one-second timeout
+//!   and one attempt, so a look-up with the server off fails quickly;
+//! - `gai.conf` holds RFC 6724's precedences, under which IPv4 comes before
+//!   the lab's unique-local IPv6 (glibc's built-in table would put fd77:: first);
 //! - `nsswitch.conf` is the machine's own with its `hosts:` line set to
 //!   `files dns`, because modules such as `resolve` would hand the query to a
 //!   daemon (systemd-resolved) that lives outside the lab and asks real DNS.
@@ -14,11 +18,21 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{LabError, LabHost};
+use std::net::IpAddr;
+
+use super::LabError;
 
 const NETNS_ETC: &str = "/etc/netns";
-const RESOLV_CONF: &str =
-    "# netrepl lab: no DNS server, so no query leaves the lab.\nnameserver 127.0.0.1\n";
+const GAI_CONF: &str = "# netrepl lab: RFC 6724's precedence table (IPv4 before unique-local IPv6).\n\
+precedence ::1/128 50\n\
+precedence ::/0 40\n\
+precedence ::ffff:0:0/96 35\n\
+precedence 2002::/16 30\n\
+precedence 2001::/32 5\n\
+precedence fc00::/7 3\n\
+precedence ::/96 1\n\
+precedence fec0::/10 1\n\
+precedence 3ffe::/16 1\n";
 const FALLBACK_NSSWITCH: &str = "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n";
 
 /// The directory `ip netns exec` reads for a namespace.
@@ -26,11 +40,12 @@ pub fn etc_dir(namespace: &str) -> PathBuf {
     Path::new(NETNS_ETC).join(namespace)
 }
 
-/// Writes `hosts`, `resolv.conf` and `nsswitch.conf` for the scanner namespace.
-pub fn write_scanner_files(
+/// Writes `hosts`, `resolv.conf` and `nsswitch.conf` for one lab namespace;
+/// `machine_name` goes only into the scanner's hosts file.
+pub fn write_namespace_files(
     namespace: &str,
-    scanner: &LabHost,
-    hosts: &[LabHost],
+    machine_name: Option<&str>,
+    nameserver: IpAddr,
 ) -> Result<(), LabError> {
     let dir = etc_dir(namespace);
     let write = |name: &str, text: &str| {
@@ -38,14 +53,18 @@ pub fn write_scanner_files(
         fs::write(&path, text).map_err(|e| io_error(&path, e))
     };
     fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
-    let machine_name = crate::net::ffi::host_name().ok();
-    write(
-        "hosts",
-        &hosts_file(scanner, hosts, machine_name.as_deref()),
-    )?;
-    write("resolv.conf", RESOLV_CONF)?;
+    write("hosts", &hosts_file(machine_name))?;
+    write("resolv.conf", &resolv_conf(nameserver))?;
+    write("gai.conf", GAI_CONF)?;
     let system = fs::read_to_string("/etc/nsswitch.conf").ok();
     write("nsswitch.conf", &nsswitch_file(system.as_deref()))
+}
+
+/// This machine's host name, unless it is empty or localhost.
+pub fn machine_name() -> Option<String> {
+    crate::net::ffi::host_name()
+        .ok()
+        .filter(|n| !n.is_empty() && n != "localhost")
 }
 
 /// Removes the namespace's `/etc/netns` directory; a missing one is fine.
@@ -69,33 +88,26 @@ pub fn etc_dir_names() -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The machine's own host name is listed as an alias of the scanner, so
-/// `gethostbyname(gethostname())` works inside the lab (the lab shares the
-/// machine's host name but not its addresses).
-fn hosts_file(scanner: &LabHost, hosts: &[LabHost], machine_name: Option<&str>) -> String {
+/// Only localhost, and the machine's host name on 127.0.1.1 (the scanner's
+/// file), so `gethostbyname(gethostname())` works inside the lab; lab names are DNS's.
+fn hosts_file(machine_name: Option<&str>) -> String {
     let mut text = String::from(
-        "# netrepl lab: every name here is answered without DNS.\n\
+        "# netrepl lab: lab names are not here; they come from the lab's DNS server.\n\
          127.0.0.1\tlocalhost\n\
          ::1\tlocalhost ip6-localhost ip6-loopback\n",
     );
-    let mut scanner_names = vec![scanner.name.clone(), scanner.short_name().to_string()];
-    if let Some(name) = machine_name.filter(|n| !n.is_empty() && *n != "localhost") {
-        scanner_names.push(name.to_string());
-    }
-    text.push_str(&format!(
-        "{}\t{}\n",
-        scanner.address,
-        scanner_names.join(" ")
-    ));
-    for host in hosts {
-        text.push_str(&format!(
-            "{}\t{} {}\n",
-            host.address,
-            host.name,
-            host.short_name()
-        ));
+    if let Some(name) = machine_name {
+        text.push_str(&format!("127.0.1.1\t{name}\n"));
     }
     text
+}
+
+fn resolv_conf(nameserver: IpAddr) -> String {
+    format!(
+        "# netrepl lab: the lab's own DNS server (ns); `lab dns off` stops it.\n\
+         nameserver {nameserver}\n\
+         options timeout:1 attempts:1\n"
+    )
 }
 
 fn nsswitch_file(system: Option<&str>) -> String {
@@ -130,23 +142,17 @@ fn io_error(path: &Path, source: io::Error) -> LabError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::Ipv4Addr;
-
-    fn host(name: &str, last: u8) -> LabHost {
-        LabHost {
-            name: format!("{name}.lab"),
-            address: Ipv4Addr::new(10, 77, 0, last),
-            namespace: format!("nrt-{name}"),
-            up: true,
-        }
-    }
 
     #[test]
-    fn hosts_file_names_every_lab_machine_and_the_machine_name() {
-        let text = hosts_file(&host("scanner", 1), &[host("alpha", 10)], Some("box"));
+    fn hosts_file_names_no_lab_machine() {
+        let text = hosts_file(Some("box"));
         assert!(text.contains("127.0.0.1\tlocalhost\n"));
-        assert!(text.contains("10.77.0.1\tscanner.lab scanner box\n"));
-        assert!(text.contains("10.77.0.10\talpha.lab alpha\n"));
+        assert!(text.contains("127.0.1.1\tbox\n"));
+        assert!(!text.contains(".lab"));
+        assert!(
+            resolv_conf("10.77.0.2".parse().unwrap())
+                .contains("nameserver 10.77.0.2\noptions timeout:1 attempts:1\n")
+        );
     }
 
     #[test]

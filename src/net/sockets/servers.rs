@@ -125,6 +125,24 @@ fn io_error(e: &std::io::Error) -> CommandError {
     }
 }
 
+/// `netrepl serve-practice KIND --listen ADDR`, as the lab runs its services:
+/// serves in the foreground, says `serving KIND on ADDR` once it listens, and
+/// ends on SIGTERM or SIGINT.
+pub fn serve_until_signalled(kind: ServerKind, address: SocketAddr) -> CommandResult<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use std::io::Write as _;
+    // Set up before serving, so a signal that comes early is not lost.
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT])
+        .map_err(|e| CommandError::os_error(format!("cannot wait for signals: {e}")))?;
+    let (_, bound) = start(kind, address)?;
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "serving {} on {bound}", kind.name());
+    let _ = out.flush();
+    let _ = signals.forever().next();
+    stop_all();
+    Ok(())
+}
+
 /// Starts a server; returns its name and the address it really got (port 0 picks one).
 pub fn start(kind: ServerKind, address: SocketAddr) -> CommandResult<(String, SocketAddr)> {
     if servers().len() >= MAX_SERVERS {

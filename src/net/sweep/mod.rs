@@ -76,6 +76,9 @@ const MAX_IN_FLIGHT: usize = 1024;
 const PAYLOAD: [u8; 56] = [0; 56];
 
 pub fn sweep(targets: Vec<IpAddr>, options: SweepOptions) -> CommandResult<SweepReport> {
+    for target in &targets {
+        crate::net::lab::refuse_outside_lab(*target)?;
+    }
     let runtime = live::runtime()?;
     runtime.block_on(run(targets, options))
 }
