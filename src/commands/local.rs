@@ -291,9 +291,6 @@ fn ipinfo(args: &Args) -> CommandResult<Output> {
     Ok(Output::with_view(Value::Dict(fields), View::Table(table)))
 }
 
-/// 2**128, the size of ::/0.
-const ALL_IPV6_ADDRESSES: &str = "340282366920938463463374607431768211456";
-
 fn network_fields(ip: IpAddr, prefix: u8) -> Vec<(String, Value)> {
     // `total` is None for ::/0, whose 2**128 addresses overflow even u128.
     let (first, last, total, mask) = match ip {
@@ -328,7 +325,8 @@ fn network_fields(ip: IpAddr, prefix: u8) -> Vec<(String, Value)> {
         (
             "addresses".into(),
             total.map_or_else(
-                || Value::LargeInt(ALL_IPV6_ADDRESSES.into()),
+                // 2**128, the size of ::/0.
+                || Value::integer(num_bigint::BigInt::from(1u8) << 128),
                 Value::unsigned,
             ),
         ),

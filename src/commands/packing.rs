@@ -200,6 +200,7 @@ fn swap32(args: &Args) -> CommandResult<Output> {
     let x = match value {
         Value::Int(_) | Value::Bool(_) | Value::Enum(_) => value.as_int().unwrap_or(0),
         // Beyond i128 is beyond u64: the "too large" branch below.
+        Value::LargeInt(n) if n.sign() == num_bigint::Sign::Minus => i128::MIN,
         Value::LargeInt(_) => i128::MAX,
         other => {
             return Err(CommandError::type_error(format!(

@@ -228,7 +228,10 @@ pub fn enum_value(class: &'static str, value: i64) -> Value {
 
 /// `a | b` with Python's types: flags stay flags, plain enums decay to int.
 pub fn bit_or(left: &Value, right: &Value) -> Option<Value> {
-    let value = i64::try_from(left.as_int()? | right.as_int()?).ok();
+    let (Some(l), Some(r)) = (left.as_int(), right.as_int()) else {
+        return crate::python::arithmetic::bit_or(left, right);
+    };
+    let value = i64::try_from(l | r).ok();
     let flag_class = [left, right].into_iter().find_map(|v| match v {
         Value::Enum(m) if is_flag_class(m.class) => Some(m.class),
         _ => None,
@@ -244,7 +247,7 @@ pub fn bit_or(left: &Value, right: &Value) -> Option<Value> {
         {
             Some(enum_value(class, value))
         }
-        _ => Some(Value::Int(left.as_int()? | right.as_int()?)),
+        _ => crate::python::arithmetic::bit_or(left, right),
     }
 }
 

@@ -14,27 +14,20 @@ use crate::python::limits;
 use crate::python::syntax::BinaryOp;
 use crate::python::value::Value;
 
-/// Results beyond this many bits are refused: a typo like `10**10**10`
-/// must not take the session's memory, and ints beyond `i128` are kept as
-/// decimal digits, whose conversions take time quadratic in their length
-/// (at 2**20 bits a single `+` took seconds). 2**16 bits is some 19,700
-/// digits, past the 4300 digits CPython itself will convert to text.
-const MAX_BITS: u64 = 1 << 16;
+/// Results beyond this many bits (1 MiB) are refused: a typo like
+/// `10**10**10` must not take the session's memory or its time. At this
+/// size a product of two halves takes some 0.1 s (release build); decimal
+/// text stops far sooner, at CPython's 4300 digits (`int_text`).
+pub const MAX_BITS: u64 = 1 << 23;
 
 /// The integer behind ints, bools, enum members and big ints.
 pub fn integer(value: &Value) -> Option<BigInt> {
-    match value {
-        Value::LargeInt(digits) => digits.parse().ok(),
-        other => other.as_int().map(BigInt::from),
-    }
+    value.as_bigint()
 }
 
 /// An int value, kept as `Int` while it fits.
 pub fn from_integer(n: BigInt) -> Value {
-    match n.to_i128() {
-        Some(small) => Value::Int(small),
-        None => Value::LargeInt(n.to_string()),
-    }
+    Value::integer(n)
 }
 
 fn float(value: &Value) -> Option<f64> {
@@ -88,10 +81,22 @@ pub fn negate(value: &Value) -> CommandResult<Value> {
 
 /// `a OP b` for the operators other than `+` and `|`.
 pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> CommandResult<Value> {
+    match (op, a) {
+        (BinaryOp::Modulo, Value::Str(template)) => {
+            return crate::python::percent_format::format(template, b).map(Value::Str);
+        }
+        (BinaryOp::Modulo, Value::Bytes(template)) => {
+            return crate::python::percent_format::format_bytes(template, b).map(Value::Bytes);
+        }
+        _ => {}
+    }
     if op == BinaryOp::Multiply
         && let Some(repeated) = repeat(a, b).or_else(|| repeat(b, a))
     {
         return repeated;
+    }
+    if let (Value::Bool(x), Value::Bool(y), BinaryOp::And | BinaryOp::Xor) = (a, b, op) {
+        return Ok(Value::Bool(if op == BinaryOp::And { x & y } else { x ^ y }));
     }
     match (integer(a), integer(b)) {
         (Some(x), Some(y)) => integers(op, x, y),
@@ -120,8 +125,11 @@ fn integers(op: BinaryOp, x: BigInt, y: BigInt) -> CommandResult<Value> {
         // A product has at most the bits of both factors: refuse before multiplying.
         BinaryOp::Multiply if x.bits().saturating_add(y.bits()) > MAX_BITS + 1 => Err(too_big()),
         BinaryOp::Multiply => checked(x * y),
-        BinaryOp::And => Ok(from_integer(x & y)),
-        BinaryOp::Xor => Ok(from_integer(x ^ y)),
+        BinaryOp::And | BinaryOp::Xor => Ok(from_integer(if op == BinaryOp::And {
+            x & y
+        } else {
+            x ^ y
+        })),
         BinaryOp::FloorDivide if y.is_zero() => {
             Err(zero_division("integer division or modulo by zero"))
         }
@@ -283,6 +291,48 @@ fn repeat_items(items: &[Value], n: usize) -> Vec<Value> {
         return Vec::new();
     }
     std::iter::repeat_n(items, n).flatten().cloned().collect()
+}
+
+/// `a | b` for ints of any size; two bools give a bool, as in Python.
+/// `None` when either is not an int.
+pub fn bit_or(a: &Value, b: &Value) -> Option<Value> {
+    if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+        return Some(Value::Bool(x | y));
+    }
+    Some(from_integer(integer(a)? | integer(b)?))
+}
+
+/// `divmod(a, b)`: `(a // b, a % b)`, with the errors of both.
+pub fn divmod(a: &Value, b: &Value) -> CommandResult<Value> {
+    let unsupported_divmod = || {
+        CommandError::type_error(format!(
+            "unsupported operand type(s) for divmod(): '{}' and '{}'",
+            a.type_name(),
+            b.type_name()
+        ))
+    };
+    let number = |v: &Value| matches!(v, Value::Float(_)) || integer(v).is_some();
+    if !number(a) || !number(b) {
+        return Err(unsupported_divmod());
+    }
+    let either_float = matches!(a, Value::Float(_)) || matches!(b, Value::Float(_));
+    if either_float && float(b) == Some(0.0) {
+        return Err(zero_division("float divmod()"));
+    }
+    let quotient = binary(BinaryOp::FloorDivide, a, b)?;
+    let remainder = binary(BinaryOp::Modulo, a, b)?;
+    Ok(Value::Tuple(vec![quotient, remainder]))
+}
+
+/// `~n`: `-(n + 1)`, for ints (bools and enum members are ints too).
+pub fn invert(value: &Value) -> CommandResult<Value> {
+    match (value, integer(value)) {
+        (Value::Float(_), _) | (_, None) => Err(CommandError::type_error(format!(
+            "bad operand type for unary ~: '{}'",
+            value.type_name()
+        ))),
+        (_, Some(n)) => Ok(from_integer(-n - 1)),
+    }
 }
 
 /// How two numbers compare, or `None` when either is not a number.

@@ -1,16 +1,20 @@
 //! The few Python built-ins that notes use around socket calls: `print`,
-//! `repr`, `str`, `len`, `int`, `hex`, `bytes`, `list` and `tuple`, with
-//! CPython's results and errors. They are not commands (help and the lessons
+//! `repr`, `ascii`, `str`, `format`, `len`, `int`, `float`, `hex`, `oct`,
+//! `bin`, `divmod`, `bytes`, `list` and `tuple`, with CPython's results and
+//! errors. They are not commands (help and the lessons
 //! are about the socket module), just what a pasted line needs to run.
 
 use crate::python::codecs;
 use crate::python::error::{CommandError, CommandResult};
+use crate::python::format_spec;
+use crate::python::int_text;
 use crate::python::limits;
 use crate::python::operators::iterate;
 use crate::python::value::Value;
 
 pub const NAMES: &[&str] = &[
-    "bytes", "hex", "int", "len", "list", "print", "repr", "str", "tuple",
+    "ascii", "bin", "bytes", "divmod", "float", "format", "hex", "int", "len", "list", "oct",
+    "print", "repr", "str", "tuple",
 ];
 
 pub fn is_builtin(name: &str) -> bool {
@@ -37,11 +41,43 @@ pub fn call(
     let value = match name {
         "repr" => {
             let value = only_argument(name, &positional, &keywords)?;
+            int_text::check_shown(value)?;
             limits::check_bytes(value.repr_len())?;
             Value::str(value.repr())
         }
         "len" => len(only_argument(name, &positional, &keywords)?)?,
-        "hex" => hex(only_argument(name, &positional, &keywords)?)?,
+        "hex" | "oct" | "bin" => {
+            let radix = match name {
+                "hex" => 16,
+                "oct" => 8,
+                _ => 2,
+            };
+            let value = only_argument(name, &positional, &keywords)?;
+            Value::str(format_spec::prefixed_radix(value, radix)?)
+        }
+        "ascii" => {
+            let value = only_argument(name, &positional, &keywords)?;
+            int_text::check_shown(value)?;
+            limits::check_bytes(value.repr_len().saturating_mul(4))?;
+            Value::str(format_spec::ascii(&value.repr()))
+        }
+        "format" => format(&positional, &keywords)?,
+        "float" => match optional_argument(name, &positional, &keywords)? {
+            None => Value::Float(0.0),
+            Some(value) => float(value)?,
+        },
+        "divmod" => {
+            no_keywords(name, &keywords)?;
+            match &positional[..] {
+                [a, b] => crate::python::arithmetic::divmod(a, b)?,
+                other => {
+                    return Err(CommandError::type_error(format!(
+                        "divmod expected 2 arguments, got {}",
+                        other.len()
+                    )));
+                }
+            }
+        }
         "list" | "tuple" => {
             let items = match optional_argument(name, &positional, &keywords)? {
                 None => Vec::new(),
@@ -180,6 +216,7 @@ fn print(values: &[Value], keywords: &[(String, Value)]) -> CommandResult<Called
             }
         }
     }
+    values.iter().try_for_each(int_text::check_shown)?;
     let text_len: usize = values.iter().map(Value::python_str_len).sum();
     let separators = sep.len().saturating_mul(values.len().saturating_sub(1));
     limits::check_bytes(
@@ -212,18 +249,89 @@ fn len(value: &Value) -> CommandResult<Value> {
     Ok(Value::Int(n as i128))
 }
 
-fn hex(value: &Value) -> CommandResult<Value> {
-    let n = value.as_int().ok_or_else(|| {
-        CommandError::type_error(format!(
-            "'{}' object cannot be interpreted as an integer",
-            value.type_name()
-        ))
-    })?;
-    Ok(Value::str(if n < 0 {
-        format!("-0x{:x}", n.unsigned_abs())
+/// `float(x)`: numbers, and text in Python's float syntax.
+fn float(value: &Value) -> CommandResult<Value> {
+    match value {
+        Value::Float(f) => Ok(Value::Float(*f)),
+        Value::Str(s) => float_of_text(s).map(Value::Float).ok_or_else(|| {
+            CommandError::value_error(format!(
+                "could not convert string to float: {}",
+                value.repr()
+            ))
+        }),
+        other => match other.as_bigint() {
+            Some(n) => format_spec::int_to_float(&n).map(Value::Float),
+            None => Err(CommandError::type_error(format!(
+                "float() argument must be a string or a real number, not '{}'",
+                other.type_name()
+            ))),
+        },
+    }
+}
+
+/// Python's float syntax: spaces around, `_` only between digits, and
+/// `inf`, `infinity`, `nan` in any case.
+fn float_of_text(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let body = t.trim_start_matches(['+', '-']);
+    if t.len() - body.len() > 1 {
+        return None;
+    }
+    let lower = body.to_ascii_lowercase();
+    if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
+        return t.to_ascii_lowercase().parse().ok();
+    }
+    let chars: Vec<char> = body.chars().collect();
+    let underscores_ok = chars.iter().enumerate().all(|(i, &c)| {
+        c != '_'
+            || (i > 0
+                && chars[i - 1].is_ascii_digit()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+    });
+    let allowed = body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-' | '_'));
+    if !underscores_ok || !allowed || !body.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    t.replace('_', "").parse().ok()
+}
+
+/// `format(value, format_spec='')`.
+fn format(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Value> {
+    no_keywords("format", keywords)?;
+    let (value, spec) = match positional {
+        [value] => (value, ""),
+        [value, Value::Str(spec)] => (value, spec.as_str()),
+        [_, other] => {
+            return Err(CommandError::type_error(format!(
+                "format() argument 2 must be str, not {}",
+                other.type_name()
+            )));
+        }
+        [] => {
+            return Err(CommandError::type_error(
+                "format expected at least 1 argument, got 0",
+            ));
+        }
+        more => {
+            return Err(CommandError::type_error(format!(
+                "format expected at most 2 arguments, got {}",
+                more.len()
+            )));
+        }
+    };
+    format_spec::format_value(value, spec).map(Value::Str)
+}
+
+fn no_keywords(name: &str, keywords: &[(String, Value)]) -> CommandResult<()> {
+    if keywords.is_empty() {
+        Ok(())
     } else {
-        format!("0x{n:x}")
-    }))
+        Err(CommandError::type_error(format!(
+            "{name}() takes no keyword arguments"
+        )))
+    }
 }
 
 /// `str(object)` or `str(bytes, encoding, errors)`.
@@ -250,6 +358,7 @@ fn str(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Valu
         return Ok(Value::str(""));
     };
     if encoding.is_none() && errors.is_none() {
+        int_text::check_shown(object)?;
         limits::check_bytes(object.python_str_len())?;
         return Ok(Value::str(object.to_python_str()));
     }
@@ -301,15 +410,17 @@ fn int(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Valu
         })?),
     };
     match (value, base) {
-        (Value::Str(s), base) => parse_int(s, base.unwrap_or(10), &value.repr()),
+        (Value::Str(s), base) => int_text::int_from_text(s, base.unwrap_or(10), &value.repr()),
         (Value::Bytes(b), base) => {
             let text: String = b.iter().map(|&c| char::from(c)).collect();
-            parse_int(&text, base.unwrap_or(10), &value.repr())
+            int_text::int_from_text(&text, base.unwrap_or(10), &value.repr())
         }
         (_, Some(_)) => Err(CommandError::type_error(
             "int() can't convert non-string with explicit base",
         )),
-        (Value::Float(f), None) if f.is_finite() => Ok(Value::Int(f.trunc() as i128)),
+        (Value::Float(f), None) if f.is_finite() => Ok(Value::integer(
+            num_traits::FromPrimitive::from_f64(f.trunc()).unwrap_or_default(),
+        )),
         (Value::Float(f), None) if f.is_nan() => Err(CommandError::value_error(
             "cannot convert float NaN to integer",
         )),
@@ -324,62 +435,6 @@ fn int(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Valu
             ))
         }),
     }
-}
-
-/// Python's integer literal rules for `int(text, base)`: spaces around,
-/// a sign, `_` between digits, and with base 0 a `0x`/`0o`/`0b` prefix.
-fn parse_int(text: &str, base: i128, shown: &str) -> CommandResult<Value> {
-    if base != 0 && !(2..=36).contains(&base) {
-        return Err(CommandError::value_error(
-            "int() base must be >= 2 and <= 36, or 0",
-        ));
-    }
-    let invalid = || {
-        CommandError::value_error(format!(
-            "invalid literal for int() with base {base}: {shown}"
-        ))
-    };
-    let trimmed = text.trim();
-    let (negative, digits) = match trimmed.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
-    };
-    let lower = digits.to_ascii_lowercase();
-    let prefixed =
-        |prefix: &str, radix: u32| lower.strip_prefix(prefix).map(|d| (d.to_string(), radix));
-    let (body, radix) = match base {
-        0 => prefixed("0x", 16)
-            .or_else(|| prefixed("0o", 8))
-            .or_else(|| prefixed("0b", 2))
-            .unwrap_or((lower.clone(), 10)),
-        16 => prefixed("0x", 16).unwrap_or((lower.clone(), 16)),
-        8 => prefixed("0o", 8).unwrap_or((lower.clone(), 8)),
-        2 => prefixed("0b", 2).unwrap_or((lower.clone(), 2)),
-        b => (lower.clone(), b as u32),
-    };
-    let body = body
-        .strip_prefix('_')
-        .filter(|_| body.len() != lower.len())
-        .unwrap_or(&body);
-    let well_formed =
-        !body.is_empty() && !body.starts_with('_') && !body.ends_with('_') && !body.contains("__");
-    // Base 0 takes decimal only without leading zeros (except "0" itself).
-    let leading_zero = base == 0
-        && radix == 10
-        && body.len() > 1
-        && body.starts_with('0')
-        && body.chars().any(|c| c != '0' && c != '_');
-    if !well_formed || leading_zero {
-        return Err(invalid());
-    }
-    let clean: String = body.chars().filter(|&c| c != '_').collect();
-    let n = i128::from_str_radix(&clean, radix).map_err(|e| match e.kind() {
-        std::num::IntErrorKind::PosOverflow => {
-            CommandError::overflow("netrepl's integers stop at 39 digits")
-        }
-        _ => invalid(),
-    })?;
-    Ok(Value::Int(if negative { -n } else { n }))
 }
 
 /// `bytes()`, `bytes(n)`, `bytes(iterable_of_ints)`, `bytes(text, encoding)`.

@@ -48,12 +48,10 @@ pub fn index(value: &Value) -> CommandResult<i128> {
 
 /// The `I` code: any int, keeping its low 32 bits as C's cast does.
 pub fn unsigned_int_mask(value: &Value) -> CommandResult<u32> {
-    if let Value::LargeInt(digits) = value {
-        let low = digits
-            .bytes()
-            .filter(u8::is_ascii_digit)
-            .fold(0u64, |low, d| (low * 10 + u64::from(d - b'0')) % (1 << 32));
-        return Ok(low as u32);
+    if let Value::LargeInt(n) = value {
+        // `&` on a BigInt works on two's complement, as C's cast does.
+        let low = &**n & num_bigint::BigInt::from(u32::MAX);
+        return Ok(num_traits::ToPrimitive::to_u32(&low).unwrap_or(0));
     }
     Ok(index(value)? as u32)
 }

@@ -27,6 +27,7 @@ pub enum PyException {
     LookupError,
     ImportError,
     ZeroDivisionError,
+    BinasciiError,
     KeyboardInterrupt,
 }
 
@@ -54,6 +55,7 @@ impl PyException {
             PyException::LookupError => "LookupError",
             PyException::ImportError => "ImportError",
             PyException::ZeroDivisionError => "ZeroDivisionError",
+            PyException::BinasciiError => "binascii.Error",
             PyException::KeyboardInterrupt => "KeyboardInterrupt",
         }
     }

@@ -42,7 +42,8 @@ pub const MAX_SESSION_BYTES: usize = 256 << 20;
 pub fn approximate_size(value: &Value) -> usize {
     let own = std::mem::size_of::<Value>();
     let heap = match value {
-        Value::Str(s) | Value::LargeInt(s) => s.len(),
+        Value::Str(s) => s.len(),
+        Value::LargeInt(n) => n.bits().div_ceil(8) as usize,
         Value::Bytes(b) => b.len(),
         Value::Tuple(items) | Value::List(items) => items.iter().map(approximate_size).sum(),
         Value::Dict(entries) => entries

@@ -3,6 +3,9 @@
 
 use std::fmt::Write;
 
+use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+
 /// A member of one of the `socket` module's enums (`AddressFamily`, `SocketKind`,
 /// `AddressInfo`, ...). Flag combinations keep the names of their parts.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,11 +19,12 @@ pub struct EnumMember {
 pub enum Value {
     None,
     Bool(bool),
+    /// Python's one int type, in two forms: `Int` while it fits in `i128`
+    /// (the fast path every port and address takes), `LargeInt` beyond it.
+    /// `Value::integer` picks the form, so a `LargeInt` never holds a value
+    /// that fits `i128`, and derived `==` stays right.
     Int(i128),
-    /// An int beyond `i128`, kept as its decimal digits. Only commands make
-    /// these (fe80::1 as a number, the 2**128 addresses of ::/0); arithmetic
-    /// and C conversions refuse them as too large.
-    LargeInt(String),
+    LargeInt(Box<BigInt>),
     Float(f64),
     Str(String),
     Bytes(Vec<u8>),
@@ -78,7 +82,23 @@ impl Value {
 
     /// A non-negative int of any size up to 2**128 - 1.
     pub fn unsigned(n: u128) -> Value {
-        i128::try_from(n).map_or_else(|_| Value::LargeInt(n.to_string()), Value::Int)
+        i128::try_from(n).map_or_else(|_| Value::integer(BigInt::from(n)), Value::Int)
+    }
+
+    /// An int of any size, in the form `Int`/`LargeInt` that fits it.
+    pub fn integer(n: BigInt) -> Value {
+        match n.to_i128() {
+            Some(small) => Value::Int(small),
+            None => Value::LargeInt(Box::new(n)),
+        }
+    }
+
+    /// The integer behind ints of either form, bools and enum members.
+    pub fn as_bigint(&self) -> Option<BigInt> {
+        match self {
+            Value::LargeInt(n) => Some((**n).clone()),
+            other => other.as_int().map(BigInt::from),
+        }
     }
 
     /// Python's name for the value's type, as used in `TypeError` messages.
@@ -163,7 +183,7 @@ impl Value {
             Value::Bool(true) => out.write_str("True"),
             Value::Bool(false) => out.write_str("False"),
             Value::Int(n) => write!(out, "{n}"),
-            Value::LargeInt(digits) => out.write_str(digits),
+            Value::LargeInt(n) => write!(out, "{n}"),
             Value::Socket(socket) => out.write_str(&socket.table.repr(socket.id)),
             Value::Float(f) => out.write_str(&float_repr(*f)),
             Value::Str(s) => {

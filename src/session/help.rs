@@ -100,8 +100,13 @@ fn python_help() -> String {
          \n  Built-ins:      {}\
          \n  str methods:    {}\
          \n  bytes methods:  {}\
-         \n  Operators:      + - * / // % ** << >> & | ^, == != < <= > >= in, not in,\
+         \n  Operators:      + - * / // % ** << >> & | ^ ~, == != < <= > >= in, not in,\
          \n                  indexing and slicing (data[2:4], data[::-1])\
+         \n  Ints:           any size; n.bit_length(), n.to_bytes(4, 'big'),\
+         \n                  int.from_bytes(b, 'big'), bytes.fromhex('7f00'), data.hex(':'),\
+         \n                  binascii.hexlify/unhexlify (after import binascii)\
+         \n  Formatting:     f'{{x!r:>8}} {{n=}}', '{{:>6}}'.format(...), format(n, '08b'),\
+         \n                  '%5d %-10s %x' % (...), and the same % on bytes\
          \n\n  print(...) shows its text in every format; the rest return values like any\
          \n  command. Example: print('{{}}://example.com/'.format(getservbyport(80)))",
         listed(builtins::NAMES),

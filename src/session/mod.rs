@@ -26,6 +26,8 @@ use crate::net::live;
 use crate::python::arithmetic;
 use crate::python::builtins;
 use crate::python::error::{CommandError, CommandResult, PyException};
+use crate::python::fstring;
+use crate::python::int_methods;
 use crate::python::interrupt;
 use crate::python::limits;
 use crate::python::operators;
@@ -334,6 +336,8 @@ impl Session {
             }
             Statement::Eval(expr) => {
                 let output = self.eval_output(&expr)?;
+                // Showing an int past 4300 digits fails, as CPython's echo does.
+                crate::python::int_text::check_shown(&output.value)?;
                 self.last = output.value.clone();
                 Outcome::Shown(output)
             }
@@ -374,11 +378,18 @@ impl Session {
             ("vars", []) => {
                 let mut names: Vec<_> = self.variables.iter().collect();
                 names.sort_by(|a, b| a.0.cmp(b.0));
-                let shown: usize = names.iter().map(|(k, v)| k.len() + 4 + v.repr_len()).sum();
+                // An int past CPython's 4300 digits has no repr to show
+                // (and would take long to make one).
+                let showable = |v: &Value| crate::python::int_text::check_shown(v).is_ok();
+                const HIDDEN: &str = "<holds an int past 4300 digits>";
+                let shown: usize = names
+                    .iter()
+                    .map(|(k, v)| k.len() + 4 + if showable(v) { v.repr_len() } else { HIDDEN.len() })
+                    .sum();
                 limits::check_bytes(shown)?;
                 let text = names
                     .iter()
-                    .map(|(k, v)| format!("{k} = {}", v.repr()))
+                    .map(|(k, v)| format!("{k} = {}", if showable(v) { v.repr() } else { HIDDEN.to_string() }))
                     .collect::<Vec<_>>()
                     .join("\n");
                 Ok(Outcome::Notice(if text.is_empty() {
@@ -435,6 +446,7 @@ impl Session {
             Expr::List(items) => self.eval_sequence(items).map(Value::List),
             Expr::Call { callee, args } => self.eval_call(callee, args),
             Expr::Negate(inner) => self.eval_negate(inner),
+            Expr::Invert(inner) => self.eval_invert(inner),
             Expr::Add(a, b)
             | Expr::BitOr(a, b)
             | Expr::Index(a, b)
@@ -442,12 +454,39 @@ impl Session {
             | Expr::Compare(_, a, b) => self.eval_operator(expr, a, b),
             Expr::Slice { .. } => self.eval_slice(expr),
             Expr::Attribute(target, attr) => self.eval_attribute(target, attr),
+            Expr::FString(pieces) => self.eval_fstring(pieces).map(Value::Str),
         }
+    }
+
+    /// An f-string's text: each field evaluated, its spec's own fields
+    /// first, then formatted.
+    #[inline(never)]
+    fn eval_fstring(&mut self, pieces: &[fstring::Piece<Expr>]) -> CommandResult<String> {
+        let mut out = String::new();
+        for piece in pieces {
+            let text = match piece {
+                fstring::Piece::Text(text) => text.clone(),
+                fstring::Piece::Field(field) => {
+                    let value = self.eval(&field.expr, None)?;
+                    let spec = self.eval_fstring(&field.spec)?;
+                    fstring::render_field(value, field.conversion, &spec, field.debug.as_deref())?
+                }
+            };
+            limits::check_bytes(out.len().saturating_add(text.len()))?;
+            out.push_str(&text);
+        }
+        Ok(out)
     }
 
     #[inline(never)]
     fn eval_call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Value> {
         Ok(self.call(callee, args)?.value)
+    }
+
+    #[inline(never)]
+    fn eval_invert(&mut self, inner: &Expr) -> CommandResult<Value> {
+        let value = self.eval(inner, None)?;
+        crate::python::arithmetic::invert(&value)
     }
 
     #[inline(never)]
@@ -643,7 +682,14 @@ impl Session {
 
     /// `s.bind(...)`: a method of a socket.
     fn call_method(&mut self, target: &Expr, name: &str, args: &[Arg]) -> CommandResult<Output> {
+        if let Some(result) = self.call_class_method(target, name, args) {
+            return result;
+        }
         let value = self.eval(target, None)?;
+        if matches!(value, Value::Int(_) | Value::LargeInt(_) | Value::Bool(_)) {
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return int_methods::call(&value, name, &positional, &keywords).map(Output::plain);
+        }
         let no_attribute = |type_name: &str| {
             CommandError::new(
                 PyException::AttributeError,
@@ -683,6 +729,53 @@ impl Session {
         let (positional, keywords) = self.eval_args(args, method.params)?;
         self.last_call = by_parameter(method.params, &positional, &keywords);
         socket_methods::call(socket.id, method, positional, keywords)
+    }
+
+    /// `int.from_bytes(...)` and `bytes.fromhex(...)`, methods of the types
+    /// themselves; `None` when `target` is not one of those types (or a
+    /// variable has taken its name).
+    fn call_class_method(
+        &mut self,
+        target: &Expr,
+        name: &str,
+        args: &[Arg],
+    ) -> Option<CommandResult<Output>> {
+        let Expr::Name {
+            name: class,
+            qualified: false,
+        } = target
+        else {
+            return None;
+        };
+        if !matches!(class.as_str(), "int" | "bytes" | "binascii")
+            || self.variables.contains_key(class)
+        {
+            return None;
+        }
+        if class == "binascii" {
+            return Some(
+                self.eval_args(args, &[])
+                    .and_then(|(positional, keywords)| {
+                        crate::python::binascii::call(name, &positional, &keywords)
+                            .map(Output::plain)
+                    }),
+            );
+        }
+        let method = match (class.as_str(), name) {
+            ("int", "from_bytes") => int_methods::from_bytes,
+            ("bytes", "fromhex") => int_methods::from_hex,
+            _ => {
+                return Some(Err(CommandError::new(
+                    PyException::AttributeError,
+                    format!("type object '{class}' has no attribute '{name}'"),
+                )));
+            }
+        };
+        Some(
+            self.eval_args(args, &[])
+                .and_then(|(positional, keywords)| method(&positional, &keywords))
+                .map(Output::plain),
+        )
     }
 
     /// Evaluates call arguments, typing bare words by the parameter they fill.
@@ -854,7 +947,7 @@ fn is_numeric_expression(expr: &Expr) -> bool {
         Expr::Literal(Value::Int(_) | Value::Float(_)) => true,
         Expr::Name { name, .. } => socket_constants::find(name).is_some(),
         Expr::BitOr(a, b) => is_numeric_expression(a) && is_numeric_expression(b),
-        Expr::Negate(inner) => is_numeric_expression(inner),
+        Expr::Negate(inner) | Expr::Invert(inner) => is_numeric_expression(inner),
         _ => false,
     }
 }

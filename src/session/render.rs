@@ -231,7 +231,7 @@ pub fn value_json(value: &Value) -> Json {
             Ok(small) => json!(small),
             Err(_) => json!(n.to_string()),
         },
-        Value::LargeInt(digits) => json!(digits),
+        Value::LargeInt(n) => json!(n.to_string()),
         Value::Float(f) => json!(f),
         Value::Str(s) => json!(s),
         Value::Bytes(b) => json!(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),

@@ -195,7 +195,12 @@ fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
                 unknown_calls(part, unknown);
             }
         }
-        Expr::Negate(e) | Expr::Attribute(e, _) => unknown_calls(e, unknown),
+        Expr::Negate(e) | Expr::Invert(e) | Expr::Attribute(e, _) => unknown_calls(e, unknown),
+        Expr::FString(pieces) => {
+            for e in crate::python::fstring::field_exprs(pieces) {
+                unknown_calls(e, unknown);
+            }
+        }
         Expr::Literal(_) | Expr::Name { .. } | Expr::Word(_) => {}
     }
 }
@@ -284,7 +289,12 @@ fn names_read(expr: &Expr, read: &mut Vec<String>) {
                 names_read(part, read);
             }
         }
-        Expr::Negate(e) | Expr::Attribute(e, _) => names_read(e, read),
+        Expr::Negate(e) | Expr::Invert(e) | Expr::Attribute(e, _) => names_read(e, read),
+        Expr::FString(pieces) => {
+            for e in crate::python::fstring::field_exprs(pieces) {
+                names_read(e, read);
+            }
+        }
         Expr::Literal(_) | Expr::Word(_) => {}
     }
 }

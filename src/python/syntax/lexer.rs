@@ -8,6 +8,10 @@ use crate::python::limits::MAX_BRACKET_DEPTH;
 pub enum Token {
     Name(String),
     Int(i128),
+    /// `f'...'`, cut into text and the source of each field.
+    FString(Vec<crate::python::fstring::Piece<String>>),
+    /// An int literal past `i128`.
+    LargeInt(num_bigint::BigInt),
     Float(f64),
     Str(String),
     Bytes(Vec<u8>),
@@ -23,7 +27,7 @@ pub struct Spanned {
     pub end: usize,
 }
 
-const PUNCTUATION: &str = "()[],=|-.?:+*/%&^<>";
+const PUNCTUATION: &str = "()[],=|-.?:+*/%&^<>~";
 
 /// Two-character operators, tried before single punctuation.
 const OPERATORS: [&str; 8] = ["==", "!=", "<=", ">=", "**", "//", "<<", ">>"];
@@ -45,7 +49,13 @@ pub fn next_token(src: &str, at: usize) -> CommandResult<Option<Spanned>> {
         let prefix = src[i..i + prefix_len].to_ascii_lowercase();
         let (raw_body, end) = scan_quoted(src, i + prefix_len, quote)?;
         let raw = prefix.contains('r');
-        if prefix.contains('b') {
+        if prefix.contains('f') {
+            let decode = |text: &str| decode_str(text, raw);
+            (
+                Token::FString(crate::python::fstring::split(raw_body, &decode)?),
+                end,
+            )
+        } else if prefix.contains('b') {
             (Token::Bytes(decode_bytes(raw_body, raw)?), end)
         } else {
             (Token::Str(decode_str(raw_body, raw)?), end)
@@ -115,13 +125,16 @@ impl BracketDepth {
 pub fn string_start(s: &str) -> Option<(usize, char)> {
     let prefix_len = s
         .char_indices()
-        .take_while(|(_, c)| matches!(c, 'b' | 'B' | 'r' | 'R' | 'u' | 'U'))
+        .take_while(|(_, c)| matches!(c, 'b' | 'B' | 'r' | 'R' | 'u' | 'U' | 'f' | 'F'))
         .count();
     if prefix_len > 2 {
         return None;
     }
     let prefix = s[..prefix_len].to_ascii_lowercase();
-    if !matches!(prefix.as_str(), "" | "b" | "r" | "u" | "br" | "rb") {
+    if !matches!(
+        prefix.as_str(),
+        "" | "b" | "r" | "u" | "br" | "rb" | "f" | "rf" | "fr"
+    ) {
         return None;
     }
     match s[prefix_len..].chars().next() {
@@ -211,10 +224,10 @@ fn number_token(text: &str) -> CommandResult<Token> {
             "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
         ));
     }
-    clean
-        .parse::<i128>()
-        .map(Token::Int)
-        .map_err(|_| too_large())
+    match clean.parse::<i128>() {
+        Ok(n) => Ok(Token::Int(n)),
+        Err(_) => crate::python::int_text::decimal_literal(&clean).map(Token::LargeInt),
+    }
 }
 
 /// Digits in groups joined by single underscores: `1_000`, not `1__0` or `1_`.
@@ -239,14 +252,13 @@ fn based_integer(digits: &str, radix: u32, name: &str) -> CommandResult<Token> {
             invalid()
         });
     }
-    i128::from_str_radix(&body.replace('_', ""), radix)
-        .map(Token::Int)
-        .map_err(|_| too_large())
-}
-
-/// netrepl's ints are 128-bit; Python's are unbounded, so say so plainly.
-fn too_large() -> CommandError {
-    CommandError::overflow("int too large: netrepl's integers hold up to 2**127 - 1")
+    let clean = body.replace('_', "");
+    match i128::from_str_radix(&clean, radix) {
+        Ok(n) => Ok(Token::Int(n)),
+        Err(_) => num_traits::Num::from_str_radix(&clean, radix)
+            .map(Token::LargeInt)
+            .map_err(|_| invalid()),
+    }
 }
 
 fn decode_str(body: &str, raw: bool) -> CommandResult<String> {

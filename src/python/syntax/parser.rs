@@ -28,6 +28,8 @@ pub enum Expr {
     BitOr(Box<Expr>, Box<Expr>),
     Add(Box<Expr>, Box<Expr>),
     Negate(Box<Expr>),
+    /// `~x`.
+    Invert(Box<Expr>),
     Index(Box<Expr>, Box<Expr>),
     /// `target[start:stop:step]`, each part optional.
     Slice {
@@ -40,6 +42,8 @@ pub enum Expr {
     Compare(Comparison, Box<Expr>, Box<Expr>),
     /// Arithmetic and bit operators other than `+` and `|`.
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `f'...'`: text and fields, each field's expression parsed.
+    FString(Vec<crate::python::fstring::Piece<Expr>>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -353,11 +357,17 @@ fn balanced_end(text: &str, at: usize) -> CommandResult<usize> {
 }
 
 pub fn parse_python(text: &str) -> CommandResult<Expr> {
+    parse_python_within(text, 0).map(|node| node.expr)
+}
+
+/// An expression, inside `nesting` brackets already open (an f-string's
+/// field inside the line's brackets), with its depth.
+fn parse_python_within(text: &str, nesting: usize) -> CommandResult<Node> {
     let tokens = tokenize(text)?;
     let mut parser = Parser {
         tokens,
         pos: 0,
-        nesting: 0,
+        nesting,
     };
     let mut node = parser.expression()?;
     // `a, b` at the top of a line is a tuple, as at Python's prompt.
@@ -371,7 +381,7 @@ pub fn parse_python(text: &str) -> CommandResult<Expr> {
     if parser.pos < parser.tokens.len() {
         return Err(CommandError::syntax("invalid syntax"));
     }
-    Ok(node.expr)
+    Ok(node)
 }
 
 /// An expression with the depth of its tree, worked out as the tree is
@@ -572,23 +582,24 @@ impl Parser {
         Parser::apply_signs(&signs, power)
     }
 
-    /// The `-` and `+` signs before an operand; only `-` makes a node.
-    fn signs(&mut self) -> Vec<bool> {
-        let mut negations = Vec::new();
-        loop {
-            if self.eat_punct('-') {
-                negations.push(true);
-            } else if self.eat_punct('+') {
-                negations.push(false);
-            } else {
-                return negations;
-            }
+    /// The `-`, `+` and `~` signs before an operand; `+` makes no node.
+    fn signs(&mut self) -> Vec<char> {
+        let mut signs = Vec::new();
+        while let Some(&Token::Punct(sign @ ('-' | '+' | '~'))) = self.peek() {
+            self.pos += 1;
+            signs.push(sign);
         }
+        signs
     }
 
-    fn apply_signs(signs: &[bool], mut node: Node) -> CommandResult<Node> {
-        for _ in signs.iter().filter(|&&negate| negate) {
-            node = Node::unary(node, Expr::Negate)?;
+    /// Applies the signs innermost (nearest the operand) first: `-~x` is `-(~x)`.
+    fn apply_signs(signs: &[char], mut node: Node) -> CommandResult<Node> {
+        for &sign in signs.iter().rev() {
+            node = match sign {
+                '-' => Node::unary(node, Expr::Negate)?,
+                '~' => Node::unary(node, Expr::Invert)?,
+                _ => node,
+            };
         }
         Ok(node)
     }
@@ -759,6 +770,22 @@ impl Parser {
         let leaf = |expr| Ok(Node::leaf(expr));
         match token {
             Token::Int(n) => leaf(Expr::Literal(Value::Int(n))),
+            Token::LargeInt(n) => leaf(Expr::Literal(Value::integer(n))),
+            Token::FString(pieces) => {
+                // Each field counts toward the line's depth and brackets.
+                let nesting = self.nesting + 1;
+                let mut depth = 1;
+                let mut parse = |source: String| -> CommandResult<Expr> {
+                    let node = parse_python_within(&source, nesting)?;
+                    depth = depth.max(node.depth + 1);
+                    Ok(node.expr)
+                };
+                let pieces = pieces
+                    .into_iter()
+                    .map(|piece| piece.try_map(&mut parse))
+                    .collect::<CommandResult<Vec<_>>>()?;
+                Node::checked(Expr::FString(pieces), depth)
+            }
             Token::Float(f) => leaf(Expr::Literal(Value::Float(f))),
             Token::Str(s) => {
                 let mut text = s;

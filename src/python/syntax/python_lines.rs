@@ -78,10 +78,11 @@ pub fn keyword_statement(text: &str) -> Option<CommandResult<()>> {
     }
 }
 
-/// `import socket` (the module is always there); any other module is refused.
+/// `import socket` and `import binascii` (the modules are always there);
+/// any other module is refused.
 fn import(rest: &str) -> CommandResult<()> {
     for module in rest.split(',').map(str::trim) {
-        if module == "socket" {
+        if module == "socket" || module == "binascii" {
             continue;
         }
         if let Some(alias) = module.strip_prefix("socket").map(str::trim)

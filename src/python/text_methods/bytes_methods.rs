@@ -1,7 +1,5 @@
 //! The methods of `bytes`.
 
-use std::fmt::Write;
-
 use super::str_methods::{check_parts, split_whitespace};
 use super::{MethodArgs, Signature, count, iterable, no_attribute};
 use crate::python::codecs;
@@ -33,22 +31,11 @@ pub(super) fn call(b: &[u8], args: &MethodArgs) -> CommandResult<Value> {
         }
         "hex" => {
             args.accept(Signature::Keywords(&["sep", "bytes_per_sep"]))?;
-            if args.get(1, "bytes_per_sep").is_some() {
-                return Err(CommandError::value_error(
-                    "netrepl's bytes.hex() takes a separator only",
-                ));
-            }
-            let sep = args.text(0, "sep", "")?;
-            let separators = sep.len().saturating_mul(b.len().saturating_sub(1));
-            limits::check_bytes(b.len().saturating_mul(2).saturating_add(separators))?;
-            let mut hex = String::with_capacity(b.len() * 2 + separators);
-            for (i, byte) in b.iter().enumerate() {
-                if i > 0 {
-                    hex.push_str(&sep);
-                }
-                let _ = write!(hex, "{byte:02x}");
-            }
-            Value::Str(hex)
+            Value::Str(crate::python::int_methods::hex_with_separator(
+                b,
+                args.get(0, "sep"),
+                args.get(1, "bytes_per_sep"),
+            )?)
         }
         "upper" | "lower" => {
             args.accept(Signature::Nothing)?;

@@ -1,0 +1,116 @@
+//! The differential harness against CPython for test files that compare
+//! Python lines: each line runs through one netrepl process (`--format
+//! python`) and one python3 process, and each answer (a `repr()` or the last
+//! traceback line) must be the same. Include it with
+//! `#[path = "support/cpython_oracle.rs"] mod cpython_oracle;` next to
+//! `mod support;`.
+#![allow(dead_code)]
+
+use std::process::Command;
+
+use crate::support;
+
+/// Evaluates one expression a line, printing what the REPL would: the repr of
+/// a result (nothing for None) or the last line of the traceback as the
+/// interpreter's own hook prints it.
+const PYTHON_EVALUATOR: &str = r#"
+import io, socket as module, sys
+names = {k: getattr(module, k) for k in dir(module) if not k.startswith('_')}
+names['socket'] = module
+# netrepl has binascii after `import binascii` and without; so does this side.
+import binascii
+names['binascii'] = binascii
+
+def last_traceback_line(e):
+    saved, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        sys.__excepthook__(type(e), e, e.__traceback__)
+        return sys.stderr.getvalue().strip().splitlines()[-1]
+    finally:
+        sys.stderr = saved
+
+for line in sys.stdin.read().splitlines():
+    try:
+        result = eval(line, names)
+        if result is not None:
+            print(repr(result))
+    except Exception as e:
+        print(last_traceback_line(e))
+"#;
+
+/// A marker between lines, so that one line's extra or missing output cannot
+/// shift every answer after it. Both sides print it as `'@@ N'`.
+fn marker(n: usize) -> String {
+    format!("'@@ {n}'")
+}
+
+fn split_at_markers(output: &str, count: usize) -> Vec<Vec<String>> {
+    let mut chunks = vec![Vec::new(); count];
+    let mut current: Option<usize> = None;
+    for line in output.lines() {
+        if let Some(n) = line
+            .strip_prefix("'@@ ")
+            .and_then(|rest| rest.strip_suffix('\''))
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            current = Some(n);
+        } else if let Some(n) = current.filter(|n| *n < count) {
+            chunks[n].push(line.to_string());
+        }
+    }
+    chunks
+}
+
+fn interleave(lines: &[String]) -> String {
+    let mut input = String::new();
+    for (n, line) in lines.iter().enumerate() {
+        input.push_str(&marker(n));
+        input.push('\n');
+        input.push_str(line);
+        input.push('\n');
+    }
+    input
+}
+
+/// One report per line whose answers differ.
+pub fn differences_from_cpython(lines: &[String]) -> Vec<String> {
+    let input = interleave(lines);
+    let ours = support::run_merged(support::netrepl("python"), &input);
+    let mut python = Command::new("python3");
+    python.args(["-W", "ignore", "-c", PYTHON_EVALUATOR]);
+    let theirs = support::run_merged(python, &input);
+    let ours = split_at_markers(&ours, lines.len());
+    let theirs = split_at_markers(&theirs, lines.len());
+    lines
+        .iter()
+        .zip(ours.iter().zip(&theirs))
+        // An empty answer means the harness lost the line: never a pass.
+        .filter(|(_, (actual, expected))| actual != expected || expected.is_empty())
+        .map(|(line, (actual, expected))| {
+            format!(
+                "line:     {}\nexpected: {}\nactual:   {}\n",
+                line.chars().take(300).collect::<String>(),
+                expected.join("\n          "),
+                actual.join("\n          ")
+            )
+        })
+        .collect()
+}
+
+/// Fails with every differing line, or skips (passing) without python3.
+pub fn assert_same_as_cpython(test: &str, lines: &[String]) {
+    if !support::python_available() {
+        println!(
+            "SKIPPED {test}: python3 is not installed, so there is no CPython to compare with"
+        );
+        return;
+    }
+    let differences = differences_from_cpython(lines);
+    assert!(
+        differences.is_empty(),
+        "{} of {} lines differ from CPython:\n\n{}",
+        differences.len(),
+        lines.len(),
+        differences.join("\n")
+    );
+}
