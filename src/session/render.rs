@@ -235,9 +235,15 @@ pub fn value_json(value: &Value) -> Json {
         Value::Float(f) => json!(f),
         Value::Str(s) => json!(s),
         Value::Bytes(b) => json!(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
-        Value::Tuple(items) | Value::List(items) => {
+        Value::Tuple(items) | Value::List(items) | Value::Set(items) => {
             Json::Array(items.iter().map(value_json).collect())
         }
+        Value::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_python_str(), value_json(v)))
+                .collect(),
+        ),
         Value::Dict(entries) => Json::Object(
             entries
                 .iter()
@@ -245,7 +251,9 @@ pub fn value_json(value: &Value) -> Json {
                 .collect(),
         ),
         Value::Enum(m) => json!(m.names.join("|")),
-        Value::Socket(_) => json!(value.repr()),
+        Value::Socket(_) | Value::Range(..) | Value::Function(_) | Value::Module(_) => {
+            json!(value.repr())
+        }
     }
 }
 
