@@ -17,10 +17,12 @@
 pub mod arithmetic;
 pub mod builtins;
 pub mod codecs;
+pub mod containers;
 pub mod convert;
 pub mod error;
 pub mod idna;
 pub mod interrupt;
+pub mod iterables;
 pub mod limits;
 pub mod operators;
 pub mod syntax;

@@ -10,6 +10,7 @@
 
 pub mod data_files;
 pub mod help;
+mod python_eval;
 pub mod render;
 
 use std::collections::HashMap;
@@ -32,7 +33,7 @@ use crate::python::limits;
 use crate::python::operators;
 use crate::python::syntax::{self, Arg, BinaryOp, Expr, Statement, parse_line};
 use crate::python::text_methods;
-use crate::python::value::Value;
+use crate::python::value::{Function, Value};
 
 pub use crate::commands::context::Format;
 
@@ -119,6 +120,12 @@ pub struct Session {
     assigned: Value,
     /// What the variables take together, as `limits::approximate_size` counts.
     stored_bytes: usize,
+    /// The scopes of comprehensions and lambda calls under way, innermost last.
+    scopes: Vec<Vec<(String, Value)>>,
+    /// How many lambda calls are under way.
+    call_depth: usize,
+    /// Text that `print` wrote inside an expression or a block, not yet shown.
+    printed_in_expression: Vec<String>,
 }
 
 impl Default for Session {
@@ -137,6 +144,9 @@ impl Session {
             last_call: Vec::new(),
             assigned: Value::None,
             stored_bytes: 0,
+            scopes: Vec::new(),
+            call_depth: 0,
+            printed_in_expression: Vec::new(),
         }
     }
 
@@ -154,6 +164,12 @@ impl Session {
             .iter()
             .filter_map(|(k, v)| Some((k.clone(), text_methods::method_names(v)?)))
             .collect()
+    }
+
+    /// What `print` wrote during the last line that its outcome does not
+    /// show (inside a comprehension, or in a block that then failed).
+    pub fn take_printed(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.printed_in_expression)
     }
 
     pub fn variable_names(&self) -> impl Iterator<Item = &str> {
@@ -189,6 +205,13 @@ impl Session {
         let assigned_names = match &statement {
             Statement::Assign(name, _) => vec![name.clone()],
             Statement::Unpack(names, _) => names.clone(),
+            Statement::AssignTo(targets, _) => targets
+                .iter()
+                .filter_map(|t| match t {
+                    syntax::Target::Name(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect(),
             _ => Vec::new(),
         };
         let runs_code = !matches!(
@@ -343,6 +366,14 @@ impl Session {
                 }
                 Outcome::Nothing
             }
+            Statement::AssignTo(targets, expr) => {
+                let value = self.eval(&expr, None)?;
+                self.assigned = value.clone();
+                for target in &targets {
+                    self.bind(target, value.clone(), false)?;
+                }
+                Outcome::Nothing
+            }
             Statement::Assign(name, expr) => {
                 let output = self.eval_output(&expr)?;
                 self.assigned = output.value.clone();
@@ -459,12 +490,29 @@ impl Session {
             | Expr::Compare(_, a, b) => self.eval_operator(expr, a, b),
             Expr::Slice { .. } => self.eval_slice(expr),
             Expr::Attribute(target, attr) => self.eval_attribute(target, attr),
+            Expr::Logic(and, a, b) => self.eval_logic(*and, a, b),
+            Expr::Not(inner) => self.eval_not(inner),
+            Expr::Invert(inner) => self.eval_invert(inner),
+            Expr::Chain(first, rest) => self.eval_chain(first, rest),
+            Expr::IfElse { test, body, orelse } => self.eval_if_else(test, body, orelse),
+            Expr::Lambda(lambda) => Ok(Value::Function(Function::Lambda(lambda.clone()))),
+            Expr::Dict(pairs) => self.eval_dict(pairs),
+            Expr::Set(items) => self.eval_set(items),
+            Expr::Comprehension(c) => self.eval_comprehension(c),
+            Expr::Starred(_) => Err(CommandError::syntax("can't use starred expression here")),
         }
     }
 
     #[inline(never)]
     fn eval_call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Value> {
-        Ok(self.call(callee, args)?.value)
+        let output = self.call(callee, args)?;
+        // `print` inside an expression (`[print(i) for i in x]`) still prints.
+        if let (crate::commands::output::View::Text(text), Value::None) =
+            (&output.view, &output.value)
+        {
+            self.printed_in_expression.push(text.clone());
+        }
+        Ok(output.value)
     }
 
     #[inline(never)]
@@ -502,6 +550,15 @@ impl Session {
     #[inline(never)]
     fn eval_attribute(&mut self, target: &Expr, attr: &str) -> CommandResult<Value> {
         let target = self.eval(target, None)?;
+        if let Ok(value) = self.attribute_of(&target, attr) {
+            return Ok(value);
+        }
+        if matches!(
+            target,
+            Value::Module(_) | Value::Enum(_) | Value::Function(Function::Class(_))
+        ) {
+            return self.attribute_of(&target, attr);
+        }
         if text_methods::has_method(&target, attr) {
             return Err(CommandError::type_error(format!(
                 "{attr} is a method of {}; call it as .{attr}(...)",
@@ -528,6 +585,15 @@ impl Session {
         let mut values = Vec::with_capacity(items.len());
         let mut bytes = 0usize;
         for item in items {
+            if let Expr::Starred(inner) = item {
+                let iterable = self.eval(inner, None)?;
+                for value in crate::python::iterables::items_of(&iterable)? {
+                    bytes = bytes.saturating_add(limits::approximate_size(&value));
+                    limits::check_bytes(bytes)?;
+                    values.push(value);
+                }
+                continue;
+            }
             let value = self.eval(item, None)?;
             bytes = bytes.saturating_add(limits::approximate_size(&value));
             limits::check_bytes(bytes)?;
@@ -540,16 +606,17 @@ impl Session {
         if name == "_" && !qualified {
             return Ok(self.last.clone());
         }
+        if !qualified && let Some(v) = self.scoped(name) {
+            return Ok(v.clone());
+        }
         if !qualified && let Some(v) = self.variables.get(name) {
             return Ok(v.clone());
         }
         if let Some(c) = socket_constants::find(name) {
             return Ok(socket_constants::constant_value(c));
         }
-        if commands::find(name).is_some() || (!qualified && builtins::is_builtin(name)) {
-            return Err(CommandError::type_error(format!(
-                "{name} is a command; call it as {name}(...)"
-            )));
+        if let Some(value) = self.name_value(name, qualified) {
+            return Ok(value);
         }
         Err(self.unknown_name(name, qualified))
     }
@@ -590,7 +657,7 @@ impl Session {
         if word == "_" {
             return Ok(self.last.clone());
         }
-        if let Some(v) = self.variables.get(word) {
+        if let Some(v) = self.scoped(word).or_else(|| self.variables.get(word)) {
             return Ok(v.clone());
         }
         match word {
@@ -626,14 +693,28 @@ impl Session {
             return self.call_method(target, method, args);
         }
         let Expr::Name { name, qualified } = callee else {
-            let value = self.eval(callee, None)?;
-            return Err(CommandError::type_error(format!(
-                "'{}' object is not callable",
-                value.type_name()
-            )));
+            let function = self.eval(callee, None)?;
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return self
+                .call_function(&function, positional, keywords)
+                .map(Output::plain);
         };
-        let is_variable = !*qualified && self.variables.contains_key(name);
-        if !*qualified && !is_variable && builtins::is_builtin(name) {
+        let is_variable =
+            !*qualified && (self.variables.contains_key(name) || self.scoped(name).is_some());
+        if is_variable {
+            let function = self.lookup_name(name, false)?;
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return self
+                .call_function(&function, positional, keywords)
+                .map(Output::plain);
+        }
+        if !*qualified && crate::python::iterables::is_builtin(name) {
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return self
+                .call_builtin(name, positional, keywords)
+                .map(Output::plain);
+        }
+        if !*qualified && builtins::is_builtin(name) {
             let (positional, keywords) = self.eval_args(args, &[])?;
             return Ok(match builtins::call(name, positional, keywords)? {
                 builtins::Called::Returned(value) => Output::plain(value),
@@ -641,12 +722,11 @@ impl Session {
             });
         }
         let Some(command) = commands::find(name) else {
-            return Err(match self.lookup_name(name, *qualified) {
-                Ok(v) => {
-                    CommandError::type_error(format!("'{}' object is not callable", v.type_name()))
-                }
-                Err(e) => e,
-            });
+            let function = self.lookup_name(name, *qualified)?;
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return self
+                .call_function(&function, positional, keywords)
+                .map(Output::plain);
         };
         let (positional, keywords) = self.eval_args(args, command.params)?;
         // The outer call is evaluated last, so its arguments are the ones kept.
@@ -679,6 +759,28 @@ impl Session {
                 .map(Output::plain);
             }
             return text_methods::call(&value, name, positional, keywords).map(Output::plain);
+        }
+        if crate::python::containers::method_names(&value).is_some() {
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            let mut value = value;
+            let called =
+                crate::python::containers::call(&mut value, name, positional, keywords, self)?;
+            // The method changed a copy; it goes back where it came from
+            // (`ports.append(80)` changes the variable `ports`).
+            if called.changed
+                && let Ok(place) = syntax::to_target(target)
+            {
+                let local = matches!(&place, syntax::Target::Name(n) if self.scoped(n).is_some());
+                self.bind(&place, value, local)?;
+            }
+            return Ok(Output::plain(called.result));
+        }
+        if !matches!(value, Value::Socket(_)) {
+            let method = self.attribute_of(&value, name)?;
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return self
+                .call_function(&method, positional, keywords)
+                .map(Output::plain);
         }
         let Value::Socket(socket) = value else {
             return Err(no_attribute(value.type_name()));
@@ -719,6 +821,17 @@ impl Session {
                     let kind = params.iter().find(|p| p.name == key).map(|p| p.kind);
                     keywords.push((key.clone(), self.eval(e, kind)?));
                     keywords.last().map(|(_, v)| v)
+                }
+                Arg::Star(e) => {
+                    let iterable = self.eval(e, None)?;
+                    let items = operators::iterate(&iterable).ok_or_else(|| {
+                        CommandError::type_error(format!(
+                            "Value after * must be an iterable, not {}",
+                            iterable.type_name()
+                        ))
+                    })??;
+                    positional.extend(items);
+                    positional.last()
                 }
             };
             bytes = bytes.saturating_add(value.map_or(0, limits::approximate_size));

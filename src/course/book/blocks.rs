@@ -168,14 +168,40 @@ fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
             }
             for arg in args {
                 match arg {
-                    Arg::Positional(e) | Arg::Keyword(_, e) => unknown_calls(e, unknown),
+                    Arg::Positional(e) | Arg::Keyword(_, e) | Arg::Star(e) => {
+                        unknown_calls(e, unknown)
+                    }
                 }
             }
         }
-        Expr::Tuple(items) | Expr::List(items) => {
+        Expr::Tuple(items) | Expr::List(items) | Expr::Set(items) => {
             items.iter().for_each(|e| unknown_calls(e, unknown))
         }
-        Expr::BitOr(a, b)
+        Expr::Chain(first, rest) => {
+            unknown_calls(first, unknown);
+            rest.iter().for_each(|(_, e)| unknown_calls(e, unknown));
+        }
+        Expr::Dict(pairs) => pairs.iter().for_each(|(k, v)| {
+            unknown_calls(k, unknown);
+            unknown_calls(v, unknown);
+        }),
+        Expr::IfElse { test, body, orelse } => {
+            for e in [test, body, orelse] {
+                unknown_calls(e, unknown);
+            }
+        }
+        Expr::Comprehension(c) => {
+            unknown_calls(&c.element, unknown);
+            for clause in &c.clauses {
+                unknown_calls(&clause.iter, unknown);
+                clause
+                    .conditions
+                    .iter()
+                    .for_each(|e| unknown_calls(e, unknown));
+            }
+        }
+        Expr::Logic(_, a, b)
+        | Expr::BitOr(a, b)
         | Expr::Add(a, b)
         | Expr::Index(a, b)
         | Expr::Compare(_, a, b)
@@ -194,7 +220,11 @@ fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
                 unknown_calls(part, unknown);
             }
         }
-        Expr::Negate(e) | Expr::Attribute(e, _) => unknown_calls(e, unknown),
-        Expr::Literal(_) | Expr::Name { .. } | Expr::Word(_) => {}
+        Expr::Negate(e)
+        | Expr::Not(e)
+        | Expr::Invert(e)
+        | Expr::Starred(e)
+        | Expr::Attribute(e, _) => unknown_calls(e, unknown),
+        Expr::Literal(_) | Expr::Name { .. } | Expr::Word(_) | Expr::Lambda(_) => {}
     }
 }

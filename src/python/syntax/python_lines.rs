@@ -42,7 +42,7 @@ pub fn split_statements(line: &str) -> Vec<&str> {
 const BLOCK_KEYWORDS: &[&str] = &[
     "for", "while", "if", "elif", "else", "def", "class", "with", "try", "except", "finally",
     "async", "await", "return", "yield", "raise", "del", "global", "nonlocal", "break", "continue",
-    "lambda", "assert",
+    "assert",
 ];
 
 /// Whether `word` starts one of the statements `keyword_statement` reads.
