@@ -9,6 +9,7 @@
 //! did is left for them as an [`Attempt`] (see `take_attempt`).
 
 pub mod data_files;
+mod block_runner;
 pub mod help;
 mod python_eval;
 pub mod render;
@@ -179,6 +180,16 @@ impl Session {
     pub fn run_line(&mut self, line: &str) -> Outcome {
         context::set_format(self.format);
         live::clear_interrupt();
+        self.printed_in_expression.clear();
+        if syntax::blocks::starts_block(line) || line.trim().contains('\n') {
+            self.attempt = None;
+            return self.run_block(line);
+        }
+        self.run_simple_line(line)
+    }
+
+    /// One simple statement, alone on a line or inside a block.
+    fn run_simple_line(&mut self, line: &str) -> Outcome {
         if matches!(line.trim(), "exit" | "quit" | "exit()" | "quit()") {
             return Outcome::Quit;
         }

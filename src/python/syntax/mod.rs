@@ -1,5 +1,6 @@
 //! The input language: Python calls and shell-like commands, one line at a time.
 
+pub mod blocks;
 mod lexer;
 mod parser;
 mod python_lines;
