@@ -202,6 +202,11 @@ fn len(value: &Value) -> CommandResult<Value> {
         Value::Bytes(b) => b.len(),
         Value::Tuple(v) | Value::List(v) => v.len(),
         Value::Dict(entries) => entries.len(),
+        Value::Map(entries) => entries.len(),
+        Value::Set(items) => items.len(),
+        Value::Range(start, stop, step) => {
+            crate::python::operators::range_len(*start, *stop, *step)
+        }
         other => {
             return Err(CommandError::type_error(format!(
                 "object of type '{}' has no len()",

@@ -300,12 +300,7 @@ fn zip(args: &[Value], keywords: &Keywords) -> CommandResult<Value> {
     check_keywords("zip", keywords, &["strict"])?;
     let columns = args
         .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            items_of(v).map_err(|_| {
-                CommandError::type_error(format!("zip argument #{} must support iteration", i + 1))
-            })
-        })
+        .map(items_of)
         .collect::<CommandResult<Vec<_>>>()?;
     let rows = columns.iter().map(Vec::len).min().unwrap_or(0);
     Ok(Value::List(

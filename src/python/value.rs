@@ -106,6 +106,9 @@ impl Function {
             Function::Builtin(name) | Function::Command(name) => {
                 format!("<built-in function {name}>")
             }
+            Function::Class(name @ ("socket.AddressInfo" | "socket.MsgFlag")) => {
+                format!("<flag '{}'>", &name[7..])
+            }
             Function::Class(name)
                 if name.starts_with("socket.") && name[7..].starts_with(char::is_uppercase) =>
             {
@@ -311,8 +314,18 @@ impl Value {
             }
             Value::Set(items) if items.is_empty() => out.write_str("set()"),
             Value::Set(items) => {
+                // CPython keeps small non-negative ints in the slot their
+                // value hashes to: in order. Other items keep the order
+                // they came in, which CPython's hashing does not promise.
+                let mut shown = items.clone();
+                if shown
+                    .iter()
+                    .all(|v| matches!(v, Value::Int(n) if (0..1 << 16).contains(n)))
+                {
+                    shown.sort_by_key(|v| v.as_int());
+                }
                 let _ = out.write_char('{');
-                write_items(out, items);
+                write_items(out, &shown);
                 out.write_char('}')
             }
             Value::Range(start, stop, 1) => write!(out, "range({start}, {stop})"),

@@ -194,6 +194,15 @@ pub fn run_lines(session: &mut Session, mut input: impl BufRead, style: Style) -
         };
         let mut line = line;
         if crate::python::syntax::blocks::starts_block(&line) {
+            // A header with nothing after its `:` takes the next line
+            // whatever it is: unindented, it is the block's IndentationError.
+            if line.trim_end().ends_with(':')
+                && let Some(InputLine::Text(next)) = read_input_line(&mut input)
+            {
+                number += 1;
+                line.push('\n');
+                line.push_str(&next);
+            }
             // The block's lines: indented, blank, or its elif/else.
             while let Some(InputLine::Text(next)) = peek_block_line(&mut input) {
                 number += 1;

@@ -211,7 +211,9 @@ fn too_many_steps() -> CommandError {
         PyException::RecursionError,
         format!("netrepl stopped the block after {MAX_BLOCK_STEPS} steps"),
     )
-    .explain("A loop that runs this long is most likely endless; check its condition and its break.")
+    .explain(
+        "A loop that runs this long is most likely endless; check its condition and its break.",
+    )
 }
 
 /// What a pasted `def` says: the notes' helpers are built in; other

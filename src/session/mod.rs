@@ -8,8 +8,8 @@
 //! Must not: know of the course, the tutor or the line editor. What a line
 //! did is left for them as an [`Attempt`] (see `take_attempt`).
 
-pub mod data_files;
 mod block_runner;
+pub mod data_files;
 pub mod help;
 mod python_eval;
 pub mod render;
@@ -125,6 +125,9 @@ pub struct Session {
     scopes: Vec<Vec<(String, Value)>>,
     /// How many lambda calls are under way.
     call_depth: usize,
+    /// The function a call's arguments are for, as CPython names it in
+    /// errors about them (`print()`).
+    callee_name: String,
     /// Text that `print` wrote inside an expression or a block, not yet shown.
     printed_in_expression: Vec<String>,
 }
@@ -147,6 +150,7 @@ impl Session {
             stored_bytes: 0,
             scopes: Vec::new(),
             call_depth: 0,
+            callee_name: String::new(),
             printed_in_expression: Vec::new(),
         }
     }
@@ -190,6 +194,20 @@ impl Session {
 
     /// One simple statement, alone on a line or inside a block.
     fn run_simple_line(&mut self, line: &str) -> Outcome {
+        // A bare name is its value when it is a variable or a built-in
+        // (`ports`, `len`); bare commands (`gethostname`) still run.
+        let word = line.trim();
+        let qualified_command = word
+            .strip_prefix("socket.")
+            .is_some_and(|name| commands::find(name).is_some());
+        let is_value = self.variables.contains_key(word)
+            || qualified_command
+            || (builtins::is_builtin(word) || crate::python::iterables::is_builtin(word))
+                && commands::find(word).is_none();
+        if is_value {
+            let line = format!("({word})");
+            return self.run_simple_line(&line);
+        }
         if matches!(line.trim(), "exit" | "quit" | "exit()" | "quit()") {
             return Outcome::Quit;
         }
@@ -700,6 +718,11 @@ impl Session {
     }
 
     fn call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Output> {
+        self.callee_name = match callee {
+            Expr::Name { name, .. } | Expr::Attribute(_, name) => format!("{name}()"),
+            Expr::Lambda(_) => "<lambda>()".to_string(),
+            _ => "Value".to_string(),
+        };
         if let Expr::Attribute(target, method) = callee {
             return self.call_method(target, method, args);
         }
@@ -710,8 +733,13 @@ impl Session {
                 .call_function(&function, positional, keywords)
                 .map(Output::plain);
         };
-        let is_variable =
-            !*qualified && (self.variables.contains_key(name) || self.scoped(name).is_some());
+        // A variable holding a function is called; one holding anything
+        // else hides no command (`ports tcp` still runs the command).
+        let is_variable = !*qualified
+            && (self.scoped(name).is_some()
+                || self.variables.contains_key(name)
+                    && (commands::find(name).is_none()
+                        || matches!(self.variables.get(name), Some(Value::Function(_)))));
         if is_variable {
             let function = self.lookup_name(name, false)?;
             let (positional, keywords) = self.eval_args(args, &[])?;
@@ -837,7 +865,8 @@ impl Session {
                     let iterable = self.eval(e, None)?;
                     let items = operators::iterate(&iterable).ok_or_else(|| {
                         CommandError::type_error(format!(
-                            "Value after * must be an iterable, not {}",
+                            "{} argument after * must be an iterable, not {}",
+                            self.callee_name,
                             iterable.type_name()
                         ))
                     })??;

@@ -388,9 +388,12 @@ impl Session {
                     .and_then(|(enum_name, _)| {
                         socket_constants::find(attr).filter(|c| c.class == Some(*enum_name))
                     });
+                let is_enum = ENUMS.iter().any(|(_, c)| c == class);
                 match (member, attr) {
                     (Some(c), _) => Ok(socket_constants::constant_value(c)),
                     (None, "__name__") => Ok(Value::str(class.rsplit('.').next().unwrap_or(class))),
+                    // An enum's missing member: CPython's message is the name alone.
+                    _ if is_enum => Err(CommandError::new(PyException::AttributeError, attr)),
                     _ => Err(CommandError::new(
                         PyException::AttributeError,
                         format!(

@@ -42,9 +42,7 @@ pub enum Stmt {
 }
 
 /// Statements that open a block.
-const COMPOUND: &[&str] = &[
-    "if", "for", "while", "with", "def", "class", "try", "async",
-];
+const COMPOUND: &[&str] = &["if", "for", "while", "with", "def", "class", "try", "async"];
 
 /// Lines that continue the block above them at its own indentation.
 const CONTINUATIONS: &[&str] = &["elif", "else", "except", "finally"];
@@ -78,7 +76,10 @@ pub fn continues_block(line: &str) -> bool {
 /// is done at an empty line, as at Python's prompt.
 pub fn is_complete(text: &str) -> bool {
     let last_line_empty = text.contains('\n')
-        && text.rsplit('\n').next().is_some_and(|l| l.trim().is_empty());
+        && text
+            .rsplit('\n')
+            .next()
+            .is_some_and(|l| l.trim().is_empty());
     !starts_block(text) || last_line_empty
 }
 
@@ -107,7 +108,10 @@ pub fn parse_block(text: &str) -> CommandResult<Vec<Stmt>> {
     };
     let stmts = suite(&lines, &mut pos, first.indent)?;
     match lines.get(pos) {
-        Some(line) => Err(indentation_error(line, "unindent does not match any outer indentation level")),
+        Some(line) => Err(indentation_error(
+            line,
+            "unindent does not match any outer indentation level",
+        )),
         None => Ok(stmts),
     }
 }
@@ -140,7 +144,11 @@ fn statement(lines: &[Line], pos: &mut usize) -> CommandResult<Vec<Stmt>> {
     *pos += 1;
     let keyword = first_word(line.text);
     let rest = line.text[keyword.len()..].trim_start();
-    let is_keyword = |w: &str| keyword == w && (rest.is_empty() || !line.text[w.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'));
+    let is_keyword = |w: &str| {
+        keyword == w
+            && (rest.is_empty()
+                || !line.text[w.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+    };
     if COMPOUND.contains(&keyword) && is_keyword(keyword) {
         return compound(keyword, lines, pos, line).map(|s| vec![s]);
     }
@@ -177,13 +185,12 @@ fn compound(keyword: &str, lines: &[Line], pos: &mut usize, line: &Line) -> Comm
             return Ok(Stmt::Def(name));
         }
         "class" | "try" | "async" => {
-            return Err(CommandError::syntax(format!(
-                "netrepl does not run `{keyword}` blocks"
-            ))
-            .explain(
-                "netrepl runs for, while, if and with blocks around socket calls; \
+            return Err(
+                CommandError::syntax(format!("netrepl does not run `{keyword}` blocks")).explain(
+                    "netrepl runs for, while, if and with blocks around socket calls; \
                  help python lists what runs.",
-            ));
+                ),
+            );
         }
         _ => {}
     }
@@ -344,7 +351,9 @@ mod tests {
         let one = parse_block("for i in range(3): print(i)").unwrap();
         let two = parse_block("for i in range(3):\n    print(i)\n").unwrap();
         assert_eq!(one, two);
-        assert!(matches!(&one[0], Stmt::For { body, .. } if body == &vec![Stmt::Line("print(i)".into())]));
+        assert!(
+            matches!(&one[0], Stmt::For { body, .. } if body == &vec![Stmt::Line("print(i)".into())])
+        );
     }
 
     #[test]

@@ -315,15 +315,17 @@ fn python_assignment(text: &str) -> Option<CommandResult<Statement>> {
         }
     }
     let first = *equals.first()?;
-    let simple = tokens[..first]
-        .iter()
-        .all(|t| matches!(t.token, Token::Name(_) | Token::Punct(',' | '(' | ')')));
+    let lhs = &tokens[..first];
+    let simple = lhs.iter().enumerate().all(|(i, t)| match t.token {
+        Token::Name(_) => !matches!(lhs.get(i + 1).map(|t| &t.token), Some(Token::Punct('('))),
+        Token::Punct(',' | '(' | ')') => true,
+        _ => false,
+    });
     if equals.len() == 1 && simple {
         return None;
     }
     // `getaddrinfo host 80 family=AF_INET` is a command with a keyword.
-    let first_target = parse_python(text[..tokens[first].start].trim()).ok()?;
-    to_target(&first_target).ok()?;
+    parse_python(text[..tokens[first].start].trim()).ok()?;
     Some((|| {
         let mut targets = Vec::new();
         let mut start = 0;
