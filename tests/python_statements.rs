@@ -600,3 +600,113 @@ fn statements_and_built_ins_answer_like_cpython() {
         found.join("\n")
     );
 }
+
+/// Lines netrepl refuses on purpose, where CPython would run them: other
+/// modules, classes, `try`, functions of one's own. Each says so clearly.
+#[test]
+fn what_netrepl_does_not_run_it_says_so() {
+    let cases = [
+        ("import os", "ImportError: netrepl has no module named 'os'"),
+        (
+            "import subprocess",
+            "ImportError: netrepl has no module named 'subprocess'",
+        ),
+        (
+            "class Server:\n    pass\n",
+            "SyntaxError: netrepl does not run `class` blocks",
+        ),
+        (
+            "try:\n    pass\nexcept:\n    pass\n",
+            "SyntaxError: netrepl does not run `try` blocks",
+        ),
+        (
+            "def helper(x):\n    return x\n",
+            "SyntaxError: netrepl does not define functions (def helper)",
+        ),
+    ];
+    for (input, expected) in cases {
+        let out = support::run_merged(support::netrepl("python"), input);
+        assert_eq!(out.lines().next(), Some(expected), "for {input:?}: {out}");
+    }
+}
+
+/// A pasted helper of the notes is read quietly, body and all, and netrepl
+/// says how to call the built-in one; the lines after it still run.
+#[test]
+fn a_pasted_helper_of_the_notes_points_to_the_built_in_one() {
+    let pasted = "def get_ip_4():\n\ts = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\ttry:\n\t\ts.connect(('10.255.255.255', 1))\n\t\tip_addr = s.getsockname()[0]\n\texcept Exception as e:\n\t\tprint(repr(e))\n\treturn ip_addr\nprint('next')\n";
+    let out = support::run_merged(support::netrepl("python"), pasted);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("netrepl has get_ip_4 built in"),
+        "{out}"
+    );
+    assert_eq!(lines[1], "next");
+}
+
+/// Runs netrepl on a terminal (util-linux `script` makes one) and types
+/// `keys` one group at a time, as a person would; `None` without `script`.
+fn on_a_terminal(keys: &[&str]) -> Option<String> {
+    use std::io::Write;
+    use std::process::Stdio;
+    use std::time::Duration;
+    if Command::new("script").arg("--version").output().is_err() {
+        println!("SKIPPED: no `script` to give netrepl a terminal");
+        return None;
+    }
+    let data = std::env::temp_dir().join(format!("netrepl-pty-{}", std::process::id()));
+    let mut child = Command::new("timeout")
+        .args(["-s", "KILL", "30", "script", "-qec"])
+        .arg(format!("{} --no-color", env!("CARGO_BIN_EXE_netrepl")))
+        .arg("/dev/null")
+        .env("NETREPL_DATA_DIR", &data)
+        .env("TERM", "xterm")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(800));
+        for group in keys {
+            let _ = stdin.write_all(group.as_bytes());
+            let _ = stdin.flush();
+            std::thread::sleep(Duration::from_millis(600));
+        }
+        let _ = stdin.write_all(b"\x04");
+        std::thread::sleep(Duration::from_secs(2));
+    });
+    let out = child.wait_with_output().expect("script ends");
+    let _ = std::fs::remove_dir_all(&data);
+    assert_ne!(out.status.code(), Some(137), "netrepl hung and was killed");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn a_typed_block_gets_a_continuation_prompt_and_runs_at_the_empty_line() {
+    let Some(out) = on_a_terminal(&["for i in range(2):\r", "    print(i * 10)\r", "\r"]) else {
+        return;
+    };
+    assert!(out.contains("\n... "), "no continuation prompt: {out:?}");
+    let shown: Vec<&str> = out.lines().map(str::trim_end).collect();
+    let at = shown.iter().position(|l| *l == "0").expect("the loop ran");
+    assert_eq!(shown.get(at + 1), Some(&"10"), "{out:?}");
+}
+
+#[test]
+fn ctrl_c_stops_an_endless_loop_and_the_session_goes_on() {
+    let Some(out) = on_a_terminal(&[
+        "n = 0\r",
+        "while True: n += 1\r",
+        "\r",
+        "\x03",
+        "print('after', n > 0)\r",
+    ]) else {
+        return;
+    };
+    assert!(out.contains("KeyboardInterrupt"), "{out:?}");
+    assert!(out.contains("after True"), "{out:?}");
+}
