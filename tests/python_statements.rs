@@ -325,6 +325,9 @@ const CASES: &[&str] = &[
     "{getattr(socket, n): n for n in dir(socket) if n.startswith('IPPROTO_')}",
     "sorted(n for n in dir(socket) if n.startswith('IPPROTO_'))",
     "len([n for n in dir(socket) if n.startswith('IPPROTO_')])",
+    "{getattr(socket, n): n for n in dir(socket) if n.startswith('AF_') and n != 'AF_BLUETOOTH'}",
+    "families = {getattr(socket, n): n for n in dir(socket) if n.startswith('AF_') and n != 'AF_BLUETOOTH'}",
+    "families[socket.AF_INET], families[16], families[12]",
     "protocols = {getattr(socket, n): n for n in dir(socket) if n.startswith('IPPROTO_')}",
     "protocols[6], protocols[17], protocols[1]",
     "protocols.get(58)",
@@ -598,6 +601,42 @@ fn statements_and_built_ins_answer_like_cpython() {
         found.len(),
         CASES.len(),
         found.join("\n")
+    );
+}
+
+/// Names that depend on how python3 was built (AF_BLUETOOTH needs BlueZ's
+/// headers), so a given python3 may lack them.
+const BUILD_DEPENDENT: &[&str] = &["AF_BLUETOOTH"];
+
+/// Every name netrepl's `dir(socket)` lists is one of CPython's, and means
+/// the same kind of thing there (a constant, a function, a class).
+#[test]
+fn dir_of_the_module_lists_cpython_names() {
+    if !support::python_available() {
+        println!("SKIPPED: python3 is not installed, so there is no CPython to compare with");
+        return;
+    }
+    let ours = support::run_merged(
+        support::netrepl("python"),
+        "print(*dir(socket), sep='\\n')\n",
+    );
+    let theirs = support::run_merged(
+        {
+            let mut python = Command::new("python3");
+            python.args(["-c", "import socket; print(*dir(socket), sep='\\n')"]);
+            python
+        },
+        "",
+    );
+    let theirs: Vec<&str> = theirs.lines().collect();
+    let missing: Vec<&str> = ours
+        .lines()
+        .filter(|name| !theirs.contains(name) && !BUILD_DEPENDENT.contains(name))
+        .collect();
+    assert!(ours.lines().count() > 100, "{ours}");
+    assert!(
+        missing.is_empty(),
+        "not in CPython's dir(socket): {missing:?}"
     );
 }
 
