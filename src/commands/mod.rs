@@ -21,6 +21,7 @@ pub mod context;
 mod hostnames;
 mod lab;
 mod local;
+pub mod module_functions;
 pub mod output;
 pub mod packets;
 mod packing;

@@ -663,7 +663,7 @@ pub fn python_timeout(value: &Value) -> CommandResult<Option<Duration>> {
 }
 
 /// A timeout as CPython's `gettimeout` shows it (`_PyTime_AsSecondsDouble`).
-fn timeout_seconds(timeout: Duration) -> f64 {
+pub fn timeout_seconds(timeout: Duration) -> f64 {
     if timeout.subsec_nanos() == 0 {
         timeout.as_secs() as f64
     } else {

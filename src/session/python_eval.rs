@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::Session;
 use crate::commands;
+use crate::commands::module_functions;
 use crate::commands::socket_constants;
 use crate::commands::socket_methods;
 use crate::python::arithmetic;
@@ -74,6 +75,9 @@ impl Session {
         }
         if let Some(command) = commands::find(name) {
             return Some(Value::Function(Function::Command(command.name)));
+        }
+        if let Some(function) = module_functions::find(name) {
+            return Some(Value::Function(Function::Command(function)));
         }
         if !qualified
             && let Some(builtin) = builtins::NAMES
@@ -284,6 +288,9 @@ impl Session {
         };
         match f {
             Function::Builtin(name) => self.call_builtin(name, positional, keywords),
+            Function::Command(name) if module_functions::find(name).is_some() => {
+                module_functions::call(name, &positional, &keywords)
+            }
             Function::Command(name) => {
                 let command = commands::find(name).ok_or_else(|| self.unknown_name(name, true))?;
                 let bound = crate::commands::registry::bind(command, positional, keywords)?;
@@ -432,6 +439,7 @@ impl Session {
                 .chain(EXCEPTIONS.iter().map(|(n, _)| *n))
                 .chain(ENUMS.iter().map(|(n, _)| *n))
                 .chain(MODULE_DATA.iter().copied())
+                .chain(module_functions::NAMES.iter().copied())
                 .map(str::to_string)
                 .collect(),
             Some(Value::Socket(_)) => socket_methods::METHODS
