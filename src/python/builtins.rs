@@ -10,7 +10,16 @@ use crate::python::operators::iterate;
 use crate::python::value::Value;
 
 pub const NAMES: &[&str] = &[
-    "bytes", "hex", "int", "len", "list", "print", "repr", "str", "tuple",
+    "bytearray",
+    "bytes",
+    "hex",
+    "int",
+    "len",
+    "list",
+    "print",
+    "repr",
+    "str",
+    "tuple",
 ];
 
 pub fn is_builtin(name: &str) -> bool {
@@ -58,6 +67,11 @@ pub fn call(
         "str" => str(&positional, &keywords)?,
         "int" => int(&positional, &keywords)?,
         "bytes" => bytes(&positional, &keywords)?,
+        "bytearray" => match bytes(&positional, &keywords) {
+            Ok(Value::Bytes(b)) => Value::ByteArray(b),
+            Ok(other) => other,
+            Err(e) => return Err(e.renamed("bytes", "bytearray")),
+        },
         other => {
             return Err(CommandError::new(
                 crate::python::error::PyException::NameError,
@@ -199,7 +213,7 @@ fn print(values: &[Value], keywords: &[(String, Value)]) -> CommandResult<Called
 fn len(value: &Value) -> CommandResult<Value> {
     let n = match value {
         Value::Str(s) => s.chars().count(),
-        Value::Bytes(b) => b.len(),
+        Value::Bytes(b) | Value::ByteArray(b) => b.len(),
         Value::Tuple(v) | Value::List(v) => v.len(),
         Value::Dict(entries) => entries.len(),
         Value::Map(entries) => entries.len(),

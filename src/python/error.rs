@@ -121,6 +121,13 @@ impl CommandError {
         CommandError::with_errno(PyException::OsError, errno, text)
     }
 
+    /// The same error as raised by another function: `bytes()` becomes
+    /// `bytearray()` in its message.
+    pub fn renamed(mut self, from: &str, to: &str) -> Self {
+        self.message = self.message.replace(&format!("{from}("), &format!("{to}("));
+        self
+    }
+
     pub fn explain(mut self, explanation: impl Into<String>) -> Self {
         self.explanation = Some(explanation.into());
         self

@@ -43,7 +43,7 @@ pub fn approximate_size(value: &Value) -> usize {
     let own = std::mem::size_of::<Value>();
     let heap = match value {
         Value::Str(s) | Value::LargeInt(s) => s.len(),
-        Value::Bytes(b) => b.len(),
+        Value::Bytes(b) | Value::ByteArray(b) => b.len(),
         Value::Tuple(items) | Value::List(items) | Value::Set(items) => {
             items.iter().map(approximate_size).sum()
         }

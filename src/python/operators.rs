@@ -17,7 +17,7 @@ pub fn iterate(value: &Value) -> Option<CommandResult<Vec<Value>>> {
     let each = std::mem::size_of::<Value>();
     let bytes = match value {
         Value::Tuple(_) | Value::List(_) => limits::approximate_size(value),
-        Value::Bytes(b) => b.len().saturating_mul(each),
+        Value::Bytes(b) | Value::ByteArray(b) => b.len().saturating_mul(each),
         Value::Str(s) => s.len().saturating_mul(each + 1),
         Value::Dict(entries) => entries.len().saturating_mul(each * 2),
         Value::Map(entries) => entries.len().saturating_mul(each * 2),
@@ -30,7 +30,9 @@ pub fn iterate(value: &Value) -> Option<CommandResult<Vec<Value>>> {
     }
     Some(Ok(match value {
         Value::Tuple(v) | Value::List(v) => v.clone(),
-        Value::Bytes(b) => b.iter().map(|&x| Value::Int(i128::from(x))).collect(),
+        Value::Bytes(b) | Value::ByteArray(b) => {
+            b.iter().map(|&x| Value::Int(i128::from(x))).collect()
+        }
         Value::Str(s) => s.chars().map(|c| Value::Str(c.to_string())).collect(),
         Value::Dict(entries) => entries.iter().map(|(k, _)| Value::str(k)).collect(),
         Value::Map(entries) => entries.iter().map(|(k, _)| k.clone()).collect(),
@@ -51,7 +53,7 @@ pub fn truthy(value: &Value) -> bool {
         Value::LargeInt(_) => true,
         Value::Float(f) => *f != 0.0,
         Value::Str(s) => !s.is_empty(),
-        Value::Bytes(b) => !b.is_empty(),
+        Value::Bytes(b) | Value::ByteArray(b) => !b.is_empty(),
         Value::Tuple(v) | Value::List(v) | Value::Set(v) => !v.is_empty(),
         Value::Dict(entries) => !entries.is_empty(),
         Value::Map(entries) => !entries.is_empty(),
@@ -91,7 +93,10 @@ pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
     let joins = matches!(
         (a, b),
         (Value::Str(_), Value::Str(_))
-            | (Value::Bytes(_), Value::Bytes(_))
+            | (
+                Value::Bytes(_) | Value::ByteArray(_),
+                Value::Bytes(_) | Value::ByteArray(_)
+            )
             | (Value::Tuple(_), Value::Tuple(_))
             | (Value::List(_), Value::List(_))
     );
@@ -102,7 +107,12 @@ pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
     }
     Ok(match (a, b) {
         (Value::Str(x), Value::Str(y)) => Value::Str(format!("{x}{y}")),
-        (Value::Bytes(x), Value::Bytes(y)) => Value::Bytes([x.as_slice(), y.as_slice()].concat()),
+        (Value::Bytes(x), Value::Bytes(y) | Value::ByteArray(y)) => {
+            Value::Bytes([x.as_slice(), y.as_slice()].concat())
+        }
+        (Value::ByteArray(x), Value::Bytes(y) | Value::ByteArray(y)) => {
+            Value::ByteArray([x.as_slice(), y.as_slice()].concat())
+        }
         (Value::Tuple(x), Value::Tuple(y)) => Value::Tuple([x.as_slice(), y.as_slice()].concat()),
         (Value::List(x), Value::List(y)) => Value::List([x.as_slice(), y.as_slice()].concat()),
         (Value::Str(_), other) => {
@@ -129,6 +139,12 @@ pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
 
 /// `target[index]`, with the messages Python gives for each type.
 pub fn subscript(target: &Value, index: &Value) -> CommandResult<Value> {
+    if let Value::ByteArray(b) = target {
+        return subscript(&Value::Bytes(b.clone()), index).map_err(|e| CommandError {
+            message: e.message.replace("byte indices", "bytearray indices"),
+            ..e
+        });
+    }
     if let Value::Map(entries) = target {
         check_hashable(index)?;
         return entries
@@ -399,6 +415,7 @@ fn order(a: &Value, b: &Value) -> Option<Ordering> {
 /// str never equals bytes, nor a tuple a list.
 pub fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
+        (Value::Bytes(x) | Value::ByteArray(x), Value::Bytes(y) | Value::ByteArray(y)) => x == y,
         (Value::Tuple(x), Value::Tuple(y)) | (Value::List(x), Value::List(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| equal(x, y))
         }

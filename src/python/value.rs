@@ -24,6 +24,9 @@ pub enum Value {
     Float(f64),
     Str(String),
     Bytes(Vec<u8>),
+    /// `bytearray(...)`: bytes that CPython lets change in place; here it
+    /// is taken wherever CPython takes a bytes-like object.
+    ByteArray(Vec<u8>),
     Tuple(Vec<Value>),
     List(Vec<Value>),
     /// A dict with string keys, in insertion order.
@@ -177,6 +180,7 @@ impl Value {
             Value::Float(_) => "float",
             Value::Str(_) => "str",
             Value::Bytes(_) => "bytes",
+            Value::ByteArray(_) => "bytearray",
             Value::Tuple(_) => "tuple",
             Value::List(_) => "list",
             Value::Dict(_) => "dict",
@@ -273,6 +277,11 @@ impl Value {
             Value::Bytes(b) => {
                 write_bytes_repr(out, b);
                 Ok(())
+            }
+            Value::ByteArray(b) => {
+                let _ = out.write_str("bytearray(");
+                write_bytes_repr(out, b);
+                out.write_char(')')
             }
             Value::Tuple(items) => {
                 let _ = out.write_char('(');

@@ -36,6 +36,7 @@ impl LineHelper {
             .chain(socket_constants::CONSTANTS.iter().map(|c| c.name))
             .chain(SESSION_WORDS.iter().copied())
             .chain(builtins::NAMES.iter().copied())
+            .chain(crate::python::iterables::NAMES.iter().copied())
             .chain(self.variables.iter().map(String::as_str))
     }
 }

@@ -786,6 +786,11 @@ impl Session {
                 format!("'{type_name}' object has no attribute '{name}'"),
             )
         };
+        // A bytearray's str-like methods are those of its bytes.
+        let value = match value {
+            Value::ByteArray(b) => Value::Bytes(b),
+            other => other,
+        };
         if matches!(value, Value::Str(_) | Value::Bytes(_)) {
             let (positional, keywords) = self.eval_args(args, &[])?;
             // A method over megabytes (upper, replace, find...) is one long

@@ -234,7 +234,9 @@ pub fn value_json(value: &Value) -> Json {
         Value::LargeInt(digits) => json!(digits),
         Value::Float(f) => json!(f),
         Value::Str(s) => json!(s),
-        Value::Bytes(b) => json!(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+        Value::Bytes(b) | Value::ByteArray(b) => {
+            json!(b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+        }
         Value::Tuple(items) | Value::List(items) | Value::Set(items) => {
             Json::Array(items.iter().map(value_json).collect())
         }
