@@ -452,6 +452,7 @@ const CASES: &[&str] = &[
     "for i in range(3):\n    print(undefined_thing)\n",
     "for i in range(3):\n    print(i)\n    1 / (1 - i)\n",
     "for i in range(2):\nprint(i)\n",
+    "[1 for a in [1] for b in [2] for c in [3] for d in [4] for e in [5] for f in [6] for g in [7] for h in [8] for i in [9] for j in [10] for k in [11] for l in [12] for m in [13] for n in [14] for o in [15] for p in [16] for q in [17] for r in [18] for s in [19] for t in [20] for u in [21]]",
     "if True:\n    print(1)\n      print(2)\n",
     "for in range(3): pass\n",
     "return 1",
@@ -654,6 +655,39 @@ fn statements_and_built_ins_answer_like_cpython() {
         CASES.len(),
         found.join("\n")
     );
+}
+
+/// Blocks nest 20 deep, as in CPython; the 21st is refused.
+#[test]
+fn blocks_nest_as_deep_as_cpython_allows() {
+    let nested = |levels: usize| -> String {
+        let mut text = String::new();
+        for level in 0..levels {
+            text.push_str(&format!("{}for a{level} in [1]:\n", " ".repeat(level)));
+        }
+        text.push_str(&format!("{}print('deep')\n\n", " ".repeat(levels)));
+        text
+    };
+    let out = support::run_merged(support::netrepl("python"), &nested(20));
+    assert_eq!(out.trim(), "deep");
+    let out = support::run_merged(support::netrepl("python"), &nested(21));
+    assert_eq!(out.trim(), "SyntaxError: too many statically nested blocks");
+}
+
+/// A pasted note mixes a helper's def with lines that use it: the def says
+/// what to call instead, and the lines after it still run.
+#[test]
+fn a_paste_of_a_def_and_its_use_runs_the_rest() {
+    let pasted = "for x in [1]:\n    pass\ndef get_ip_6():\n    return 1\nprint('after')\n";
+    let ran = support::run_netrepl(&["--format", "python", "-c", pasted]);
+    let out = String::from_utf8_lossy(&ran.stdout).into_owned();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("netrepl has get_ip_6 built in"),
+        "{out}"
+    );
+    assert_eq!(lines[1], "after");
 }
 
 /// Names that depend on how python3 was built (AF_BLUETOOTH needs BlueZ's

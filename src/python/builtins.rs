@@ -22,8 +22,9 @@ pub const NAMES: &[&str] = &[
     "tuple",
 ];
 
+/// Whether `name` is a built-in: one of these, or one of `iterables`'.
 pub fn is_builtin(name: &str) -> bool {
-    NAMES.contains(&name)
+    NAMES.contains(&name) || crate::python::iterables::is_builtin(name)
 }
 
 /// What a built-in did: returned a value, or (`print`) wrote text.

@@ -11,6 +11,7 @@ use crate::commands::socket_methods;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::interrupt;
 use crate::python::iterables::items_of;
+use crate::python::limits;
 use crate::python::operators;
 use crate::python::syntax::blocks::{Stmt, parse_block};
 use crate::python::value::Value;
@@ -62,11 +63,11 @@ impl Session {
                 Stmt::Pass => {}
                 Stmt::Break => return Ok(Flow::Break),
                 Stmt::Continue => return Ok(Flow::Continue),
-                Stmt::Def(name) => {
-                    return Err(CommandError::syntax(format!(
-                        "netrepl does not define functions (def {name})"
-                    )));
-                }
+                Stmt::Def(name) => match def_outcome(name) {
+                    Outcome::Notice(text) => self.push_printed(text)?,
+                    Outcome::Failed(e) => return Err(e),
+                    _ => {}
+                },
                 Stmt::If { branches, orelse } => {
                     let mut chosen = orelse;
                     for (test, body) in branches {
@@ -161,8 +162,20 @@ impl Session {
         // run_line leaves text printed inside expressions for the REPL;
         // in a block it goes in order with the rest.
         if let Some(text) = shown {
-            self.printed_in_expression.push(text);
+            self.push_printed(text)?;
         }
+        Ok(())
+    }
+
+    /// Keeps text the block shows, within the byte budget: a loop that
+    /// prints without end fills no more than that.
+    pub(super) fn push_printed(&mut self, text: String) -> CommandResult<()> {
+        if self.printed_in_expression.is_empty() {
+            self.printed_bytes = 0;
+        }
+        self.printed_bytes = self.printed_bytes.saturating_add(text.len() + 1);
+        limits::check_bytes(self.printed_bytes)?;
+        self.printed_in_expression.push(text);
         Ok(())
     }
 }

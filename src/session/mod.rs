@@ -130,6 +130,8 @@ pub struct Session {
     callee_name: String,
     /// Text that `print` wrote inside an expression or a block, not yet shown.
     printed_in_expression: Vec<String>,
+    /// What `printed_in_expression` holds, in bytes.
+    printed_bytes: usize,
 }
 
 impl Default for Session {
@@ -152,6 +154,7 @@ impl Session {
             call_depth: 0,
             callee_name: String::new(),
             printed_in_expression: Vec::new(),
+            printed_bytes: 0,
         }
     }
 
@@ -539,7 +542,7 @@ impl Session {
         if let (crate::commands::output::View::Text(text), Value::None) =
             (&output.view, &output.value)
         {
-            self.printed_in_expression.push(text.clone());
+            self.push_printed(text.clone())?;
         }
         Ok(output.value)
     }

@@ -313,7 +313,7 @@ impl Session {
         Ok(match builtins::call(name, positional, keywords)? {
             builtins::Called::Returned(value) => value,
             builtins::Called::Printed(text) => {
-                self.printed_in_expression.push(text);
+                self.push_printed(text)?;
                 Value::None
             }
         })

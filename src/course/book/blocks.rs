@@ -14,7 +14,7 @@ use crate::course::lessons::course::Course;
 use crate::course::lessons::parse::Problem;
 use crate::course::transcript::Block;
 use crate::python::builtins;
-use crate::python::syntax::{Arg, Expr, Statement, parse_line, split_statements};
+use crate::python::syntax::{Arg, Expr, Statement, blocks, parse_line, split_statements};
 use crate::python::text_methods;
 
 /// Problems in the commands of every lesson's blocks.
@@ -92,8 +92,28 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
             line,
             message,
         };
-        // `a; b` runs as two statements, each checked.
-        for input in split_statements(&step.input).into_iter().map(str::trim) {
+        // A block (`for s in ...: print(...)`) is checked line by line.
+        let inputs = if blocks::starts_block(&step.input) {
+            match blocks::parse_block(&step.input) {
+                Ok(stmts) => block_lines(&stmts),
+                Err(e) if !shows_error => {
+                    problems.push(problem(format!(
+                        "`{}` does not parse ({}); fix the line or show the error it gives",
+                        step.input,
+                        e.python_line()
+                    )));
+                    Vec::new()
+                }
+                Err(_) => Vec::new(),
+            }
+        } else {
+            // `a; b` runs as two statements, each checked.
+            split_statements(&step.input)
+                .into_iter()
+                .map(|s| s.trim().to_string())
+                .collect()
+        };
+        for input in inputs.iter().map(String::as_str) {
             match parse_line(input, &is_command) {
                 Err(_) if !shows_error && let Some(word) = unknown_leading_word(input) => {
                     problems.push(problem(unknown_command(word)))
@@ -106,9 +126,10 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
                 Ok(statement) if !shows_error => {
                     let mut unknown = Vec::new();
                     match &statement {
-                        Statement::Eval(e) | Statement::Assign(_, e) | Statement::Unpack(_, e) => {
-                            unknown_calls(e, &mut unknown)
-                        }
+                        Statement::Eval(e)
+                        | Statement::Assign(_, e)
+                        | Statement::Unpack(_, e)
+                        | Statement::AssignTo(_, e) => unknown_calls(e, &mut unknown),
                         _ => {}
                     }
                     for name in unknown {
@@ -120,6 +141,30 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
         }
     }
     problems
+}
+
+/// The simple lines of a block, in order, however deep they sit.
+fn block_lines(stmts: &[blocks::Stmt]) -> Vec<String> {
+    use blocks::Stmt;
+    let mut lines = Vec::new();
+    for stmt in stmts {
+        match stmt {
+            Stmt::Line(line) => lines.push(line.clone()),
+            Stmt::If { branches, orelse } => {
+                for (_, body) in branches {
+                    lines.extend(block_lines(body));
+                }
+                lines.extend(block_lines(orelse));
+            }
+            Stmt::While { body, orelse, .. } | Stmt::For { body, orelse, .. } => {
+                lines.extend(block_lines(body));
+                lines.extend(block_lines(orelse));
+            }
+            Stmt::With { body, .. } => lines.extend(block_lines(body)),
+            Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Def(_) => {}
+        }
+    }
+    lines
 }
 
 fn unknown_command(name: &str) -> String {
@@ -158,7 +203,10 @@ fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
                 Expr::Attribute(target, method) => {
                     let known = socket_methods::find(method).is_some()
                         || text_methods::STR_METHODS.contains(&method.as_str())
-                        || text_methods::BYTES_METHODS.contains(&method.as_str());
+                        || text_methods::BYTES_METHODS.contains(&method.as_str())
+                        || crate::python::containers::LIST_METHODS.contains(&method.as_str())
+                        || crate::python::containers::DICT_METHODS.contains(&method.as_str())
+                        || crate::python::containers::SET_METHODS.contains(&method.as_str());
                     if !known {
                         unknown.push(method.clone());
                     }

@@ -5,7 +5,9 @@
 //! a line typed alone would be, so command style works inside blocks too.
 
 use super::lexer::{Token, next_token};
-use super::parser::{Expr, Target, parse_python, to_target};
+use super::parser::{
+    Expr, MAX_NESTED_BLOCKS, Target, parse_python, to_target, too_many_nested_blocks,
+};
 use super::python_lines::split_statements;
 use crate::python::error::{CommandError, CommandResult, PyException};
 
@@ -125,6 +127,18 @@ fn indentation_error(line: &Line, message: &str) -> CommandError {
 
 /// The statements at exactly `indent`, from `pos` on.
 fn suite(lines: &[Line], pos: &mut usize, indent: usize) -> CommandResult<Vec<Stmt>> {
+    // Each level of indentation is a level of recursion here and when the
+    // block runs; CPython stops at the same depth.
+    let depth = lines
+        .iter()
+        .take(*pos + 1)
+        .filter(|l| l.indent < indent)
+        .map(|l| l.indent)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if depth > MAX_NESTED_BLOCKS {
+        return Err(too_many_nested_blocks());
+    }
     let mut stmts = Vec::new();
     while let Some(line) = lines.get(*pos) {
         if line.indent < indent {

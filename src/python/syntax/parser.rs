@@ -646,6 +646,19 @@ impl Infix {
     }
 }
 
+/// CPython's limit on blocks nested in one another (loops of a
+/// comprehension count), which also bounds how deep netrepl recurses to
+/// parse and run them.
+pub const MAX_NESTED_BLOCKS: usize = 20;
+
+/// How many `for` clauses one comprehension may have: each is a level of
+/// recursion when it runs.
+const MAX_COMPREHENSION_LOOPS: usize = 100;
+
+pub fn too_many_nested_blocks() -> CommandError {
+    CommandError::syntax("too many statically nested blocks")
+}
+
 /// CPython's error for an expression too deep to compile (from about 3000
 /// levels; netrepl's limit is lower).
 fn too_deep() -> CommandError {
@@ -876,6 +889,11 @@ impl Parser {
         let mut clauses = Vec::new();
         let mut depth = 0;
         while self.eat_name("for") {
+            if clauses.len() >= MAX_COMPREHENSION_LOOPS {
+                return Err(CommandError::syntax(format!(
+                    "netrepl runs comprehensions of up to {MAX_COMPREHENSION_LOOPS} for clauses"
+                )));
+            }
             let mut targets = vec![self.item_for_target()?];
             while self.eat_punct(',') && !self.at_name("in") {
                 targets.push(self.item_for_target()?);
