@@ -835,3 +835,29 @@ fn ctrl_c_stops_an_endless_loop_and_the_session_goes_on() {
     assert!(out.contains("KeyboardInterrupt"), "{out:?}");
     assert!(out.contains("after True"), "{out:?}");
 }
+
+/// A lambda that calls itself, even with a deep body, ends in a
+/// RecursionError instead of overflowing the stack; the session goes on.
+#[test]
+fn recursive_lambdas_are_bounded() {
+    let deep_body = "- -".repeat(450);
+    let input = format!(
+        "f = lambda n: 0 if n == 0 else {deep_body}f(n - 1)\nf(39)\n\
+         g = lambda n: 0 if n == 0 else g(n - 1)\ng(5)\ng(100)\n\
+         h = lambda n: {deep}n\n{deep}h(1)\nprint('alive')\n",
+        deep = "- -".repeat(495)
+    );
+    let out = support::run_merged(support::netrepl("python"), &input);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "RecursionError: maximum recursion depth exceeded",
+            "0",
+            "RecursionError: maximum recursion depth exceeded",
+            "1",
+            "alive"
+        ],
+        "{out}"
+    );
+}

@@ -69,6 +69,9 @@ pub enum Function {
 pub struct Lambda {
     pub params: Vec<String>,
     pub body: crate::python::syntax::Expr,
+    /// How deep the body's tree is: calls in progress add theirs up, and
+    /// the sum is bounded like one expression's depth.
+    pub depth: usize,
 }
 
 impl PartialEq for Lambda {

@@ -125,6 +125,8 @@ pub struct Session {
     scopes: Vec<Vec<(String, Value)>>,
     /// How many lambda calls are under way.
     call_depth: usize,
+    /// The depths of the bodies of the lambda calls under way, added up.
+    lambda_depth: usize,
     /// The function a call's arguments are for, as CPython names it in
     /// errors about them (`print()`).
     callee_name: String,
@@ -152,6 +154,7 @@ impl Session {
             stored_bytes: 0,
             scopes: Vec::new(),
             call_depth: 0,
+            lambda_depth: 0,
             callee_name: String::new(),
             printed_in_expression: Vec::new(),
             printed_bytes: 0,

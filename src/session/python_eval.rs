@@ -351,13 +351,15 @@ impl Session {
                 )
             }));
         }
-        if self.call_depth >= MAX_CALL_DEPTH {
+        let nested = self.lambda_depth.saturating_add(lambda.depth);
+        if self.call_depth >= MAX_CALL_DEPTH || nested > limits::MAX_EXPRESSION_DEPTH {
             return Err(CommandError::new(
                 PyException::RecursionError,
                 "maximum recursion depth exceeded",
             )
             .explain(format!(
-                "netrepl lets lambdas call each other {MAX_CALL_DEPTH} deep."
+                "netrepl lets lambdas call each other {MAX_CALL_DEPTH} deep, and their bodies add up to at most {} levels.",
+                limits::MAX_EXPRESSION_DEPTH
             )));
         }
         let mut scope: Vec<(String, Value)> =
@@ -365,7 +367,9 @@ impl Session {
         scope.extend(keywords);
         self.scopes.push(scope);
         self.call_depth += 1;
+        self.lambda_depth = nested;
         let result = self.eval(&lambda.body, None);
+        self.lambda_depth -= lambda.depth;
         self.call_depth -= 1;
         self.scopes.pop();
         result

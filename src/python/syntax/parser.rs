@@ -791,6 +791,7 @@ impl Parser {
         let lambda = Lambda {
             params,
             body: body.expr,
+            depth: body.depth,
         };
         Node::checked(Expr::Lambda(Arc::new(lambda)), body.depth + 1)
     }
