@@ -111,9 +111,10 @@ pub fn call(
         "dict" => dict(args, keywords),
         "set" => {
             let mut set = Vec::new();
+            let mut index = KeyIndex::default();
             if let Some(v) = at_most_one(name, args, &keywords)? {
                 for item in items_of(v)? {
-                    set_add(&mut set, item)?;
+                    index.add(&mut set, item)?;
                 }
             }
             Ok(Value::Set(set))
@@ -291,7 +292,10 @@ fn enumerate(args: &[Value], keywords: &Keywords) -> CommandResult<Value> {
         items
             .into_iter()
             .enumerate()
-            .map(|(i, v)| Value::Tuple(vec![Value::Int(start + i as i128), v]))
+            .map(|(i, v)| {
+                let n = start.saturating_add(i as i128);
+                Value::Tuple(vec![Value::Int(n), v])
+            })
             .collect(),
     ))
 }
@@ -589,6 +593,93 @@ pub fn dict_insert(
     Ok(())
 }
 
+/// A hash index over the keys of a dict or the items of a set being
+/// built, so that building one of n entries takes time in n, not n squared.
+/// Keys of the kinds it knows get a text that equal keys share (`1`, `1.0`
+/// and `True` alike); others are compared one by one.
+#[derive(Default)]
+pub struct KeyIndex(std::collections::HashMap<String, usize>);
+
+fn hash_text(value: &Value, out: &mut String) -> bool {
+    use std::fmt::Write;
+    match value {
+        Value::None => out.push('n'),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e30 => {
+            let _ = write!(out, "i{}", *f as i128);
+        }
+        Value::Float(f) => {
+            let _ = write!(out, "f{}", f.to_bits());
+        }
+        Value::Str(s) => {
+            let _ = write!(out, "s{}:{s}", s.len());
+        }
+        Value::Bytes(b) | Value::ByteArray(b) => {
+            let _ = write!(out, "b{}:", b.len());
+            for byte in b {
+                let _ = write!(out, "{byte:02x}");
+            }
+        }
+        Value::Tuple(items) => {
+            let _ = write!(out, "t{}(", items.len());
+            for item in items {
+                if !hash_text(item, out) {
+                    return false;
+                }
+                out.push(',');
+            }
+            out.push(')');
+        }
+        other => match other.as_int() {
+            Some(n) => {
+                let _ = write!(out, "i{n}");
+            }
+            None => return false,
+        },
+    }
+    true
+}
+
+fn hash_key(value: &Value) -> Option<String> {
+    let mut out = String::new();
+    hash_text(value, &mut out).then_some(out)
+}
+
+impl KeyIndex {
+    /// `dict_insert`, through the index.
+    pub fn insert(
+        &mut self,
+        entries: &mut Vec<(Value, Value)>,
+        key: Value,
+        value: Value,
+    ) -> CommandResult<()> {
+        check_hashable(&key)?;
+        let Some(text) = hash_key(&key) else {
+            return dict_insert(entries, key, value);
+        };
+        match self.0.get(&text) {
+            Some(&at) => entries[at].1 = value,
+            None => {
+                self.0.insert(text, entries.len());
+                entries.push((key, value));
+            }
+        }
+        Ok(())
+    }
+
+    /// `set_add`, through the index.
+    pub fn add(&mut self, items: &mut Vec<Value>, item: Value) -> CommandResult<()> {
+        check_hashable(&item)?;
+        let Some(text) = hash_key(&item) else {
+            return set_add(items, item);
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(text) {
+            slot.insert(items.len());
+            items.push(item);
+        }
+        Ok(())
+    }
+}
+
 /// Adds an item to a set unless an equal one is there.
 pub fn set_add(items: &mut Vec<Value>, item: Value) -> CommandResult<()> {
     check_hashable(&item)?;
@@ -600,6 +691,7 @@ pub fn set_add(items: &mut Vec<Value>, item: Value) -> CommandResult<()> {
 
 fn dict(args: &[Value], keywords: Vec<(String, Value)>) -> CommandResult<Value> {
     let mut entries = Vec::new();
+    let mut index = KeyIndex::default();
     match args {
         [] => {}
         [source] => {
@@ -618,7 +710,7 @@ fn dict(args: &[Value], keywords: Vec<(String, Value)>) -> CommandResult<Value> 
                             p.len()
                         ))
                     })?;
-                    dict_insert(&mut entries, key, value)?;
+                    index.insert(&mut entries, key, value)?;
                 }
             }
         }
@@ -629,8 +721,16 @@ fn dict(args: &[Value], keywords: Vec<(String, Value)>) -> CommandResult<Value> 
             )));
         }
     }
-    for (key, value) in keywords {
-        dict_insert(&mut entries, Value::Str(key), value)?;
+    if !keywords.is_empty() {
+        // Entries copied from a mapping are not in the index yet.
+        index = KeyIndex::default();
+        let copied = std::mem::take(&mut entries);
+        for (key, value) in copied
+            .into_iter()
+            .chain(keywords.into_iter().map(|(k, v)| (Value::Str(k), v)))
+        {
+            index.insert(&mut entries, key, value)?;
+        }
     }
     Ok(Value::Map(entries))
 }

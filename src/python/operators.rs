@@ -167,7 +167,8 @@ pub fn subscript(target: &Value, index: &Value) -> CommandResult<Value> {
                     "range object index out of range",
                 ));
             }
-            return Ok(Value::Int(start + step * at));
+            // In range, so start + step * at lies between start and stop.
+            return Ok(Value::Int(start.saturating_add(step.saturating_mul(at))));
         }
         if let Some(Ok(items)) = items {
             return subscript(&Value::List(items), index);
@@ -481,7 +482,10 @@ fn contains(haystack: &Value, needle: &Value) -> CommandResult<bool> {
                 } else {
                     *stop < n && n <= *start
                 };
-                inside && (n - start) % step == 0
+                inside
+                    && n.checked_sub(*start)
+                        .and_then(|d| d.checked_rem(*step))
+                        .is_some_and(|r| r == 0)
             }
             _ => false,
         }),

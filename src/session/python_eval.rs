@@ -17,7 +17,7 @@ use crate::python::builtins;
 use crate::python::containers;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::interrupt;
-use crate::python::iterables::{self, Caller, dict_insert, items_of, set_add};
+use crate::python::iterables::{self, Caller, KeyIndex, dict_insert, items_of};
 use crate::python::limits;
 use crate::python::operators;
 use crate::python::syntax::{Built, Comparison, Comprehension, Expr, Target};
@@ -157,6 +157,7 @@ impl Session {
     #[inline(never)]
     pub(super) fn eval_dict(&mut self, pairs: &[(Expr, Expr)]) -> CommandResult<Value> {
         let mut entries = Vec::with_capacity(pairs.len());
+        let mut index = KeyIndex::default();
         let mut bytes = 0usize;
         for (k, v) in pairs {
             let key = self.eval(k, None)?;
@@ -165,7 +166,7 @@ impl Session {
                 .saturating_add(limits::approximate_size(&key))
                 .saturating_add(limits::approximate_size(&value));
             limits::check_bytes(bytes)?;
-            dict_insert(&mut entries, key, value)?;
+            index.insert(&mut entries, key, value)?;
         }
         Ok(Value::Map(entries))
     }
@@ -174,8 +175,9 @@ impl Session {
     pub(super) fn eval_set(&mut self, items: &[Expr]) -> CommandResult<Value> {
         let values = self.eval_all(items)?;
         let mut set = Vec::with_capacity(values.len());
+        let mut index = KeyIndex::default();
         for value in values {
-            set_add(&mut set, value)?;
+            index.add(&mut set, value)?;
         }
         Ok(Value::Set(set))
     }
@@ -210,11 +212,11 @@ impl Session {
                     let value = self.eval(value, None)?;
                     out.bytes = out.bytes.saturating_add(limits::approximate_size(&value));
                     limits::check_bytes(out.bytes)?;
-                    dict_insert(&mut out.entries, element, value)?;
+                    out.index.insert(&mut out.entries, element, value)?;
                 }
                 (Built::Set, _) => {
                     limits::check_bytes(out.bytes)?;
-                    set_add(&mut out.items, element)?;
+                    out.index.add(&mut out.items, element)?;
                 }
                 _ => {
                     limits::check_bytes(out.bytes)?;
@@ -483,6 +485,7 @@ impl Caller for Session {
 struct Gathered {
     items: Vec<Value>,
     entries: Vec<(Value, Value)>,
+    index: KeyIndex,
     bytes: usize,
 }
 
