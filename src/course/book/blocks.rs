@@ -84,22 +84,40 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
         None => commands::find(name).is_some() || builtins::is_builtin(name),
     };
     let mut problems = Vec::new();
-    for (n, step) in block.steps.iter().enumerate() {
-        let shows_error = step.expected.iter().any(|l| l.contains("Error"));
+    let mut n = 0;
+    while let Some(first) = block.steps.get(n) {
+        // A block typed over several `>>> ` lines (indented, then an empty
+        // one) is checked as the one statement it is.
+        let mut group = vec![first];
+        if blocks::starts_block(&first.input) {
+            while let Some(next) = block
+                .steps
+                .get(n + group.len())
+                .filter(|s| blocks::continues_block(&s.input))
+            {
+                group.push(next);
+            }
+        }
         let line = lines.get(n).copied().unwrap_or(block.line);
+        n += group.len();
+        let shows_error = group
+            .iter()
+            .any(|s| s.expected.iter().any(|l| l.contains("Error")));
+        let text: Vec<&str> = group.iter().map(|s| s.input.as_str()).collect();
+        let step_input = text.join("\n");
         let problem = |message: String| Problem {
             file: file.to_string(),
             line,
             message,
         };
         // A block (`for s in ...: print(...)`) is checked line by line.
-        let inputs = if blocks::starts_block(&step.input) {
-            match blocks::parse_block(&step.input) {
+        let inputs = if blocks::starts_block(&step_input) {
+            match blocks::parse_block(&step_input) {
                 Ok(stmts) => block_lines(&stmts),
                 Err(e) if !shows_error => {
                     problems.push(problem(format!(
                         "`{}` does not parse ({}); fix the line or show the error it gives",
-                        step.input,
+                        step_input,
                         e.python_line()
                     )));
                     Vec::new()
@@ -108,7 +126,7 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
             }
         } else {
             // `a; b` runs as two statements, each checked.
-            split_statements(&step.input)
+            split_statements(&step_input)
                 .into_iter()
                 .map(|s| s.trim().to_string())
                 .collect()
