@@ -55,7 +55,7 @@ fn run_statement_and_show(session: &mut Session, line: &str, style: Style) -> Fl
     let outcome = session.run_line(line);
     let mut stdout = io::stdout().lock();
     // What `print` wrote inside an expression, or in a block before it failed.
-    for text in session.take_printed() {
+    if let Some(text) = session.take_printed() {
         let _ = writeln!(stdout, "{text}");
     }
     let flow = match &outcome {

@@ -42,7 +42,7 @@ impl Session {
         let printed = std::mem::take(&mut self.printed_in_expression);
         match result {
             Ok(_) if printed.is_empty() => Outcome::Nothing,
-            Ok(_) => Outcome::Shown(Output::text(printed.join("\n"))),
+            Ok(_) => Outcome::Shown(Output::text(joined(&printed))),
             Err(e) => {
                 // What the block printed before it failed still shows.
                 self.printed_in_expression = printed;
@@ -170,10 +170,16 @@ impl Session {
     /// Keeps text the block shows, within the byte budget: a loop that
     /// prints without end fills no more than that.
     pub(super) fn push_printed(&mut self, text: String) -> CommandResult<()> {
+        self.push_printed_raw(text + "\n")
+    }
+
+    /// Text as `print(..., end='')` leaves it: the next text follows on
+    /// the same line.
+    pub(super) fn push_printed_raw(&mut self, text: String) -> CommandResult<()> {
         if self.printed_in_expression.is_empty() {
             self.printed_bytes = 0;
         }
-        self.printed_bytes = self.printed_bytes.saturating_add(text.len() + 1);
+        self.printed_bytes = self.printed_bytes.saturating_add(text.len());
         limits::check_bytes(self.printed_bytes)?;
         self.printed_in_expression.push(text);
         Ok(())
@@ -217,6 +223,23 @@ impl Iterator for Items {
             Items::Values(items) => items.next(),
         }
     }
+}
+
+/// The pieces of printed text as one, without the last newline (the REPL
+/// ends every output with its own).
+pub(super) fn joined(pieces: &[String]) -> String {
+    let mut text = pieces.concat();
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    text
+}
+
+/// Whether a `print` call's `end=` leaves the line open (`end=' '`).
+pub(super) fn print_leaves_line_open(keywords: &[(String, Value)]) -> bool {
+    keywords
+        .iter()
+        .any(|(k, v)| k == "end" && matches!(v, Value::Str(end) if !end.ends_with('\n')))
 }
 
 fn too_many_steps() -> CommandError {

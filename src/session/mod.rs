@@ -179,8 +179,9 @@ impl Session {
 
     /// What `print` wrote during the last line that its outcome does not
     /// show (inside a comprehension, or in a block that then failed).
-    pub fn take_printed(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.printed_in_expression)
+    pub fn take_printed(&mut self) -> Option<String> {
+        let pieces = std::mem::take(&mut self.printed_in_expression);
+        (!pieces.is_empty()).then(|| block_runner::joined(&pieces))
     }
 
     pub fn variable_names(&self) -> impl Iterator<Item = &str> {
@@ -761,7 +762,12 @@ impl Session {
         }
         if !*qualified && builtins::is_builtin(name) {
             let (positional, keywords) = self.eval_args(args, &[])?;
+            let open_line = name == "print" && block_runner::print_leaves_line_open(&keywords);
             return Ok(match builtins::call(name, positional, keywords)? {
+                builtins::Called::Printed(text) if open_line => {
+                    self.push_printed_raw(text)?;
+                    Output::plain(Value::None)
+                }
                 builtins::Called::Returned(value) => Output::plain(value),
                 builtins::Called::Printed(text) => Output::text(text),
             });

@@ -312,8 +312,13 @@ impl Session {
         if iterables::is_builtin(name) {
             return iterables::call(name, positional, keywords, self);
         }
+        let open_line = name == "print" && super::block_runner::print_leaves_line_open(&keywords);
         Ok(match builtins::call(name, positional, keywords)? {
             builtins::Called::Returned(value) => value,
+            builtins::Called::Printed(text) if open_line => {
+                self.push_printed_raw(text)?;
+                Value::None
+            }
             builtins::Called::Printed(text) => {
                 self.push_printed(text)?;
                 Value::None
