@@ -23,6 +23,7 @@ mod hostnames;
 mod lab;
 mod lab_topology;
 mod local;
+pub mod module_functions;
 pub mod output;
 pub mod packets;
 mod packing;

@@ -45,6 +45,31 @@ constants! {
         AF_TIPC = libc::AF_TIPC, "cluster IPC";
         AF_APPLETALK = libc::AF_APPLETALK, "AppleTalk (historic)";
         AF_IPX = libc::AF_IPX, "Novell IPX (historic)";
+        AF_AX25 = libc::AF_AX25, "amateur radio AX.25";
+        AF_NETROM = libc::AF_NETROM, "amateur radio NET/ROM";
+        AF_BRIDGE = libc::AF_BRIDGE, "multiprotocol bridge";
+        AF_ATMPVC = libc::AF_ATMPVC, "ATM permanent virtual circuits";
+        AF_X25 = libc::AF_X25, "ITU-T X.25";
+        AF_ROSE = libc::AF_ROSE, "amateur radio X.25 PLP";
+        AF_NETBEUI = libc::AF_NETBEUI, "NetBEUI (historic)";
+        AF_SECURITY = libc::AF_SECURITY, "security callback pseudo family";
+        AF_KEY = libc::AF_KEY, "IPsec key management";
+        AF_ROUTE = libc::AF_ROUTE, "another name of AF_NETLINK";
+        AF_ASH = libc::AF_ASH, "Ash";
+        AF_ECONET = libc::AF_ECONET, "Acorn Econet";
+        AF_ATMSVC = libc::AF_ATMSVC, "ATM switched virtual circuits";
+        AF_RDS = libc::AF_RDS, "reliable datagram sockets";
+        AF_SNA = libc::AF_SNA, "IBM SNA";
+        AF_IRDA = libc::AF_IRDA, "infrared links";
+        AF_PPPOX = libc::AF_PPPOX, "PPP over X";
+        AF_WANPIPE = libc::AF_WANPIPE, "Sangoma WANPIPE";
+        AF_LLC = libc::AF_LLC, "IEEE 802.2 logical link control";
+        // linux/socket.h; the libc crate does not have it on every target.
+        AF_QIPCRTR = 42, "Qualcomm IPC router";
+    ]
+    // Python leaves DECnet out of its AddressFamily enum: a plain int.
+    None => [
+        AF_DECnet = libc::AF_DECnet, "DECnet (historic)";
     ]
     Some(SOCKET_KIND) => [
         SOCK_STREAM = libc::SOCK_STREAM, "a reliable byte stream (TCP for IP)";

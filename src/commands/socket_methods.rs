@@ -270,6 +270,25 @@ pub const METHODS: &[Method] = &[
     },
 ];
 
+/// The data attributes of a socket object: `family` and `type` as the
+/// module's enum members, `proto` as an int, `timeout` as `gettimeout()`.
+pub const ATTRIBUTES: &[&str] = &["family", "proto", "timeout", "type"];
+
+/// `s.family`, `s.type`, `s.proto`, `s.timeout`; `None` for other names.
+pub fn attribute(id: u32, name: &str) -> Option<CommandResult<Value>> {
+    use crate::commands::socket_constants::{ADDRESS_FAMILY, SOCKET_KIND, enum_value};
+    if name == "timeout" {
+        return Some(handle(id).and_then(|h| gettimeout(&h, &[])));
+    }
+    let socket = sockets::describe(id)?;
+    Some(Ok(match name {
+        "family" => enum_value(ADDRESS_FAMILY, i64::from(socket.family)),
+        "type" => enum_value(SOCKET_KIND, i64::from(socket.kind)),
+        "proto" => Value::Int(i128::from(socket.proto)),
+        _ => return None,
+    }))
+}
+
 pub fn find(name: &str) -> Option<&'static Method> {
     METHODS.iter().find(|m| m.name == name)
 }
@@ -644,7 +663,7 @@ pub fn python_timeout(value: &Value) -> CommandResult<Option<Duration>> {
 }
 
 /// A timeout as CPython's `gettimeout` shows it (`_PyTime_AsSecondsDouble`).
-fn timeout_seconds(timeout: Duration) -> f64 {
+pub fn timeout_seconds(timeout: Duration) -> f64 {
     if timeout.subsec_nanos() == 0 {
         timeout.as_secs() as f64
     } else {

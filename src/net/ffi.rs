@@ -795,6 +795,28 @@ pub fn bind_packet_socket(fd: std::os::fd::RawFd, interface_index: i32) -> std::
     Ok(())
 }
 
+/// Every interface's index and name (`if_nameindex(3)`).
+pub fn interface_indexes() -> std::io::Result<Vec<(u32, String)>> {
+    // SAFETY: if_nameindex returns an array ended by a zero entry, or null.
+    let list = unsafe { libc::if_nameindex() };
+    if list.is_null() {
+        return Err(std::io::Error::last_os_error());
+    }
+    let mut out = Vec::new();
+    let mut at = list;
+    // SAFETY: each entry up to the zero one is valid, with a C string name;
+    // the array is freed once, after the last read.
+    unsafe {
+        while (*at).if_index != 0 && !(*at).if_name.is_null() && out.len() < 4096 {
+            let name = std::ffi::CStr::from_ptr((*at).if_name);
+            out.push(((*at).if_index, name.to_string_lossy().into_owned()));
+            at = at.add(1);
+        }
+        libc::if_freenameindex(list);
+    }
+    Ok(out)
+}
+
 /// The index of the interface with this name (`if_nametoindex(3)`).
 pub fn interface_index(name: &str) -> Option<i32> {
     let name = c_string(name.as_bytes())?;

@@ -13,12 +13,27 @@ use crate::python::operators::iterate;
 use crate::python::value::Value;
 
 pub const NAMES: &[&str] = &[
-    "ascii", "bin", "bytes", "divmod", "float", "format", "hex", "int", "len", "list", "oct",
-    "print", "repr", "str", "tuple",
+    "ascii",
+    "bin",
+    "bytearray",
+    "bytes",
+    "divmod",
+    "float",
+    "format",
+    "hex",
+    "int",
+    "len",
+    "list",
+    "oct",
+    "print",
+    "repr",
+    "str",
+    "tuple",
 ];
 
+/// Whether `name` is a built-in: one of these, or one of `iterables`'.
 pub fn is_builtin(name: &str) -> bool {
-    NAMES.contains(&name)
+    NAMES.contains(&name) || crate::python::iterables::is_builtin(name)
 }
 
 /// What a built-in did: returned a value, or (`print`) wrote text.
@@ -94,6 +109,11 @@ pub fn call(
         "str" => str(&positional, &keywords)?,
         "int" => int(&positional, &keywords)?,
         "bytes" => bytes(&positional, &keywords)?,
+        "bytearray" => match bytes(&positional, &keywords) {
+            Ok(Value::Bytes(b)) => Value::ByteArray(b),
+            Ok(other) => other,
+            Err(e) => return Err(e.renamed("bytes", "bytearray")),
+        },
         other => {
             return Err(CommandError::new(
                 crate::python::error::PyException::NameError,
@@ -236,9 +256,14 @@ fn print(values: &[Value], keywords: &[(String, Value)]) -> CommandResult<Called
 fn len(value: &Value) -> CommandResult<Value> {
     let n = match value {
         Value::Str(s) => s.chars().count(),
-        Value::Bytes(b) => b.len(),
+        Value::Bytes(b) | Value::ByteArray(b) => b.len(),
         Value::Tuple(v) | Value::List(v) => v.len(),
         Value::Dict(entries) => entries.len(),
+        Value::Map(entries) => entries.len(),
+        Value::Set(items) => items.len(),
+        Value::Range(start, stop, step) => {
+            crate::python::operators::range_len(*start, *stop, *step)
+        }
         other => {
             return Err(CommandError::type_error(format!(
                 "object of type '{}' has no len()",

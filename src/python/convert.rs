@@ -81,7 +81,7 @@ fn none_name(value: &Value) -> &'static str {
 /// The `y*` code: a bytes-like object.
 pub fn bytes_like(value: &Value) -> CommandResult<&[u8]> {
     match value {
-        Value::Bytes(b) => Ok(b),
+        Value::Bytes(b) | Value::ByteArray(b) => Ok(b),
         other => Err(CommandError::type_error(format!(
             "a bytes-like object is required, not '{}'",
             other.type_name()
@@ -94,7 +94,7 @@ pub fn bytes_like(value: &Value) -> CommandResult<&[u8]> {
 pub fn host_name(value: &Value, function: &str, position: usize) -> CommandResult<Vec<u8>> {
     let encoded = match value {
         Value::Str(s) => idna_encode(s)?,
-        Value::Bytes(b) => b.clone(),
+        Value::Bytes(b) | Value::ByteArray(b) => b.clone(),
         other => {
             return Err(CommandError::type_error(format!(
                 "{function}() argument {position} must be str, bytes or bytearray, not {}",

@@ -17,6 +17,7 @@ pub enum PyException {
     NameError,
     AttributeError,
     SyntaxError,
+    IndentationError,
     IndexError,
     KeyError,
     PermissionError,
@@ -45,6 +46,7 @@ impl PyException {
             PyException::NameError => "NameError",
             PyException::AttributeError => "AttributeError",
             PyException::SyntaxError => "SyntaxError",
+            PyException::IndentationError => "IndentationError",
             PyException::IndexError => "IndexError",
             PyException::KeyError => "KeyError",
             PyException::PermissionError => "PermissionError",
@@ -119,6 +121,13 @@ impl CommandError {
             None => text,
         };
         CommandError::with_errno(PyException::OsError, errno, text)
+    }
+
+    /// The same error as raised by another function: `bytes()` becomes
+    /// `bytearray()` in its message.
+    pub fn renamed(mut self, from: &str, to: &str) -> Self {
+        self.message = self.message.replace(&format!("{from}("), &format!("{to}("));
+        self
     }
 
     pub fn explain(mut self, explanation: impl Into<String>) -> Self {

@@ -44,14 +44,27 @@ pub fn approximate_size(value: &Value) -> usize {
     let heap = match value {
         Value::Str(s) => s.len(),
         Value::LargeInt(n) => n.bits().div_ceil(8) as usize,
-        Value::Bytes(b) => b.len(),
-        Value::Tuple(items) | Value::List(items) => items.iter().map(approximate_size).sum(),
+        Value::Bytes(b) | Value::ByteArray(b) => b.len(),
+        Value::Tuple(items) | Value::List(items) | Value::Set(items) => {
+            items.iter().map(approximate_size).sum()
+        }
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(key, v)| approximate_size(key) + approximate_size(v))
+            .sum(),
         Value::Dict(entries) => entries
             .iter()
             .map(|(key, v)| std::mem::size_of::<String>() + key.len() + approximate_size(v))
             .sum(),
         Value::Enum(member) => member.names.iter().map(|n| n.len() + 24).sum(),
-        Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Socket(_) => 0,
+        Value::None
+        | Value::Bool(_)
+        | Value::Int(_)
+        | Value::Float(_)
+        | Value::Socket(_)
+        | Value::Range(..)
+        | Value::Function(_)
+        | Value::Module(_) => 0,
     };
     own.saturating_add(heap)
 }
@@ -60,8 +73,15 @@ pub fn approximate_size(value: &Value) -> usize {
 /// a flat list. Recursion here is bounded by `MAX_VALUE_DEPTH`.
 pub fn nesting_depth(value: &Value) -> usize {
     match value {
-        Value::Tuple(items) | Value::List(items) => {
+        Value::Tuple(items) | Value::List(items) | Value::Set(items) => {
             1 + items.iter().map(nesting_depth).max().unwrap_or(0)
+        }
+        Value::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|(k, v)| nesting_depth(k).max(nesting_depth(v)))
+                .max()
+                .unwrap_or(0)
         }
         Value::Dict(entries) => {
             1 + entries

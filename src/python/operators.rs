@@ -17,9 +17,12 @@ pub fn iterate(value: &Value) -> Option<CommandResult<Vec<Value>>> {
     let each = std::mem::size_of::<Value>();
     let bytes = match value {
         Value::Tuple(_) | Value::List(_) => limits::approximate_size(value),
-        Value::Bytes(b) => b.len().saturating_mul(each),
+        Value::Bytes(b) | Value::ByteArray(b) => b.len().saturating_mul(each),
         Value::Str(s) => s.len().saturating_mul(each + 1),
         Value::Dict(entries) => entries.len().saturating_mul(each * 2),
+        Value::Map(entries) => entries.len().saturating_mul(each * 2),
+        Value::Set(items) => items.len().saturating_mul(each * 2),
+        Value::Range(start, stop, step) => range_len(*start, *stop, *step).saturating_mul(each),
         _ => return None,
     };
     if let Err(e) = limits::check_bytes(bytes) {
@@ -27,11 +30,37 @@ pub fn iterate(value: &Value) -> Option<CommandResult<Vec<Value>>> {
     }
     Some(Ok(match value {
         Value::Tuple(v) | Value::List(v) => v.clone(),
-        Value::Bytes(b) => b.iter().map(|&x| Value::Int(i128::from(x))).collect(),
+        Value::Bytes(b) | Value::ByteArray(b) => {
+            b.iter().map(|&x| Value::Int(i128::from(x))).collect()
+        }
         Value::Str(s) => s.chars().map(|c| Value::Str(c.to_string())).collect(),
         Value::Dict(entries) => entries.iter().map(|(k, _)| Value::str(k)).collect(),
+        Value::Map(entries) => entries.iter().map(|(k, _)| k.clone()).collect(),
+        Value::Set(items) => items.clone(),
+        Value::Range(start, stop, step) => (0..range_len(*start, *stop, *step))
+            .map(|i| Value::Int(start + step * i as i128))
+            .collect(),
         _ => return None,
     }))
+}
+
+/// Python's truth of a value: zero, empty and None are false.
+pub fn truthy(value: &Value) -> bool {
+    match value {
+        Value::None => false,
+        Value::Bool(b) => *b,
+        Value::Int(n) => *n != 0,
+        Value::LargeInt(_) => true,
+        Value::Float(f) => *f != 0.0,
+        Value::Str(s) => !s.is_empty(),
+        Value::Bytes(b) | Value::ByteArray(b) => !b.is_empty(),
+        Value::Tuple(v) | Value::List(v) | Value::Set(v) => !v.is_empty(),
+        Value::Dict(entries) => !entries.is_empty(),
+        Value::Map(entries) => !entries.is_empty(),
+        Value::Enum(m) => m.value != 0,
+        Value::Range(start, stop, step) => range_len(*start, *stop, *step) > 0,
+        Value::Socket(_) | Value::Function(_) | Value::Module(_) => true,
+    }
 }
 
 /// `a, b = value`, with Python's errors for the wrong number of items.
@@ -64,7 +93,10 @@ pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
     let joins = matches!(
         (a, b),
         (Value::Str(_), Value::Str(_))
-            | (Value::Bytes(_), Value::Bytes(_))
+            | (
+                Value::Bytes(_) | Value::ByteArray(_),
+                Value::Bytes(_) | Value::ByteArray(_)
+            )
             | (Value::Tuple(_), Value::Tuple(_))
             | (Value::List(_), Value::List(_))
     );
@@ -75,7 +107,12 @@ pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
     }
     Ok(match (a, b) {
         (Value::Str(x), Value::Str(y)) => Value::Str(format!("{x}{y}")),
-        (Value::Bytes(x), Value::Bytes(y)) => Value::Bytes([x.as_slice(), y.as_slice()].concat()),
+        (Value::Bytes(x), Value::Bytes(y) | Value::ByteArray(y)) => {
+            Value::Bytes([x.as_slice(), y.as_slice()].concat())
+        }
+        (Value::ByteArray(x), Value::Bytes(y) | Value::ByteArray(y)) => {
+            Value::ByteArray([x.as_slice(), y.as_slice()].concat())
+        }
         (Value::Tuple(x), Value::Tuple(y)) => Value::Tuple([x.as_slice(), y.as_slice()].concat()),
         (Value::List(x), Value::List(y)) => Value::List([x.as_slice(), y.as_slice()].concat()),
         (Value::Str(_), other) => {
@@ -102,6 +139,41 @@ pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
 
 /// `target[index]`, with the messages Python gives for each type.
 pub fn subscript(target: &Value, index: &Value) -> CommandResult<Value> {
+    if let Value::ByteArray(b) = target {
+        return subscript(&Value::Bytes(b.clone()), index).map_err(|e| CommandError {
+            message: e.message.replace("byte indices", "bytearray indices"),
+            ..e
+        });
+    }
+    if let Value::Map(entries) = target {
+        check_hashable(index)?;
+        return entries
+            .iter()
+            .find(|(k, _)| equal(k, index))
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| CommandError::new(PyException::KeyError, index.repr()));
+    }
+    if let Value::Range(start, stop, step) = target {
+        let items = iterate(&Value::Range(*start, *stop, (*step).max(1)));
+        if let (Some(i), true) = (
+            index.as_int(),
+            *step > 0 && !matches!(index, Value::Enum(_)),
+        ) {
+            let len = range_len(*start, *stop, *step) as i128;
+            let at = if i < 0 { i + len } else { i };
+            if !(0..len).contains(&at) {
+                return Err(CommandError::new(
+                    PyException::IndexError,
+                    "range object index out of range",
+                ));
+            }
+            // In range, so start + step * at lies between start and stop.
+            return Ok(Value::Int(start.saturating_add(step.saturating_mul(at))));
+        }
+        if let Some(Ok(items)) = items {
+            return subscript(&Value::List(items), index);
+        }
+    }
     if let (Value::Dict(entries), Value::Str(key)) = (target, index) {
         return entries
             .iter()
@@ -261,7 +333,64 @@ pub fn compare(comparison: Comparison, a: &Value, b: &Value) -> CommandResult<Va
         Comparison::GreaterEqual => ordered(Ordering::is_ge, ">=")?,
         Comparison::In => contains(b, a)?,
         Comparison::NotIn => !contains(b, a)?,
+        Comparison::Is => identical(a, b),
+        Comparison::IsNot => !identical(a, b),
     }))
+}
+
+/// Python's `is`, as far as values without identity can tell it: the
+/// singletons, the small ints CPython caches, enum members, sockets and
+/// callables are one object when equal; anything else made twice is two.
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::None, Value::None) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(x),
+        (Value::Enum(_), Value::Enum(_))
+        | (Value::Socket(_), Value::Socket(_))
+        | (Value::Function(_), Value::Function(_))
+        | (Value::Module(_), Value::Module(_)) => a == b,
+        _ => false,
+    }
+}
+
+/// The entries of either kind of dict, keys as values.
+pub fn dict_entries(value: &Value) -> Option<Vec<(Value, Value)>> {
+    match value {
+        Value::Map(entries) => Some(entries.clone()),
+        Value::Dict(entries) => Some(
+            entries
+                .iter()
+                .map(|(k, v)| (Value::str(k), v.clone()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The ints of `range(start, stop, step)`, how many there are.
+pub fn range_len(start: i128, stop: i128, step: i128) -> usize {
+    let span = if step > 0 {
+        stop.saturating_sub(start)
+    } else {
+        start.saturating_sub(stop)
+    };
+    if span <= 0 || step == 0 {
+        return 0;
+    }
+    let count = (span - 1) / step.saturating_abs() + 1;
+    usize::try_from(count).unwrap_or(usize::MAX)
+}
+
+/// Whether `value` can be a dict key or a set item, CPython's error if not.
+pub fn check_hashable(value: &Value) -> CommandResult<()> {
+    match value {
+        Value::List(_) | Value::Dict(_) | Value::Map(_) | Value::Set(_) => Err(
+            CommandError::type_error(format!("unhashable type: '{}'", value.type_name())),
+        ),
+        Value::Tuple(items) => items.iter().try_for_each(check_hashable),
+        _ => Ok(()),
+    }
 }
 
 /// Python's ordering of numbers, text, bytes and same-kind sequences;
@@ -287,8 +416,25 @@ fn order(a: &Value, b: &Value) -> Option<Ordering> {
 /// str never equals bytes, nor a tuple a list.
 pub fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
+        (Value::Bytes(x) | Value::ByteArray(x), Value::Bytes(y) | Value::ByteArray(y)) => x == y,
         (Value::Tuple(x), Value::Tuple(y)) | (Value::List(x), Value::List(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| equal(x, y))
+        }
+        (Value::Map(_) | Value::Dict(_), Value::Map(_)) | (Value::Map(_), Value::Dict(_)) => {
+            let (Some(x), Some(y)) = (dict_entries(a), dict_entries(b)) else {
+                return false;
+            };
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.iter().any(|(k2, v2)| equal(k, k2) && equal(v, v2)))
+        }
+        (Value::Set(x), Value::Set(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|item| y.iter().any(|other| equal(item, other)))
+        }
+        (Value::Range(..), Value::Range(..)) => {
+            iterate(a).and_then(Result::ok) == iterate(b).and_then(Result::ok)
         }
         (Value::Dict(x), Value::Dict(y)) => {
             x.len() == y.len()
@@ -321,6 +467,28 @@ fn contains(haystack: &Value, needle: &Value) -> CommandResult<bool> {
         },
         (Value::Dict(entries), Value::Str(key)) => Ok(entries.iter().any(|(k, _)| k == key)),
         (Value::Dict(_), _) => Ok(false),
+        (Value::Map(entries), _) => {
+            check_hashable(needle)?;
+            Ok(entries.iter().any(|(k, _)| equal(k, needle)))
+        }
+        (Value::Set(items), _) => {
+            check_hashable(needle)?;
+            Ok(items.iter().any(|item| equal(item, needle)))
+        }
+        (Value::Range(start, stop, step), _) => Ok(match needle.as_int() {
+            Some(n) if !matches!(needle, Value::Float(_)) => {
+                let inside = if *step > 0 {
+                    *start <= n && n < *stop
+                } else {
+                    *stop < n && n <= *start
+                };
+                inside
+                    && n.checked_sub(*start)
+                        .and_then(|d| d.checked_rem(*step))
+                        .is_some_and(|r| r == 0)
+            }
+            _ => false,
+        }),
         (Value::Tuple(items) | Value::List(items), _) => {
             Ok(items.iter().any(|item| equal(item, needle)))
         }

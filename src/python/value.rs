@@ -28,13 +28,106 @@ pub enum Value {
     Float(f64),
     Str(String),
     Bytes(Vec<u8>),
+    /// `bytearray(...)`: bytes that CPython lets change in place; here it
+    /// is taken wherever CPython takes a bytes-like object.
+    ByteArray(Vec<u8>),
     Tuple(Vec<Value>),
     List(Vec<Value>),
     /// A dict with string keys, in insertion order.
     Dict(Vec<(String, Value)>),
     Enum(EnumMember),
+    /// A dict that Python code built (a literal, a comprehension, `dict()`):
+    /// keys of any hashable value, in insertion order. Commands' records stay
+    /// `Dict`, whose keys are always text.
+    Map(Vec<(Value, Value)>),
+    /// A set, kept in the order its items were first added, without repeats.
+    Set(Vec<Value>),
+    /// `range(start, stop, step)`, never materialized: `for i in range(10**9)`
+    /// with a `break` costs what it runs.
+    Range(i128, i128, i128),
+    /// Something callable: a built-in, a command of the socket module, a
+    /// class netrepl knows, or a `lambda`.
+    Function(Function),
+    /// The `socket` module itself, as `dir(socket)` and `getattr` see it.
+    Module(&'static str),
     /// A live socket: an opaque handle into a socket table kept above this layer.
     Socket(SocketRef),
+}
+
+/// A value that can be called.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Function {
+    /// A built-in function or type (`len`, `int`, `sorted`).
+    Builtin(&'static str),
+    /// A function of the socket module (`socket.gethostbyname`).
+    Command(&'static str),
+    /// A class the socket module defines or names: its exceptions
+    /// (`socket.gaierror`, `socket.timeout` is `TimeoutError`) and enums
+    /// (`AddressFamily`). The name is CPython's qualified name.
+    Class(&'static str),
+    Lambda(std::sync::Arc<Lambda>),
+}
+
+/// `lambda PARAMS: BODY`. Two lambdas are the same only if they are one object.
+#[derive(Debug)]
+pub struct Lambda {
+    pub params: Vec<String>,
+    pub body: crate::python::syntax::Expr,
+    /// How deep the body's tree is: calls in progress add theirs up, and
+    /// the sum is bounded like one expression's depth.
+    pub depth: usize,
+}
+
+impl PartialEq for Lambda {
+    fn eq(&self, other: &Lambda) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+/// The built-ins that are types, shown as `<class 'int'>` instead of
+/// `<built-in function len>`.
+pub const BUILTIN_TYPES: &[&str] = &[
+    "bool",
+    "bytearray",
+    "bytes",
+    "dict",
+    "enumerate",
+    "filter",
+    "float",
+    "int",
+    "list",
+    "map",
+    "range",
+    "set",
+    "str",
+    "tuple",
+    "type",
+    "zip",
+    "memoryview",
+    "frozenset",
+    "object",
+];
+
+impl Function {
+    /// CPython's `repr()` of the callable.
+    pub fn repr(&self) -> String {
+        match self {
+            Function::Builtin(name) if BUILTIN_TYPES.contains(name) => format!("<class '{name}'>"),
+            Function::Builtin(name) | Function::Command(name) => {
+                format!("<built-in function {name}>")
+            }
+            Function::Class(name @ ("socket.AddressInfo" | "socket.MsgFlag")) => {
+                format!("<flag '{}'>", &name[7..])
+            }
+            Function::Class(name)
+                if name.starts_with("socket.") && name[7..].starts_with(char::is_uppercase) =>
+            {
+                format!("<enum '{}'>", &name[7..])
+            }
+            Function::Class(name) => format!("<class '{name}'>"),
+            Function::Lambda(_) => "<function <lambda>>".to_string(),
+        }
+    }
 }
 
 /// How a socket value shows itself. The language only carries sockets; the
@@ -110,11 +203,25 @@ impl Value {
             Value::Float(_) => "float",
             Value::Str(_) => "str",
             Value::Bytes(_) => "bytes",
+            Value::ByteArray(_) => "bytearray",
             Value::Tuple(_) => "tuple",
             Value::List(_) => "list",
             Value::Dict(_) => "dict",
             Value::Enum(m) => m.class,
             Value::Socket(_) => "socket",
+            Value::Map(_) => "dict",
+            Value::Set(_) => "set",
+            Value::Range(..) => "range",
+            Value::Function(Function::Lambda(_)) => "function",
+            Value::Function(Function::Builtin(name)) if BUILTIN_TYPES.contains(name) => "type",
+            Value::Function(Function::Class(name))
+                if name.starts_with("socket.") && name[7..].starts_with(char::is_uppercase) =>
+            {
+                "EnumType"
+            }
+            Value::Function(Function::Class(_)) => "type",
+            Value::Function(_) => "builtin_function_or_method",
+            Value::Module(_) => "module",
         }
     }
 
@@ -194,6 +301,11 @@ impl Value {
                 write_bytes_repr(out, b);
                 Ok(())
             }
+            Value::ByteArray(b) => {
+                let _ = out.write_str("bytearray(");
+                write_bytes_repr(out, b);
+                out.write_char(')')
+            }
             Value::Tuple(items) => {
                 let _ = out.write_char('(');
                 write_items(out, items);
@@ -220,6 +332,38 @@ impl Value {
                 out.write_char('}')
             }
             Value::Enum(m) => write!(out, "<{}.{}: {}>", m.class, m.names.join("|"), m.value),
+            Value::Map(entries) => {
+                let _ = out.write_char('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        let _ = out.write_str(", ");
+                    }
+                    key.write_repr(out);
+                    let _ = out.write_str(": ");
+                    value.write_repr(out);
+                }
+                out.write_char('}')
+            }
+            Value::Set(items) if items.is_empty() => out.write_str("set()"),
+            Value::Set(items) => {
+                // CPython keeps small non-negative ints in the slot their
+                // value hashes to: in order. Other items keep the order
+                // they came in, which CPython's hashing does not promise.
+                let mut shown = items.clone();
+                if shown
+                    .iter()
+                    .all(|v| matches!(v, Value::Int(n) if (0..1 << 16).contains(n)))
+                {
+                    shown.sort_by_key(|v| v.as_int());
+                }
+                let _ = out.write_char('{');
+                write_items(out, &shown);
+                out.write_char('}')
+            }
+            Value::Range(start, stop, 1) => write!(out, "range({start}, {stop})"),
+            Value::Range(start, stop, step) => write!(out, "range({start}, {stop}, {step})"),
+            Value::Function(function) => out.write_str(&function.repr()),
+            Value::Module(name) => write!(out, "<module '{name}' from netrepl>"),
         };
     }
 }

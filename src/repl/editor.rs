@@ -13,6 +13,7 @@ use crate::commands;
 use crate::commands::socket_constants;
 use crate::commands::socket_methods;
 use crate::python::builtins;
+use crate::python::syntax::blocks;
 
 /// Words the REPL itself understands besides commands.
 const SESSION_WORDS: &[&str] = &["help", "exit", "quit", ":format", ":vars", ":quit"];
@@ -35,6 +36,7 @@ impl LineHelper {
             .chain(socket_constants::CONSTANTS.iter().map(|c| c.name))
             .chain(SESSION_WORDS.iter().copied())
             .chain(builtins::NAMES.iter().copied())
+            .chain(crate::python::iterables::NAMES.iter().copied())
             .chain(self.variables.iter().map(String::as_str))
     }
 }
@@ -231,7 +233,51 @@ fn colour_line(line: &str) -> String {
     out
 }
 
-impl Validator for LineHelper {}
+/// What the editor shows at the start of each further line of a block, as
+/// Python's prompt does; it is taken out again before the block runs.
+pub const CONTINUATION: &str = "... ";
+
+/// The typed text without the continuation prompts the editor put in it.
+pub fn without_continuation(text: &str) -> String {
+    text.split('\n')
+        .map(|line| line.strip_prefix(CONTINUATION).unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A block is done at an empty line; until then Enter starts a new line.
+impl Validator for LineHelper {
+    fn validate(
+        &self,
+        ctx: &mut rustyline::validate::ValidationContext,
+    ) -> rustyline::Result<rustyline::validate::ValidationResult> {
+        use rustyline::validate::ValidationResult;
+        let text = without_continuation(ctx.input());
+        Ok(if blocks::is_complete(&text) {
+            ValidationResult::Valid(None)
+        } else {
+            ValidationResult::Incomplete
+        })
+    }
+}
+
+/// Enter in an unfinished block: a new line that starts with `... `.
+pub struct ContinuationPrompt;
+
+impl rustyline::ConditionalEventHandler for ContinuationPrompt {
+    fn handle(
+        &self,
+        _: &rustyline::Event,
+        _: rustyline::RepeatCount,
+        _: bool,
+        ctx: &rustyline::EventContext,
+    ) -> Option<rustyline::Cmd> {
+        let text = without_continuation(ctx.line());
+        let at_end = ctx.pos() == ctx.line().len();
+        (at_end && !blocks::is_complete(&text))
+            .then(|| rustyline::Cmd::Insert(1, format!("\n{CONTINUATION}")))
+    }
+}
 
 impl Helper for LineHelper {}
 
@@ -275,6 +321,19 @@ mod tests {
         };
         assert_eq!(names("x = data.de"), (9, vec!["decode".to_string()]));
         assert_eq!(names("pri"), (0, vec!["print".to_string()]));
+    }
+
+    #[test]
+    fn continuation_prompts_are_taken_out_before_running() {
+        let typed = "for i in range(2):\n...     print(i)\n... ";
+        assert_eq!(
+            without_continuation(typed),
+            "for i in range(2):\n    print(i)\n"
+        );
+        assert!(blocks::is_complete(&without_continuation(typed)));
+        assert!(!blocks::is_complete(&without_continuation(
+            "for i in range(2):\n...     print(i)"
+        )));
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub enum Flow {
 
 /// Runs one line and prints what it produced.
 pub fn run_and_show(session: &mut Session, line: &str, style: Style) -> Flow {
+    // A block (`for i in x: a; b`) is one statement, its `;`s its own.
+    if crate::python::syntax::blocks::starts_block(line) || line.trim().contains('\n') {
+        return run_statement_and_show(session, line, style);
+    }
     // `a; b` runs a, then b, and stops at the first failure, as Python does.
     let mut flow = Flow::Continue { ok: true };
     for statement in crate::python::syntax::split_statements(line) {
@@ -50,6 +54,10 @@ pub fn run_and_show(session: &mut Session, line: &str, style: Style) -> Flow {
 fn run_statement_and_show(session: &mut Session, line: &str, style: Style) -> Flow {
     let outcome = session.run_line(line);
     let mut stdout = io::stdout().lock();
+    // What `print` wrote inside an expression, or in a block before it failed.
+    if let Some(text) = session.take_printed() {
+        let _ = writeln!(stdout, "{text}");
+    }
     let flow = match &outcome {
         Outcome::Nothing => Flow::Continue { ok: true },
         Outcome::Shown(output) => {
@@ -134,6 +142,32 @@ fn finish_line(mut bytes: Vec<u8>, too_long: bool) -> InputLine {
     String::from_utf8(bytes).map_or(InputLine::NotUtf8, InputLine::Text)
 }
 
+/// The next line if it continues a block (see `blocks::continues_block`),
+/// read only then: a line that does not is left for the caller.
+fn peek_block_line(input: &mut impl BufRead) -> Option<InputLine> {
+    let starts = loop {
+        match input.fill_buf() {
+            Ok(chunk) => break chunk.first().copied(),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        }
+    };
+    match starts {
+        None => None,
+        Some(b' ' | b'\t' | b'\n' | b'\r') => read_input_line(input),
+        // `elif`, `else`, ...: a word at the start; peeking at it needs the
+        // buffer to hold the line's first word, which it does for any
+        // line a person writes.
+        Some(_) => {
+            let chunk = input.fill_buf().ok()?;
+            let head = String::from_utf8_lossy(&chunk[..chunk.len().min(16)]).to_string();
+            crate::python::syntax::blocks::continues_block(&head)
+                .then(|| read_input_line(input))
+                .flatten()
+        }
+    }
+}
+
 /// Runs lines from a script or a pipe; the exit status is 1 if any line failed.
 /// A line that is not UTF-8 text, or is too long, is reported by its number
 /// and skipped; the lines after it still run.
@@ -158,6 +192,24 @@ pub fn run_lines(session: &mut Session, mut input: impl BufRead, style: Style) -
                 continue;
             }
         };
+        let mut line = line;
+        if crate::python::syntax::blocks::starts_block(&line) {
+            // A header with nothing after its `:` takes the next line
+            // whatever it is: unindented, it is the block's IndentationError.
+            if line.trim_end().ends_with(':')
+                && let Some(InputLine::Text(next)) = read_input_line(&mut input)
+            {
+                number += 1;
+                line.push('\n');
+                line.push_str(&next);
+            }
+            // The block's lines: indented, blank, or its elif/else.
+            while let Some(InputLine::Text(next)) = peek_block_line(&mut input) {
+                number += 1;
+                line.push('\n');
+                line.push_str(&next);
+            }
+        }
         match run_and_show(session, &line, style) {
             Flow::Quit => break,
             Flow::Continue { ok: false } => status = 1,
@@ -188,6 +240,10 @@ pub fn run_interactive(session: &mut Session, style: Style, first: Option<&str>)
             return run_lines(session, io::stdin().lock(), style);
         }
     };
+    editor.bind_sequence(
+        rustyline::KeyEvent(rustyline::KeyCode::Enter, rustyline::Modifiers::NONE),
+        rustyline::EventHandler::Conditional(Box::new(editor::ContinuationPrompt)),
+    );
     editor.set_helper(Some(LineHelper {
         colour: style.colour,
         variables: Vec::new(),
@@ -220,6 +276,7 @@ pub fn run_interactive(session: &mut Session, style: Style, first: Option<&str>)
     loop {
         match editor.readline(&(prompt, styled_prompt)) {
             Ok(line) => {
+                let line = editor::without_continuation(&line);
                 if !line.trim().is_empty()
                     && editor.add_history_entry(line.as_str()).unwrap_or(false)
                 {

@@ -53,7 +53,8 @@ pub fn help(topic: Option<&str>) -> CommandResult<Output> {
             }
         )));
     }
-    if builtins::is_builtin(name) || name == "python" {
+    if builtins::is_builtin(name) || crate::python::iterables::is_builtin(name) || name == "python"
+    {
         return Ok(Output::text(python_help()));
     }
     let candidates = commands::all()
@@ -95,23 +96,51 @@ fn listed(names: &[&str]) -> String {
 
 /// What of plain Python a pasted line may use besides the socket module.
 fn python_help() -> String {
+    let mut all_builtins: Vec<&str> = builtins::NAMES
+        .iter()
+        .chain(crate::python::iterables::NAMES)
+        .copied()
+        .collect();
+    all_builtins.sort_unstable();
     format!(
         "Besides the socket module, pasted lines may use:\n\
          \n  Built-ins:      {}\
          \n  str methods:    {}\
          \n  bytes methods:  {}\
-         \n  Operators:      + - * / // % ** << >> & | ^ ~, == != < <= > >= in, not in,\
-         \n                  indexing and slicing (data[2:4], data[::-1])\
+         \n  list methods:   {}\
+         \n  dict methods:   {}\
+         \n  set methods:    {}\
+         \n  Operators:      + - * / // % ** << >> & | ^ ~, == != < <= > >=,\
+         \n                  chained (1 < x < 9), in, not in, is, is not, and, or,\
+         \n                  not, x if c else y, indexing and slicing (data[::-1])\
+         \n  Expressions:    [x for x in ...], {{k: v for ...}}, {{x for ...}},\
+         \n                  f(x for x in ...), lambda a, b: ..., dict and set\
+         \n                  displays, f(*args), f(key=value)\
+         \n  Assignments:    x = 1, a, b = ..., first, *rest = ..., x += 1,\
+         \n                  d['k'] = v, a = b = 0\
+         \n  Statements:     for, while (break, continue, else), if/elif/else, pass,\
+         \n                  with socket(...) as s: (closes s at its end), on one\
+         \n                  line or indented; typed, a block ends at an empty line\
          \n  Ints:           any size; n.bit_length(), n.to_bytes(4, 'big'),\
          \n                  int.from_bytes(b, 'big'), bytes.fromhex('7f00'), data.hex(':'),\
          \n                  binascii.hexlify/unhexlify (after import binascii)\
          \n  Formatting:     f'{{x!r:>8}} {{n=}}', '{{:>6}}'.format(...), format(n, '08b'),\
          \n                  '%5d %-10s %x' % (...), and the same % on bytes\
+         \n  Module names:   AF_INET.name and .value, AddressFamily(2), socket.error,\
+         \n                  dir(socket), getattr(socket, NAME), s.family, s.type,\
+         \n                  s.proto, s.timeout\
+         \n\n  Not run: def (except that a pasted def of a notes' helper, such as get_ip_4,\
+         \n  says how to call the built-in one), class, try/except, return, yield, del,\
+         \n  import of modules other than socket and binascii (os, subprocess, ...).\
          \n\n  print(...) shows its text in every format; the rest return values like any\
-         \n  command. Example: print('{{}}://example.com/'.format(getservbyport(80)))",
-        listed(builtins::NAMES),
+         \n  command. map, filter, zip, enumerate and reversed give lists. Example:\
+         \n  {{getattr(socket, n): n for n in dir(socket) if n.startswith('IPPROTO_')}}",
+        listed(&all_builtins),
         listed(text_methods::STR_METHODS),
         listed(text_methods::BYTES_METHODS),
+        listed(crate::python::containers::LIST_METHODS),
+        listed(crate::python::containers::DICT_METHODS),
+        listed(crate::python::containers::SET_METHODS),
     )
 }
 

@@ -8,8 +8,10 @@
 //! Must not: know of the course, the tutor or the line editor. What a line
 //! did is left for them as an [`Attempt`] (see `take_attempt`).
 
+mod block_runner;
 pub mod data_files;
 pub mod help;
+mod python_eval;
 pub mod render;
 
 use std::collections::HashMap;
@@ -33,7 +35,7 @@ use crate::python::limits;
 use crate::python::operators;
 use crate::python::syntax::{self, Arg, BinaryOp, Expr, Statement, parse_line};
 use crate::python::text_methods;
-use crate::python::value::Value;
+use crate::python::value::{Function, Value};
 
 pub use crate::commands::context::Format;
 
@@ -104,6 +106,19 @@ pub struct Session {
     assigned: Value,
     /// What the variables take together, as `limits::approximate_size` counts.
     stored_bytes: usize,
+    /// The scopes of comprehensions and lambda calls under way, innermost last.
+    scopes: Vec<Vec<(String, Value)>>,
+    /// How many lambda calls are under way.
+    call_depth: usize,
+    /// The depths of the bodies of the lambda calls under way, added up.
+    lambda_depth: usize,
+    /// The function a call's arguments are for, as CPython names it in
+    /// errors about them (`print()`).
+    callee_name: String,
+    /// Text that `print` wrote inside an expression or a block, not yet shown.
+    printed_in_expression: Vec<String>,
+    /// What `printed_in_expression` holds, in bytes.
+    printed_bytes: usize,
 }
 
 impl Default for Session {
@@ -122,6 +137,12 @@ impl Session {
             last_call: Vec::new(),
             assigned: Value::None,
             stored_bytes: 0,
+            scopes: Vec::new(),
+            call_depth: 0,
+            lambda_depth: 0,
+            callee_name: String::new(),
+            printed_in_expression: Vec::new(),
+            printed_bytes: 0,
         }
     }
 
@@ -141,6 +162,13 @@ impl Session {
             .collect()
     }
 
+    /// What `print` wrote during the last line that its outcome does not
+    /// show (inside a comprehension, or in a block that then failed).
+    pub fn take_printed(&mut self) -> Option<String> {
+        let pieces = std::mem::take(&mut self.printed_in_expression);
+        (!pieces.is_empty()).then(|| block_runner::joined(&pieces))
+    }
+
     pub fn variable_names(&self) -> impl Iterator<Item = &str> {
         self.variables.keys().map(String::as_str)
     }
@@ -148,6 +176,30 @@ impl Session {
     pub fn run_line(&mut self, line: &str) -> Outcome {
         context::set_format(self.format);
         live::clear_interrupt();
+        self.printed_in_expression.clear();
+        if syntax::blocks::starts_block(line) || line.trim().contains('\n') {
+            self.attempt = None;
+            return self.run_block(line);
+        }
+        self.run_simple_line(line)
+    }
+
+    /// One simple statement, alone on a line or inside a block.
+    fn run_simple_line(&mut self, line: &str) -> Outcome {
+        // A bare name is its value when it is a variable or a built-in
+        // (`ports`, `len`); bare commands (`gethostname`) still run.
+        let word = line.trim();
+        let qualified_command = word
+            .strip_prefix("socket.")
+            .is_some_and(|name| commands::find(name).is_some());
+        let is_value = self.variables.contains_key(word)
+            || qualified_command
+            || (builtins::is_builtin(word) || crate::python::iterables::is_builtin(word))
+                && commands::find(word).is_none();
+        if is_value {
+            let line = format!("({word})");
+            return self.run_simple_line(&line);
+        }
         if matches!(line.trim(), "exit" | "quit" | "exit()" | "quit()") {
             return Outcome::Quit;
         }
@@ -174,6 +226,13 @@ impl Session {
         let assigned_names = match &statement {
             Statement::Assign(name, _) => vec![name.clone()],
             Statement::Unpack(names, _) => names.clone(),
+            Statement::AssignTo(targets, _) => targets
+                .iter()
+                .filter_map(|t| match t {
+                    syntax::Target::Name(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect(),
             _ => Vec::new(),
         };
         let runs_code = !matches!(
@@ -328,6 +387,14 @@ impl Session {
                 }
                 Outcome::Nothing
             }
+            Statement::AssignTo(targets, expr) => {
+                let value = self.eval(&expr, None)?;
+                self.assigned = value.clone();
+                for target in &targets {
+                    self.bind(target, value.clone(), false)?;
+                }
+                Outcome::Nothing
+            }
             Statement::Assign(name, expr) => {
                 let output = self.eval_output(&expr)?;
                 self.assigned = output.value.clone();
@@ -455,6 +522,15 @@ impl Session {
             Expr::Slice { .. } => self.eval_slice(expr),
             Expr::Attribute(target, attr) => self.eval_attribute(target, attr),
             Expr::FString(pieces) => self.eval_fstring(pieces).map(Value::Str),
+            Expr::Logic(and, a, b) => self.eval_logic(*and, a, b),
+            Expr::Not(inner) => self.eval_not(inner),
+            Expr::Chain(first, rest) => self.eval_chain(first, rest),
+            Expr::IfElse { test, body, orelse } => self.eval_if_else(test, body, orelse),
+            Expr::Lambda(lambda) => Ok(Value::Function(Function::Lambda(lambda.clone()))),
+            Expr::Dict(pairs) => self.eval_dict(pairs),
+            Expr::Set(items) => self.eval_set(items),
+            Expr::Comprehension(c) => self.eval_comprehension(c),
+            Expr::Starred(_) => Err(CommandError::syntax("can't use starred expression here")),
         }
     }
 
@@ -480,7 +556,14 @@ impl Session {
 
     #[inline(never)]
     fn eval_call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Value> {
-        Ok(self.call(callee, args)?.value)
+        let output = self.call(callee, args)?;
+        // `print` inside an expression (`[print(i) for i in x]`) still prints.
+        if let (crate::commands::output::View::Text(text), Value::None) =
+            (&output.view, &output.value)
+        {
+            self.push_printed(text.clone())?;
+        }
+        Ok(output.value)
     }
 
     #[inline(never)]
@@ -524,6 +607,15 @@ impl Session {
     #[inline(never)]
     fn eval_attribute(&mut self, target: &Expr, attr: &str) -> CommandResult<Value> {
         let target = self.eval(target, None)?;
+        if let Ok(value) = self.attribute_of(&target, attr) {
+            return Ok(value);
+        }
+        if matches!(
+            target,
+            Value::Module(_) | Value::Enum(_) | Value::Function(Function::Class(_))
+        ) {
+            return self.attribute_of(&target, attr);
+        }
         if text_methods::has_method(&target, attr) {
             return Err(CommandError::type_error(format!(
                 "{attr} is a method of {}; call it as .{attr}(...)",
@@ -550,6 +642,15 @@ impl Session {
         let mut values = Vec::with_capacity(items.len());
         let mut bytes = 0usize;
         for item in items {
+            if let Expr::Starred(inner) = item {
+                let iterable = self.eval(inner, None)?;
+                for value in crate::python::iterables::items_of(&iterable)? {
+                    bytes = bytes.saturating_add(limits::approximate_size(&value));
+                    limits::check_bytes(bytes)?;
+                    values.push(value);
+                }
+                continue;
+            }
             let value = self.eval(item, None)?;
             bytes = bytes.saturating_add(limits::approximate_size(&value));
             limits::check_bytes(bytes)?;
@@ -562,16 +663,17 @@ impl Session {
         if name == "_" && !qualified {
             return Ok(self.last.clone());
         }
+        if !qualified && let Some(v) = self.scoped(name) {
+            return Ok(v.clone());
+        }
         if !qualified && let Some(v) = self.variables.get(name) {
             return Ok(v.clone());
         }
         if let Some(c) = socket_constants::find(name) {
             return Ok(socket_constants::constant_value(c));
         }
-        if commands::find(name).is_some() || (!qualified && builtins::is_builtin(name)) {
-            return Err(CommandError::type_error(format!(
-                "{name} is a command; call it as {name}(...)"
-            )));
+        if let Some(value) = self.name_value(name, qualified) {
+            return Ok(value);
         }
         Err(self.unknown_name(name, qualified))
     }
@@ -612,7 +714,7 @@ impl Session {
         if word == "_" {
             return Ok(self.last.clone());
         }
-        if let Some(v) = self.variables.get(word) {
+        if let Some(v) = self.scoped(word).or_else(|| self.variables.get(word)) {
             return Ok(v.clone());
         }
         match word {
@@ -644,31 +746,59 @@ impl Session {
     }
 
     fn call(&mut self, callee: &Expr, args: &[Arg]) -> CommandResult<Output> {
+        self.callee_name = match callee {
+            Expr::Name { name, .. } | Expr::Attribute(_, name) => format!("{name}()"),
+            Expr::Lambda(_) => "<lambda>()".to_string(),
+            _ => "Value".to_string(),
+        };
         if let Expr::Attribute(target, method) = callee {
             return self.call_method(target, method, args);
         }
         let Expr::Name { name, qualified } = callee else {
-            let value = self.eval(callee, None)?;
-            return Err(CommandError::type_error(format!(
-                "'{}' object is not callable",
-                value.type_name()
-            )));
-        };
-        let is_variable = !*qualified && self.variables.contains_key(name);
-        if !*qualified && !is_variable && builtins::is_builtin(name) {
+            let function = self.eval(callee, None)?;
             let (positional, keywords) = self.eval_args(args, &[])?;
+            return self
+                .call_function(&function, positional, keywords)
+                .map(Output::plain);
+        };
+        // A variable holding a function is called; one holding anything
+        // else hides no command (`ports tcp` still runs the command).
+        let is_variable = !*qualified
+            && (self.scoped(name).is_some()
+                || self.variables.contains_key(name)
+                    && (commands::find(name).is_none()
+                        || matches!(self.variables.get(name), Some(Value::Function(_)))));
+        if is_variable {
+            let function = self.lookup_name(name, false)?;
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return self
+                .call_function(&function, positional, keywords)
+                .map(Output::plain);
+        }
+        if !*qualified && crate::python::iterables::is_builtin(name) {
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return self
+                .call_builtin(name, positional, keywords)
+                .map(Output::plain);
+        }
+        if !*qualified && builtins::is_builtin(name) {
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            let open_line = name == "print" && block_runner::print_leaves_line_open(&keywords);
             return Ok(match builtins::call(name, positional, keywords)? {
+                builtins::Called::Printed(text) if open_line => {
+                    self.push_printed_raw(text)?;
+                    Output::plain(Value::None)
+                }
                 builtins::Called::Returned(value) => Output::plain(value),
                 builtins::Called::Printed(text) => Output::text(text),
             });
         }
         let Some(command) = commands::find(name) else {
-            return Err(match self.lookup_name(name, *qualified) {
-                Ok(v) => {
-                    CommandError::type_error(format!("'{}' object is not callable", v.type_name()))
-                }
-                Err(e) => e,
-            });
+            let function = self.lookup_name(name, *qualified)?;
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return self
+                .call_function(&function, positional, keywords)
+                .map(Output::plain);
         };
         let (positional, keywords) = self.eval_args(args, command.params)?;
         // The outer call is evaluated last, so its arguments are the ones kept.
@@ -696,6 +826,11 @@ impl Session {
                 format!("'{type_name}' object has no attribute '{name}'"),
             )
         };
+        // A bytearray's str-like methods are those of its bytes.
+        let value = match value {
+            Value::ByteArray(b) => Value::Bytes(b),
+            other => other,
+        };
         if matches!(value, Value::Str(_) | Value::Bytes(_)) {
             let (positional, keywords) = self.eval_args(args, &[])?;
             // A method over megabytes (upper, replace, find...) is one long
@@ -708,6 +843,28 @@ impl Session {
                 .map(Output::plain);
             }
             return text_methods::call(&value, name, positional, keywords).map(Output::plain);
+        }
+        if crate::python::containers::method_names(&value).is_some() {
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            let mut value = value;
+            let called =
+                crate::python::containers::call(&mut value, name, positional, keywords, self)?;
+            // The method changed a copy; it goes back where it came from
+            // (`ports.append(80)` changes the variable `ports`).
+            if called.changed
+                && let Ok(place) = syntax::to_target(target)
+            {
+                let local = matches!(&place, syntax::Target::Name(n) if self.scoped(n).is_some());
+                self.bind(&place, value, local)?;
+            }
+            return Ok(Output::plain(called.result));
+        }
+        if !matches!(value, Value::Socket(_)) {
+            let method = self.attribute_of(&value, name)?;
+            let (positional, keywords) = self.eval_args(args, &[])?;
+            return self
+                .call_function(&method, positional, keywords)
+                .map(Output::plain);
         }
         let Value::Socket(socket) = value else {
             return Err(no_attribute(value.type_name()));
@@ -795,6 +952,18 @@ impl Session {
                     let kind = params.iter().find(|p| p.name == key).map(|p| p.kind);
                     keywords.push((key.clone(), self.eval(e, kind)?));
                     keywords.last().map(|(_, v)| v)
+                }
+                Arg::Star(e) => {
+                    let iterable = self.eval(e, None)?;
+                    let items = operators::iterate(&iterable).ok_or_else(|| {
+                        CommandError::type_error(format!(
+                            "{} argument after * must be an iterable, not {}",
+                            self.callee_name,
+                            iterable.type_name()
+                        ))
+                    })??;
+                    positional.extend(items);
+                    positional.last()
                 }
             };
             bytes = bytes.saturating_add(value.map_or(0, limits::approximate_size));

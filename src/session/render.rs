@@ -234,10 +234,18 @@ pub fn value_json(value: &Value) -> Json {
         Value::LargeInt(n) => json!(n.to_string()),
         Value::Float(f) => json!(f),
         Value::Str(s) => json!(s),
-        Value::Bytes(b) => json!(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
-        Value::Tuple(items) | Value::List(items) => {
+        Value::Bytes(b) | Value::ByteArray(b) => {
+            json!(b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+        }
+        Value::Tuple(items) | Value::List(items) | Value::Set(items) => {
             Json::Array(items.iter().map(value_json).collect())
         }
+        Value::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_python_str(), value_json(v)))
+                .collect(),
+        ),
         Value::Dict(entries) => Json::Object(
             entries
                 .iter()
@@ -245,7 +253,9 @@ pub fn value_json(value: &Value) -> Json {
                 .collect(),
         ),
         Value::Enum(m) => json!(m.names.join("|")),
-        Value::Socket(_) => json!(value.repr()),
+        Value::Socket(_) | Value::Range(..) | Value::Function(_) | Value::Module(_) => {
+            json!(value.repr())
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use crate::course::lessons::course::Course;
 use crate::course::lessons::parse::Problem;
 use crate::course::transcript::Block;
 use crate::python::builtins;
-use crate::python::syntax::{Arg, Expr, Statement, parse_line, split_statements};
+use crate::python::syntax::{Arg, Expr, Statement, Target, blocks, parse_line, split_statements};
 use crate::python::text_methods;
 
 /// Problems in the commands of every lesson's blocks.
@@ -85,16 +85,54 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
         None => commands::find(name).is_some() || builtins::is_builtin(name),
     };
     let mut problems = Vec::new();
-    for (n, step) in block.steps.iter().enumerate() {
-        let shows_error = step.expected.iter().any(|l| l.contains("Error"));
+    let mut n = 0;
+    while let Some(first) = block.steps.get(n) {
+        // A block typed over several `>>> ` lines (indented, then an empty
+        // one) is checked as the one statement it is.
+        let mut group = vec![first];
+        if blocks::starts_block(&first.input) {
+            while let Some(next) = block
+                .steps
+                .get(n + group.len())
+                .filter(|s| blocks::continues_block(&s.input))
+            {
+                group.push(next);
+            }
+        }
         let line = lines.get(n).copied().unwrap_or(block.line);
+        n += group.len();
+        let shows_error = group
+            .iter()
+            .any(|s| s.expected.iter().any(|l| l.contains("Error")));
+        let text: Vec<&str> = group.iter().map(|s| s.input.as_str()).collect();
+        let step_input = text.join("\n");
         let problem = |message: String| Problem {
             file: file.to_string(),
             line,
             message,
         };
-        // `a; b` runs as two statements, each checked.
-        for input in split_statements(&step.input).into_iter().map(str::trim) {
+        // A block (`for s in ...: print(...)`) is checked line by line.
+        let inputs = if blocks::starts_block(&step_input) {
+            match blocks::parse_block(&step_input) {
+                Ok(stmts) => block_lines(&stmts),
+                Err(e) if !shows_error => {
+                    problems.push(problem(format!(
+                        "`{}` does not parse ({}); fix the line or show the error it gives",
+                        step_input,
+                        e.python_line()
+                    )));
+                    Vec::new()
+                }
+                Err(_) => Vec::new(),
+            }
+        } else {
+            // `a; b` runs as two statements, each checked.
+            split_statements(&step_input)
+                .into_iter()
+                .map(|s| s.trim().to_string())
+                .collect()
+        };
+        for input in inputs.iter().map(String::as_str) {
             match parse_line(input, &is_command) {
                 Err(_) if !shows_error && let Some(word) = unknown_leading_word(input) => {
                     problems.push(problem(unknown_command(word)))
@@ -107,9 +145,10 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
                 Ok(statement) if !shows_error => {
                     let mut unknown = Vec::new();
                     match &statement {
-                        Statement::Eval(e) | Statement::Assign(_, e) | Statement::Unpack(_, e) => {
-                            unknown_calls(e, &mut unknown)
-                        }
+                        Statement::Eval(e)
+                        | Statement::Assign(_, e)
+                        | Statement::Unpack(_, e)
+                        | Statement::AssignTo(_, e) => unknown_calls(e, &mut unknown),
                         _ => {}
                     }
                     for name in unknown {
@@ -121,6 +160,30 @@ fn check_block_commands(file: &str, source: &str, block: &Block) -> Vec<Problem>
         }
     }
     problems
+}
+
+/// The simple lines of a block, in order, however deep they sit.
+fn block_lines(stmts: &[blocks::Stmt]) -> Vec<String> {
+    use blocks::Stmt;
+    let mut lines = Vec::new();
+    for stmt in stmts {
+        match stmt {
+            Stmt::Line(line) => lines.push(line.clone()),
+            Stmt::If { branches, orelse } => {
+                for (_, body) in branches {
+                    lines.extend(block_lines(body));
+                }
+                lines.extend(block_lines(orelse));
+            }
+            Stmt::While { body, orelse, .. } | Stmt::For { body, orelse, .. } => {
+                lines.extend(block_lines(body));
+                lines.extend(block_lines(orelse));
+            }
+            Stmt::With { body, .. } => lines.extend(block_lines(body)),
+            Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Def(_) => {}
+        }
+    }
+    lines
 }
 
 fn unknown_command(name: &str) -> String {
@@ -146,63 +209,34 @@ fn unknown_leading_word(input: &str) -> Option<&str> {
         .then_some(word)
 }
 
-/// Names called in an expression that are neither commands nor socket methods.
+/// Names called in an expression that are neither commands nor socket methods
+/// (a lambda's body is not looked into: it may call its own parameters).
 fn unknown_calls(expr: &Expr, unknown: &mut Vec<String>) {
-    match expr {
-        Expr::Call { callee, args } => {
-            match callee.as_ref() {
-                Expr::Name { name, .. }
-                    if commands::find(name).is_none() && !builtins::is_builtin(name) =>
-                {
-                    unknown.push(name.clone())
-                }
-                Expr::Attribute(target, method) => {
-                    let known = socket_methods::find(method).is_some()
-                        || text_methods::STR_METHODS.contains(&method.as_str())
-                        || text_methods::BYTES_METHODS.contains(&method.as_str());
-                    if !known {
-                        unknown.push(method.clone());
-                    }
-                    unknown_calls(target, unknown);
-                }
-                _ => {}
+    if let Expr::Call { callee, .. } = expr {
+        match callee.as_ref() {
+            Expr::Name { name, .. }
+                if commands::find(name).is_none() && !builtins::is_builtin(name) =>
+            {
+                unknown.push(name.clone())
             }
-            for arg in args {
-                match arg {
-                    Arg::Positional(e) | Arg::Keyword(_, e) => unknown_calls(e, unknown),
-                }
-            }
+            Expr::Attribute(_, method) if !is_known_method(method) => unknown.push(method.clone()),
+            _ => {}
         }
-        Expr::Tuple(items) | Expr::List(items) => {
-            items.iter().for_each(|e| unknown_calls(e, unknown))
-        }
-        Expr::BitOr(a, b)
-        | Expr::Add(a, b)
-        | Expr::Index(a, b)
-        | Expr::Compare(_, a, b)
-        | Expr::Binary(_, a, b) => {
-            unknown_calls(a, unknown);
-            unknown_calls(b, unknown);
-        }
-        Expr::Slice {
-            target,
-            start,
-            stop,
-            step,
-        } => {
-            unknown_calls(target, unknown);
-            for part in [start, stop, step].into_iter().flatten() {
-                unknown_calls(part, unknown);
-            }
-        }
-        Expr::Negate(e) | Expr::Invert(e) | Expr::Attribute(e, _) => unknown_calls(e, unknown),
-        Expr::FString(pieces) => {
-            for e in crate::python::fstring::field_exprs(pieces) {
-                unknown_calls(e, unknown);
-            }
-        }
-        Expr::Literal(_) | Expr::Name { .. } | Expr::Word(_) => {}
     }
+    if !matches!(expr, Expr::Lambda(_)) {
+        for child in expr.children() {
+            unknown_calls(child, unknown);
+        }
+    }
+}
+
+fn is_known_method(method: &str) -> bool {
+    socket_methods::find(method).is_some()
+        || text_methods::STR_METHODS.contains(&method)
+        || text_methods::BYTES_METHODS.contains(&method)
+        || crate::python::containers::LIST_METHODS.contains(&method)
+        || crate::python::containers::DICT_METHODS.contains(&method)
+        || crate::python::containers::SET_METHODS.contains(&method)
 }
 
 /// Whether an input line runs on its own, as `netrepl -c LINE`: it parses,
@@ -250,52 +284,50 @@ pub fn runs_on_its_own(input: &str) -> bool {
     true
 }
 
-/// The plain names an expression reads (not those it calls as commands).
+/// The plain names an expression reads (not those it calls as commands, nor
+/// those a lambda or comprehension binds for itself).
 fn names_read(expr: &Expr, read: &mut Vec<String>) {
-    match expr {
+    let mut inner = Vec::new();
+    let bound: Vec<String> = match expr {
         Expr::Name { name, qualified } => {
             if !qualified {
                 read.push(name.clone());
             }
+            return;
         }
         Expr::Call { callee, args } => {
-            match callee.as_ref() {
-                Expr::Name { .. } => {}
-                other => names_read(other, read),
+            if !matches!(callee.as_ref(), Expr::Name { .. }) {
+                names_read(callee, read);
             }
             for arg in args {
                 match arg {
-                    Arg::Positional(e) | Arg::Keyword(_, e) => names_read(e, read),
+                    Arg::Positional(e) | Arg::Keyword(_, e) | Arg::Star(e) => names_read(e, read),
                 }
             }
+            return;
         }
-        Expr::Tuple(items) | Expr::List(items) => items.iter().for_each(|e| names_read(e, read)),
-        Expr::BitOr(a, b)
-        | Expr::Add(a, b)
-        | Expr::Index(a, b)
-        | Expr::Compare(_, a, b)
-        | Expr::Binary(_, a, b) => {
-            names_read(a, read);
-            names_read(b, read);
-        }
-        Expr::Slice {
-            target,
-            start,
-            stop,
-            step,
-        } => {
-            names_read(target, read);
-            for part in [start, stop, step].into_iter().flatten() {
-                names_read(part, read);
+        Expr::Lambda(lambda) => lambda.params.clone(),
+        Expr::Comprehension(c) => {
+            let mut names = Vec::new();
+            for clause in &c.clauses {
+                target_names(&clause.target, &mut names);
             }
+            names
         }
-        Expr::Negate(e) | Expr::Invert(e) | Expr::Attribute(e, _) => names_read(e, read),
-        Expr::FString(pieces) => {
-            for e in crate::python::fstring::field_exprs(pieces) {
-                names_read(e, read);
-            }
-        }
-        Expr::Literal(_) | Expr::Word(_) => {}
+        _ => Vec::new(),
+    };
+    for child in expr.children() {
+        names_read(child, &mut inner);
+    }
+    read.extend(inner.into_iter().filter(|name| !bound.contains(name)));
+}
+
+/// The names a `for` target binds (`a, *rest`).
+fn target_names(target: &Target, names: &mut Vec<String>) {
+    match target {
+        Target::Name(name) | Target::Starred(name) => names.push(name.clone()),
+        Target::Tuple(items) => items.iter().for_each(|t| target_names(t, names)),
+        Target::Index(..) => {}
     }
 }
 

@@ -70,6 +70,17 @@ impl BoundPath {
 
 static TABLE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
 
+/// `socket.setdefaulttimeout`: the timeout every new socket starts with.
+static DEFAULT_TIMEOUT: Mutex<Option<Duration>> = Mutex::new(None);
+
+pub fn default_timeout() -> Option<Duration> {
+    *DEFAULT_TIMEOUT.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+pub fn set_default_timeout(timeout: Option<Duration>) {
+    *DEFAULT_TIMEOUT.lock().unwrap_or_else(|p| p.into_inner()) = timeout;
+}
+
 fn table() -> MutexGuard<'static, Vec<Entry>> {
     TABLE
         .lock()
@@ -165,7 +176,7 @@ fn adopt_all<const N: usize>(
             family,
             kind,
             proto,
-            timeout: None,
+            timeout: default_timeout(),
             unix_path: None,
         });
         (table.len() - 1) as u32

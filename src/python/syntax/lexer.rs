@@ -16,7 +16,7 @@ pub enum Token {
     Str(String),
     Bytes(Vec<u8>),
     Punct(char),
-    /// Two-character operators: `==`, `!=`, `<=`, `>=`, `**`, `//`, `<<`, `>>`.
+    /// Operators of two or three characters: `==`, `**`, `<<`, `+=`, `//=`, ...
     Operator(&'static str),
 }
 
@@ -27,10 +27,14 @@ pub struct Spanned {
     pub end: usize,
 }
 
-const PUNCTUATION: &str = "()[],=|-.?:+*/%&^<>~";
+const PUNCTUATION: &str = "()[]{},=|-.?:+*/%&^<>~";
 
-/// Two-character operators, tried before single punctuation.
-const OPERATORS: [&str; 8] = ["==", "!=", "<=", ">=", "**", "//", "<<", ">>"];
+/// Operators of two or three characters, tried before single punctuation.
+/// Longest first, so that `**=` is not read as `**` and `=`.
+const OPERATORS: [&str; 21] = [
+    "**=", "//=", "<<=", ">>=", "==", "!=", "<=", ">=", "**", "//", "<<", ">>", "+=", "-=", "*=",
+    "/=", "%=", "&=", "|=", "^=", "->",
+];
 
 /// Reads one token starting at byte `at` (after skipping spaces); `None` at the end
 /// of the line or at a `#` comment.
@@ -69,7 +73,7 @@ pub fn next_token(src: &str, at: usize) -> CommandResult<Option<Spanned>> {
             .map_or(src.len(), |(n, _)| i + n);
         (Token::Name(src[i..end].to_string()), end)
     } else if let Some(op) = OPERATORS.iter().find(|op| src[i..].starts_with(*op)) {
-        (Token::Operator(op), i + 2)
+        (Token::Operator(op), i + op.len())
     } else if PUNCTUATION.contains(c) {
         (Token::Punct(c), i + 1)
     } else {
@@ -101,14 +105,14 @@ pub struct BracketDepth(usize);
 impl BracketDepth {
     pub fn follow(&mut self, token: &Token) -> CommandResult<()> {
         match token {
-            Token::Punct('(' | '[') if self.0 >= MAX_BRACKET_DEPTH => {
+            Token::Punct('(' | '[' | '{') if self.0 >= MAX_BRACKET_DEPTH => {
                 Err(CommandError::syntax("too many nested parentheses"))
             }
-            Token::Punct('(' | '[') => {
+            Token::Punct('(' | '[' | '{') => {
                 self.0 += 1;
                 Ok(())
             }
-            Token::Punct(')' | ']') => {
+            Token::Punct(')' | ']' | '}') => {
                 self.0 = self.0.saturating_sub(1);
                 Ok(())
             }

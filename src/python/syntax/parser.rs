@@ -7,7 +7,8 @@ use super::lexer::{BracketDepth, Spanned, Token, next_token, string_start, token
 use super::python_lines::keyword_statement;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::limits::{MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH};
-use crate::python::value::Value;
+use crate::python::value::{Lambda, Value};
+use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
@@ -44,6 +45,178 @@ pub enum Expr {
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `f'...'`: text and fields, each field's expression parsed.
     FString(Vec<crate::python::fstring::Piece<Expr>>),
+    /// `a and b` (`true`) or `a or b`: the value of one operand, as in Python.
+    Logic(bool, Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    /// `a < b <= c`: each operand evaluated once, stopping at the first false.
+    Chain(Box<Expr>, Vec<(Comparison, Expr)>),
+    /// `body if test else orelse`
+    IfElse {
+        test: Box<Expr>,
+        body: Box<Expr>,
+        orelse: Box<Expr>,
+    },
+    Lambda(Arc<Lambda>),
+    Dict(Vec<(Expr, Expr)>),
+    Set(Vec<Expr>),
+    Comprehension(Box<Comprehension>),
+    /// `*items` inside a list, tuple or set display.
+    Starred(Box<Expr>),
+}
+
+/// What a comprehension builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Built {
+    List,
+    Set,
+    Dict,
+    /// A generator expression; netrepl builds its items at once, as a list
+    /// the function it is handed to then reads.
+    Generator,
+}
+
+/// `[element for target in iter if condition ...]`; `value` for a dict's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comprehension {
+    pub built: Built,
+    pub element: Expr,
+    pub value: Option<Expr>,
+    pub clauses: Vec<Clause>,
+}
+
+/// One `for target in iter if ...` of a comprehension.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clause {
+    pub target: Target,
+    pub iter: Expr,
+    pub conditions: Vec<Expr>,
+}
+
+/// What an assignment or a `for` stores into.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    Name(String),
+    /// `a, b` or `[a, b]`, at most one of them starred.
+    Tuple(Vec<Target>),
+    /// `*rest`
+    Starred(String),
+    /// `items[0] = ...`, `table['x'] = ...`
+    Index(Expr, Expr),
+}
+
+impl Expr {
+    /// The expressions directly inside this one, in source order: what a
+    /// walk over the tree visits next. A lambda's body and a comprehension's
+    /// parts are included; the names they bind are the walker's to know.
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            Expr::Literal(_) | Expr::Name { .. } | Expr::Word(_) => Vec::new(),
+            Expr::Tuple(items) | Expr::List(items) | Expr::Set(items) => items.iter().collect(),
+            Expr::Call { callee, args } => {
+                let mut out = vec![callee.as_ref()];
+                out.extend(args.iter().map(|arg| match arg {
+                    Arg::Positional(e) | Arg::Keyword(_, e) | Arg::Star(e) => e,
+                }));
+                out
+            }
+            Expr::BitOr(a, b)
+            | Expr::Add(a, b)
+            | Expr::Index(a, b)
+            | Expr::Compare(_, a, b)
+            | Expr::Binary(_, a, b)
+            | Expr::Logic(_, a, b) => vec![a.as_ref(), b.as_ref()],
+            Expr::Negate(e) | Expr::Not(e) | Expr::Invert(e) | Expr::Starred(e) => vec![e],
+            Expr::Attribute(e, _) => vec![e],
+            Expr::Slice {
+                target,
+                start,
+                stop,
+                step,
+            } => std::iter::once(target.as_ref())
+                .chain(
+                    [start, stop, step]
+                        .into_iter()
+                        .flatten()
+                        .map(|e| e.as_ref()),
+                )
+                .collect(),
+            Expr::FString(pieces) => crate::python::fstring::field_exprs(pieces),
+            Expr::Chain(first, rest) => std::iter::once(first.as_ref())
+                .chain(rest.iter().map(|(_, e)| e))
+                .collect(),
+            Expr::IfElse { test, body, orelse } => vec![test, body, orelse],
+            Expr::Lambda(lambda) => vec![&lambda.body],
+            Expr::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [k, v]).collect(),
+            Expr::Comprehension(c) => {
+                let mut out = vec![&c.element];
+                out.extend(&c.value);
+                for clause in &c.clauses {
+                    out.push(&clause.iter);
+                    out.extend(&clause.conditions);
+                }
+                out
+            }
+        }
+    }
+}
+
+impl Target {
+    /// The target read as an expression (`x += 1` reads `x`).
+    pub fn as_expr(&self) -> Expr {
+        match self {
+            Target::Name(name) | Target::Starred(name) => Expr::Name {
+                name: name.clone(),
+                qualified: false,
+            },
+            Target::Tuple(items) => Expr::Tuple(items.iter().map(Target::as_expr).collect()),
+            Target::Index(a, b) => Expr::Index(Box::new(a.clone()), Box::new(b.clone())),
+        }
+    }
+}
+
+/// The target an expression names, or CPython's error for one that is not
+/// a place to store (`f() = 1`, `1 = x`).
+pub fn to_target(expr: &Expr) -> CommandResult<Target> {
+    match expr {
+        Expr::Name {
+            name,
+            qualified: false,
+        } => Ok(Target::Name(name.clone())),
+        Expr::Tuple(items) | Expr::List(items) => {
+            let targets = items
+                .iter()
+                .map(to_target)
+                .collect::<CommandResult<Vec<_>>>()?;
+            if targets
+                .iter()
+                .filter(|t| matches!(t, Target::Starred(_)))
+                .count()
+                > 1
+            {
+                return Err(CommandError::syntax(
+                    "multiple starred expressions in assignment",
+                ));
+            }
+            Ok(Target::Tuple(targets))
+        }
+        Expr::Starred(inner) => match to_target(inner)? {
+            Target::Name(name) => Ok(Target::Starred(name)),
+            _ => Err(CommandError::syntax("invalid syntax")),
+        },
+        Expr::Index(a, b) => Ok(Target::Index((**a).clone(), (**b).clone())),
+        Expr::Call { .. } => Err(CommandError::syntax(
+            "cannot assign to function call here. Maybe you meant '==' instead of '='?",
+        )),
+        Expr::Literal(_) => Err(CommandError::syntax(
+            "cannot assign to literal here. Maybe you meant '==' instead of '='?",
+        )),
+        Expr::Attribute(..) | Expr::Name { .. } => {
+            Err(CommandError::syntax("netrepl cannot assign to attributes"))
+        }
+        _ => Err(CommandError::syntax(
+            "cannot assign to expression here. Maybe you meant '==' instead of '='?",
+        )),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +229,8 @@ pub enum Comparison {
     GreaterEqual,
     In,
     NotIn,
+    Is,
+    IsNot,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +269,8 @@ impl BinaryOp {
 pub enum Arg {
     Positional(Expr),
     Keyword(String, Expr),
+    /// `f(*items)`: the items as positional arguments.
+    Star(Expr),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -103,6 +280,9 @@ pub enum Statement {
     Assign(String, Expr),
     /// `conn, addr = s.accept()`: a tuple unpacked into names.
     Unpack(Vec<String>, Expr),
+    /// Any other assignment: `a, *rest = ...`, `items[0] = ...`,
+    /// `x = y = 0` (each target in turn), and `x += 1` (as `x = x + 1`).
+    AssignTo(Vec<Target>, Expr),
     /// `help`, `help NAME`, `NAME?`
     Help(Option<String>),
     /// `:NAME ARGS...`, settings of the REPL itself.
@@ -130,6 +310,9 @@ pub fn parse_line(line: &str, is_command: &dyn Fn(&str) -> bool) -> CommandResul
     if let Some(result) = keyword_statement(text) {
         return result.map(|()| Statement::Empty);
     }
+    if let Some(statement) = python_assignment(text) {
+        return statement;
+    }
     if let Some((names, rest)) = split_unpacking(text) {
         return Ok(Statement::Unpack(
             names,
@@ -143,6 +326,88 @@ pub fn parse_line(line: &str, is_command: &dyn Fn(&str) -> bool) -> CommandResul
         ));
     }
     Ok(Statement::Eval(parse_expression_line(text, is_command)?))
+}
+
+/// The operator of an augmented assignment (`+=` is `+`).
+fn augmented(token: &Token) -> Option<Infix> {
+    let Token::Operator(op) = token else {
+        return None;
+    };
+    Some(match *op {
+        "+=" => Infix::Add,
+        "|=" => Infix::BitOr,
+        "-=" => Infix::Op(BinaryOp::Subtract),
+        "*=" => Infix::Op(BinaryOp::Multiply),
+        "/=" => Infix::Op(BinaryOp::Divide),
+        "//=" => Infix::Op(BinaryOp::FloorDivide),
+        "%=" => Infix::Op(BinaryOp::Modulo),
+        "**=" => Infix::Op(BinaryOp::Power),
+        "<<=" => Infix::Op(BinaryOp::ShiftLeft),
+        ">>=" => Infix::Op(BinaryOp::ShiftRight),
+        "&=" => Infix::Op(BinaryOp::And),
+        "^=" => Infix::Op(BinaryOp::Xor),
+        _ => return None,
+    })
+}
+
+/// Assignments in Python's own syntax that the plain `name = ...` and
+/// `a, b = ...` forms do not cover: `x += 1`, `items[0] = ...`,
+/// `first, *rest = ...`, `x = y = 0`. `None` for other lines, and for those
+/// plain forms, whose right side may be in command style.
+fn python_assignment(text: &str) -> Option<CommandResult<Statement>> {
+    let tokens = tokenize(text).ok()?;
+    let mut depth = 0usize;
+    let mut equals = Vec::new();
+    for (at, tok) in tokens.iter().enumerate() {
+        match &tok.token {
+            Token::Punct('(' | '[' | '{') => depth += 1,
+            Token::Punct(')' | ']' | '}') => depth = depth.saturating_sub(1),
+            Token::Name(n) if n == "lambda" && depth == 0 => break,
+            Token::Punct('=') if depth == 0 => equals.push(at),
+            token if depth == 0 => {
+                if let Some(infix) = augmented(token) {
+                    return Some(augmented_assignment(text, &tokens[at], infix));
+                }
+            }
+            _ => {}
+        }
+    }
+    let first = *equals.first()?;
+    let lhs = &tokens[..first];
+    let simple = lhs.iter().enumerate().all(|(i, t)| match t.token {
+        Token::Name(_) => !matches!(lhs.get(i + 1).map(|t| &t.token), Some(Token::Punct('('))),
+        Token::Punct(',' | '(' | ')') => true,
+        _ => false,
+    });
+    if equals.len() == 1 && simple {
+        return None;
+    }
+    // `getaddrinfo host 80 family=AF_INET` is a command with a keyword.
+    parse_python(text[..tokens[first].start].trim()).ok()?;
+    Some((|| {
+        let mut targets = Vec::new();
+        let mut start = 0;
+        for &at in &equals {
+            let part = &text[start..tokens[at].start];
+            targets.push(to_target(&parse_python(part.trim())?)?);
+            start = tokens[at].end;
+        }
+        let value = parse_python(text[start..].trim())?;
+        Ok(Statement::AssignTo(targets, value))
+    })())
+}
+
+fn augmented_assignment(text: &str, op: &Spanned, infix: Infix) -> CommandResult<Statement> {
+    let target_text = text[..op.start].trim();
+    let target = to_target(&parse_python(target_text)?)?;
+    if matches!(target, Target::Tuple(_) | Target::Starred(_)) {
+        return Err(CommandError::syntax(
+            "'tuple' is an illegal expression for augmented assignment",
+        ));
+    }
+    let value = parse_python(text[op.end..].trim())?;
+    let combined = infix.make(Box::new(target.as_expr()), Box::new(value));
+    Ok(Statement::AssignTo(vec![target], combined))
 }
 
 fn help_request(text: &str) -> Option<Option<String>> {
@@ -369,12 +634,12 @@ fn parse_python_within(text: &str, nesting: usize) -> CommandResult<Node> {
         pos: 0,
         nesting,
     };
-    let mut node = parser.expression()?;
+    let mut node = parser.item()?;
     // `a, b` at the top of a line is a tuple, as at Python's prompt.
-    if parser.at_punct(',') {
+    if parser.at_punct(',') || matches!(node.expr, Expr::Starred(_)) {
         let mut items = vec![node];
         while parser.eat_punct(',') && parser.peek().is_some() {
-            items.push(parser.expression()?);
+            items.push(parser.item()?);
         }
         node = Node::over_all(items, Expr::Tuple)?;
     }
@@ -445,6 +710,19 @@ impl Infix {
     }
 }
 
+/// CPython's limit on blocks nested in one another (loops of a
+/// comprehension count), which also bounds how deep netrepl recurses to
+/// parse and run them.
+pub const MAX_NESTED_BLOCKS: usize = 20;
+
+/// How many `for` clauses one comprehension may have: each is a level of
+/// recursion when it runs.
+const MAX_COMPREHENSION_LOOPS: usize = 100;
+
+pub fn too_many_nested_blocks() -> CommandError {
+    CommandError::syntax("too many statically nested blocks")
+}
+
 /// CPython's error for an expression too deep to compile (from about 3000
 /// levels; netrepl's limit is lower).
 fn too_deep() -> CommandError {
@@ -457,6 +735,13 @@ fn too_deep() -> CommandError {
          sign or call in a chain is a level). Split the expression over several lines \
          with variables."
     ))
+}
+
+#[derive(Clone, Copy)]
+enum Sign {
+    Negate,
+    Plus,
+    Invert,
 }
 
 struct Parser {
@@ -497,35 +782,147 @@ impl Parser {
         }
     }
 
-    /// Comparisons bind loosest, as in Python; netrepl takes one per
-    /// expression (no chains like `a == b == c`).
+    fn at_name(&self, word: &str) -> bool {
+        matches!(self.peek(), Some(Token::Name(n)) if n == word)
+    }
+
+    fn eat_name(&mut self, word: &str) -> bool {
+        let found = self.at_name(word);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    /// One expression: a conditional expression or a lambda, the loosest.
     fn expression(&mut self) -> CommandResult<Node> {
         if self.nesting > MAX_BRACKET_DEPTH {
             return Err(CommandError::syntax("too many nested parentheses"));
         }
         self.nesting += 1;
-        let parsed = self.comparison_expression();
+        let parsed = self.conditional();
         self.nesting -= 1;
         parsed
     }
 
-    fn comparison_expression(&mut self) -> CommandResult<Node> {
-        let left = self.binary(LOWEST_PRECEDENCE)?;
-        let Some(comparison) = self.comparison() else {
-            return Ok(left);
-        };
-        let right = self.binary(LOWEST_PRECEDENCE)?;
-        if self.comparison().is_some() {
+    fn conditional(&mut self) -> CommandResult<Node> {
+        if self.eat_name("lambda") {
+            return self.lambda();
+        }
+        let body = self.or_test()?;
+        if !self.eat_name("if") {
+            return Ok(body);
+        }
+        let test = self.or_test()?;
+        if !self.eat_name("else") {
             return Err(CommandError::syntax(
-                "invalid syntax (netrepl compares two values at a time)",
+                "expected 'else' after 'if' expression",
             ));
         }
-        Node::binary(left, right, |a, b| Expr::Compare(comparison, a, b))
+        let orelse = self.expression()?;
+        let depth = body.depth.max(test.depth).max(orelse.depth) + 1;
+        Node::checked(
+            Expr::IfElse {
+                test: Box::new(test.expr),
+                body: Box::new(body.expr),
+                orelse: Box::new(orelse.expr),
+            },
+            depth,
+        )
+    }
+
+    /// After `lambda`: names up to `:`, then the body.
+    fn lambda(&mut self) -> CommandResult<Node> {
+        let mut params = Vec::new();
+        while !self.eat_punct(':') {
+            match self.peek().cloned() {
+                Some(Token::Name(name)) if !params.contains(&name) => {
+                    self.pos += 1;
+                    params.push(name);
+                }
+                Some(Token::Name(name)) => {
+                    return Err(CommandError::syntax(format!(
+                        "duplicate argument '{name}' in function definition"
+                    )));
+                }
+                _ => return Err(CommandError::syntax("invalid syntax")),
+            }
+            if !self.eat_punct(',') && !self.at_punct(':') {
+                return Err(CommandError::syntax("invalid syntax"));
+            }
+        }
+        let body = self.expression()?;
+        let lambda = Lambda {
+            params,
+            body: body.expr,
+            depth: body.depth,
+        };
+        Node::checked(Expr::Lambda(Arc::new(lambda)), body.depth + 1)
+    }
+
+    fn or_test(&mut self) -> CommandResult<Node> {
+        let mut left = self.and_test()?;
+        while self.eat_name("or") {
+            let right = self.and_test()?;
+            left = Node::binary(left, right, |a, b| Expr::Logic(false, a, b))?;
+        }
+        Ok(left)
+    }
+
+    fn and_test(&mut self) -> CommandResult<Node> {
+        let mut left = self.not_test()?;
+        while self.eat_name("and") {
+            let right = self.not_test()?;
+            left = Node::binary(left, right, |a, b| Expr::Logic(true, a, b))?;
+        }
+        Ok(left)
+    }
+
+    /// `not` read in a loop, so a long run of them is refused by depth.
+    fn not_test(&mut self) -> CommandResult<Node> {
+        let mut nots = 0;
+        while self.eat_name("not") {
+            nots += 1;
+        }
+        let mut node = self.comparison_expression()?;
+        for _ in 0..nots {
+            node = Node::unary(node, Expr::Not)?;
+        }
+        Ok(node)
+    }
+
+    /// Comparisons bind looser than any operator; a chain (`a < b < c`)
+    /// becomes one node.
+    fn comparison_expression(&mut self) -> CommandResult<Node> {
+        let left = self.binary(LOWEST_PRECEDENCE)?;
+        let mut rest = Vec::new();
+        while let Some(comparison) = self.comparison() {
+            rest.push((comparison, self.binary(LOWEST_PRECEDENCE)?));
+        }
+        if rest.len() <= 1 {
+            return match rest.pop() {
+                None => Ok(left),
+                Some((comparison, right)) => {
+                    Node::binary(left, right, |a, b| Expr::Compare(comparison, a, b))
+                }
+            };
+        }
+        let depth = rest
+            .iter()
+            .map(|(_, n)| n.depth)
+            .fold(left.depth, usize::max)
+            + 1;
+        let chain = Expr::Chain(
+            Box::new(left.expr),
+            rest.into_iter().map(|(c, n)| (c, n.expr)).collect(),
+        );
+        Node::checked(chain, depth)
     }
 
     /// Consumes a comparison operator if one is next.
     fn comparison(&mut self) -> Option<Comparison> {
         let is_name = |token: Option<&Spanned>, name: &str| matches!(token, Some(Spanned { token: Token::Name(n), .. }) if n == name);
+        let next = self.tokens.get(self.pos + 1);
         let (comparison, width) = match self.peek()? {
             Token::Operator("==") => (Comparison::Equal, 1),
             Token::Operator("!=") => (Comparison::NotEqual, 1),
@@ -534,13 +931,192 @@ impl Parser {
             Token::Punct('<') => (Comparison::Less, 1),
             Token::Punct('>') => (Comparison::Greater, 1),
             Token::Name(n) if n == "in" => (Comparison::In, 1),
-            Token::Name(n) if n == "not" && is_name(self.tokens.get(self.pos + 1), "in") => {
-                (Comparison::NotIn, 2)
-            }
+            Token::Name(n) if n == "not" && is_name(next, "in") => (Comparison::NotIn, 2),
+            Token::Name(n) if n == "is" && is_name(next, "not") => (Comparison::IsNot, 2),
+            Token::Name(n) if n == "is" => (Comparison::Is, 1),
             _ => return None,
         };
         self.pos += width;
         Some(comparison)
+    }
+
+    /// `*expr` where a display or a call takes one, else an expression.
+    fn item(&mut self) -> CommandResult<Node> {
+        if self.eat_punct('*') {
+            let inner = self.binary(LOWEST_PRECEDENCE)?;
+            return Node::unary(inner, Expr::Starred);
+        }
+        self.expression()
+    }
+
+    /// The `for ... in ... if ...` clauses after a comprehension's element.
+    fn clauses(&mut self) -> CommandResult<(Vec<Clause>, usize)> {
+        let mut clauses = Vec::new();
+        let mut depth = 0;
+        while self.eat_name("for") {
+            if clauses.len() >= MAX_COMPREHENSION_LOOPS {
+                return Err(CommandError::syntax(format!(
+                    "netrepl runs comprehensions of up to {MAX_COMPREHENSION_LOOPS} for clauses"
+                )));
+            }
+            let mut targets = vec![self.item_for_target()?];
+            while self.eat_punct(',') && !self.at_name("in") {
+                targets.push(self.item_for_target()?);
+            }
+            if !self.eat_name("in") {
+                return Err(CommandError::syntax("invalid syntax"));
+            }
+            let target_expr = if targets.len() == 1 && !matches!(targets[0].expr, Expr::Starred(_))
+            {
+                targets
+                    .pop()
+                    .map(|n| n.expr)
+                    .unwrap_or(Expr::Tuple(Vec::new()))
+            } else {
+                Expr::Tuple(targets.into_iter().map(|n| n.expr).collect())
+            };
+            let target = to_target(&target_expr)?;
+            let iter = self.or_test()?;
+            depth = depth.max(iter.depth);
+            let mut conditions = Vec::new();
+            while self.eat_name("if") {
+                let condition = self.or_test()?;
+                depth = depth.max(condition.depth);
+                conditions.push(condition.expr);
+            }
+            clauses.push(Clause {
+                target,
+                iter: iter.expr,
+                conditions,
+            });
+        }
+        Ok((clauses, depth))
+    }
+
+    fn item_for_target(&mut self) -> CommandResult<Node> {
+        if self.eat_punct('*') {
+            let inner = self.postfix()?;
+            return Node::unary(inner, Expr::Starred);
+        }
+        self.binary(LOWEST_PRECEDENCE)
+    }
+
+    /// A comprehension whose element (and value, for a dict) is read, at `for`.
+    fn comprehension(
+        &mut self,
+        built: Built,
+        element: Node,
+        value: Option<Node>,
+    ) -> CommandResult<Node> {
+        let (clauses, depth) = self.clauses()?;
+        let depth = depth
+            .max(element.depth)
+            .max(value.as_ref().map_or(0, |v| v.depth))
+            + 1;
+        let comprehension = Comprehension {
+            built,
+            element: element.expr,
+            value: value.map(|v| v.expr),
+            clauses,
+        };
+        Node::checked(Expr::Comprehension(Box::new(comprehension)), depth)
+    }
+
+    /// The items of a display after its first, up to `close`; whether a comma was seen.
+    fn rest_of_sequence(
+        &mut self,
+        first: Node,
+        close: char,
+        opener: char,
+    ) -> CommandResult<(Vec<Node>, bool)> {
+        let mut items = vec![first];
+        let mut comma = false;
+        loop {
+            if self.eat_punct(close) {
+                return Ok((items, comma));
+            }
+            if !self.eat_punct(',') {
+                self.expect_punct(close, opener)?;
+                return Ok((items, comma));
+            }
+            comma = true;
+            if self.eat_punct(close) {
+                return Ok((items, comma));
+            }
+            if self.peek().is_none() {
+                return Err(CommandError::syntax(format!("'{opener}' was never closed")));
+            }
+            items.push(self.item()?);
+        }
+    }
+
+    /// After `(` or `[`: a display, a parenthesized expression, or a comprehension.
+    fn bracketed(&mut self, close: char, opener: char) -> CommandResult<Node> {
+        let list = opener == '[';
+        if self.eat_punct(close) {
+            return Ok(Node::leaf(if list {
+                Expr::List(Vec::new())
+            } else {
+                Expr::Tuple(Vec::new())
+            }));
+        }
+        let first = self.item()?;
+        if self.at_name("for") {
+            let built = if list { Built::List } else { Built::Generator };
+            let node = self.comprehension(built, first, None)?;
+            self.expect_punct(close, opener)?;
+            return Ok(node);
+        }
+        let (items, comma) = self.rest_of_sequence(first, close, opener)?;
+        if list {
+            return Node::over_all(items, Expr::List);
+        }
+        if items.len() == 1 && !comma && !matches!(items[0].expr, Expr::Starred(_)) {
+            return Ok(items
+                .into_iter()
+                .next()
+                .unwrap_or(Node::leaf(Expr::Tuple(Vec::new()))));
+        }
+        Node::over_all(items, Expr::Tuple)
+    }
+
+    /// After `{`: a dict or a set, displayed or comprehended.
+    fn braced(&mut self) -> CommandResult<Node> {
+        if self.eat_punct('}') {
+            return Ok(Node::leaf(Expr::Dict(Vec::new())));
+        }
+        let first = self.item()?;
+        if !self.eat_punct(':') {
+            if self.at_name("for") {
+                let node = self.comprehension(Built::Set, first, None)?;
+                self.expect_punct('}', '{')?;
+                return Ok(node);
+            }
+            let (items, _) = self.rest_of_sequence(first, '}', '{')?;
+            return Node::over_all(items, Expr::Set);
+        }
+        let value = self.expression()?;
+        if self.at_name("for") {
+            let node = self.comprehension(Built::Dict, first, Some(value))?;
+            self.expect_punct('}', '{')?;
+            return Ok(node);
+        }
+        let mut depth = first.depth.max(value.depth);
+        let mut pairs = vec![(first.expr, value.expr)];
+        while self.eat_punct(',') {
+            if self.at_punct('}') {
+                break;
+            }
+            let key = self.expression()?;
+            if !self.eat_punct(':') {
+                return Err(CommandError::syntax("':' expected after dictionary key"));
+            }
+            let value = self.expression()?;
+            depth = depth.max(key.depth).max(value.depth);
+            pairs.push((key.expr, value.expr));
+        }
+        self.expect_punct('}', '{')?;
+        Node::checked(Expr::Dict(pairs), depth + 1)
     }
 
     /// The binary operator next, if any, and how tightly it binds.
@@ -582,23 +1158,29 @@ impl Parser {
         Parser::apply_signs(&signs, power)
     }
 
-    /// The `-`, `+` and `~` signs before an operand; `+` makes no node.
-    fn signs(&mut self) -> Vec<char> {
+    /// The `-`, `+` and `~` signs before an operand, in the order written.
+    fn signs(&mut self) -> Vec<Sign> {
         let mut signs = Vec::new();
-        while let Some(&Token::Punct(sign @ ('-' | '+' | '~'))) = self.peek() {
-            self.pos += 1;
-            signs.push(sign);
+        loop {
+            if self.eat_punct('-') {
+                signs.push(Sign::Negate);
+            } else if self.eat_punct('+') {
+                signs.push(Sign::Plus);
+            } else if self.eat_punct('~') {
+                signs.push(Sign::Invert);
+            } else {
+                return signs;
+            }
         }
-        signs
     }
 
-    /// Applies the signs innermost (nearest the operand) first: `-~x` is `-(~x)`.
-    fn apply_signs(signs: &[char], mut node: Node) -> CommandResult<Node> {
-        for &sign in signs.iter().rev() {
+    /// The innermost sign applies first; `+` makes no node.
+    fn apply_signs(signs: &[Sign], mut node: Node) -> CommandResult<Node> {
+        for sign in signs.iter().rev() {
             node = match sign {
-                '-' => Node::unary(node, Expr::Negate)?,
-                '~' => Node::unary(node, Expr::Invert)?,
-                _ => node,
+                Sign::Negate => Node::unary(node, Expr::Negate)?,
+                Sign::Invert => Node::unary(node, Expr::Invert)?,
+                Sign::Plus => node,
             };
         }
         Ok(node)
@@ -726,12 +1308,26 @@ impl Parser {
                 let value = self.expression()?;
                 args.push((Arg::Keyword(name, value.expr), value.depth));
                 seen_keyword = true;
+            } else if self.eat_punct('*') {
+                let value = self.expression()?;
+                args.push((Arg::Star(value.expr), value.depth));
             } else {
                 let value = self.expression()?;
                 if seen_keyword {
                     return Err(CommandError::syntax(
                         "positional argument follows keyword argument",
                     ));
+                }
+                if self.at_name("for") {
+                    let generator = self.comprehension(Built::Generator, value, None)?;
+                    let sole = args.is_empty() && self.at_punct(')');
+                    if !sole {
+                        return Err(CommandError::syntax(
+                            "Generator expression must be parenthesized",
+                        ));
+                    }
+                    args.push((Arg::Positional(generator.expr), generator.depth));
+                    continue;
                 }
                 args.push((Arg::Positional(value.expr), value.depth));
             }
@@ -741,25 +1337,6 @@ impl Parser {
             }
         }
         Ok(args)
-    }
-
-    /// Comma-separated items up to `close`; returns them and whether a comma was seen.
-    fn sequence(&mut self, close: char, opener: char) -> CommandResult<(Vec<Node>, bool)> {
-        let mut items = Vec::new();
-        let mut comma = false;
-        while !self.eat_punct(close) {
-            if self.peek().is_none() {
-                return Err(CommandError::syntax(format!("'{opener}' was never closed")));
-            }
-            items.push(self.expression()?);
-            if self.eat_punct(',') {
-                comma = true;
-            } else {
-                self.expect_punct(close, opener)?;
-                break;
-            }
-        }
-        Ok((items, comma))
     }
 
     fn atom(&mut self) -> CommandResult<Node> {
@@ -813,20 +1390,11 @@ impl Parser {
                     qualified: false,
                 },
             }),
-            Token::Punct('(') => {
-                let (items, comma) = self.sequence(')', '(')?;
-                if items.len() == 1 && !comma {
-                    Ok(items
-                        .into_iter()
-                        .next()
-                        .unwrap_or(Node::leaf(Expr::Tuple(Vec::new()))))
-                } else {
-                    Node::over_all(items, Expr::Tuple)
-                }
-            }
-            Token::Punct('[') => Node::over_all(self.sequence(']', '[')?.0, Expr::List),
+            Token::Punct('(') => self.bracketed(')', '('),
+            Token::Punct('[') => self.bracketed(']', '['),
+            Token::Punct('{') => self.braced(),
             Token::Operator(_) => Err(CommandError::syntax("invalid syntax")),
-            Token::Punct(c) => Err(CommandError::syntax(if matches!(c, ')' | ']') {
+            Token::Punct(c) => Err(CommandError::syntax(if matches!(c, ')' | ']' | '}') {
                 format!("unmatched '{c}'")
             } else {
                 "invalid syntax".to_string()
@@ -959,12 +1527,51 @@ mod tests {
     }
 
     #[test]
-    fn not_in_is_one_comparison_and_chains_are_refused() {
+    fn not_in_is_one_comparison_and_chains_are_one_node() {
         assert!(matches!(
             parse("80 not in ports"),
             Statement::Eval(Expr::Compare(Comparison::NotIn, _, _))
         ));
-        assert!(parse_line("1 == 1 == 1", &is_cmd).is_err());
+        assert!(matches!(
+            parse("1 == 1 is not None"),
+            Statement::Eval(Expr::Chain(_, rest)) if rest[1].0 == Comparison::IsNot
+        ));
+    }
+
+    #[test]
+    fn python_assignments_take_any_target() {
+        assert!(matches!(
+            parse("first, *rest = [1, 2, 3]"),
+            Statement::AssignTo(targets, _) if matches!(&targets[0], Target::Tuple(t) if t[1] == Target::Starred("rest".into()))
+        ));
+        assert!(matches!(
+            parse("x += 1"),
+            Statement::AssignTo(_, Expr::Add(..))
+        ));
+        assert!(matches!(parse("a = b = 0"), Statement::AssignTo(t, _) if t.len() == 2));
+        assert!(
+            matches!(parse("d['k'] = 1"), Statement::AssignTo(t, _) if matches!(t[0], Target::Index(..)))
+        );
+        assert!(parse_line("f() = 1", &is_cmd).is_err());
+    }
+
+    #[test]
+    fn comprehensions_lambdas_and_displays_parse() {
+        for line in [
+            "[x for x in range(3) if x]",
+            "{k: v for k, v in pairs}",
+            "{1, 2}",
+            "{}",
+            "''.join(str(x) for x in y)",
+            "sorted(x, key=lambda p: p[1], reverse=True)",
+            "a if b else c",
+            "not a or b and c",
+            "f(*args)",
+            "~x",
+        ] {
+            assert!(parse_line(line, &is_cmd).is_ok(), "{line}");
+        }
+        assert!(parse_line("f(x for x in y, 1)", &is_cmd).is_err());
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub fn split_statements(line: &str) -> Vec<&str> {
 const BLOCK_KEYWORDS: &[&str] = &[
     "for", "while", "if", "elif", "else", "def", "class", "with", "try", "except", "finally",
     "async", "await", "return", "yield", "raise", "del", "global", "nonlocal", "break", "continue",
-    "lambda", "assert",
+    "assert",
 ];
 
 /// Whether `word` starts one of the statements `keyword_statement` reads.
@@ -67,12 +67,18 @@ pub fn keyword_statement(text: &str) -> Option<CommandResult<()>> {
         "pass" if rest.is_empty() => Some(Ok(())),
         "import" => Some(import(rest)),
         "from" => Some(from_import(rest)),
+        "return" | "yield" => Some(Err(CommandError::syntax(format!(
+            "'{keyword}' outside function"
+        )))),
+        "break" => Some(Err(CommandError::syntax("'break' outside loop"))),
+        "continue" => Some(Err(CommandError::syntax("'continue' not properly in loop"))),
+        "elif" | "else" | "except" | "finally" => Some(Err(CommandError::syntax("invalid syntax"))),
         k if BLOCK_KEYWORDS.contains(&k) => Some(Err(CommandError::syntax(format!(
-            "netrepl runs one statement per line; `{k}` blocks are not supported"
+            "netrepl does not run `{k}` statements"
         ))
         .explain(
-            "Type the calls inside the block one at a time. For many addresses at once, \
-             map_network sweeps a range and looks up the names too.",
+            "netrepl runs for, while, if and with blocks and the Python around socket \
+             calls; help python lists what runs.",
         ))),
         _ => None,
     }
