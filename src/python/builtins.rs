@@ -261,6 +261,8 @@ fn len(value: &Value) -> CommandResult<Value> {
         Value::Dict(entries) => entries.len(),
         Value::Map(entries) => entries.len(),
         Value::Set(items) => items.len(),
+        Value::View(view) => view.items.len(),
+        Value::MemoryView(view) => view.0.len(),
         Value::Range(start, stop, step) => {
             crate::python::operators::range_len(*start, *stop, *step)
         }

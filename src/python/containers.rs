@@ -6,7 +6,7 @@ use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::iterables::{Caller, dict_insert, items_of, set_add, sort};
 use crate::python::limits;
 use crate::python::operators::{self, equal};
-use crate::python::value::Value;
+use crate::python::value::{DictView, Value, ViewKind};
 
 pub const LIST_METHODS: &[&str] = &[
     "append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse",
@@ -277,16 +277,20 @@ fn dict_method(
     match name {
         "keys" | "values" | "items" => {
             arity("dict", name, &args, 0, 0)?;
-            returned(Value::List(
-                entries
-                    .iter()
-                    .map(|(k, v)| match name {
-                        "keys" => k.clone(),
-                        "values" => v.clone(),
-                        _ => Value::Tuple(vec![k.clone(), v.clone()]),
-                    })
-                    .collect(),
-            ))
+            let kind = match name {
+                "keys" => ViewKind::Keys,
+                "values" => ViewKind::Values,
+                _ => ViewKind::Items,
+            };
+            let items = entries
+                .iter()
+                .map(|(k, v)| match kind {
+                    ViewKind::Keys => k.clone(),
+                    ViewKind::Values => v.clone(),
+                    ViewKind::Items => Value::Tuple(vec![k.clone(), v.clone()]),
+                })
+                .collect();
+            returned(Value::View(DictView { kind, items }))
         }
         "get" => {
             arity("dict", name, &args, 1, 2)?;

@@ -12,8 +12,8 @@ use crate::python::arithmetic;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::limits;
 use crate::python::operators::{self, check_hashable, equal, iterate};
-use crate::python::syntax::{BinaryOp, Comparison};
-use crate::python::value::{BUILTIN_TYPES, Function, Value};
+use crate::python::syntax::Comparison;
+use crate::python::value::{BUILTIN_TYPES, Function, IteratorObject, Value, ViewKind};
 
 /// What these built-ins need from the evaluator: calling a value, reading
 /// an attribute, and the names an object has (`dir`).
@@ -27,13 +27,11 @@ pub const NAMES: &[&str] = &[
     "abs",
     "all",
     "any",
-    "bin",
     "bool",
     "callable",
     "chr",
     "dict",
     "dir",
-    "divmod",
     "enumerate",
     "filter",
     "getattr",
@@ -42,7 +40,6 @@ pub const NAMES: &[&str] = &[
     "map",
     "max",
     "min",
-    "oct",
     "ord",
     "range",
     "reversed",
@@ -74,11 +71,7 @@ pub fn call(
         "map" => map(args, &keywords, caller),
         "filter" => filter(args, &keywords, caller),
         "sorted" => sorted(args, &keywords, caller),
-        "reversed" => {
-            let mut items = items_of(one(name, args, &keywords)?)?;
-            items.reverse();
-            Ok(Value::List(items))
-        }
+        "reversed" => reversed(one(name, args, &keywords)?),
         "min" | "max" => extreme(name, args, &keywords, caller),
         "sum" => sum(args, &keywords),
         "any" | "all" => {
@@ -97,17 +90,8 @@ pub fn call(
             Value::Function(_)
         ))),
         "abs" => abs(one(name, args, &keywords)?),
-        "divmod" => {
-            let [a, b] = exactly::<2>(name, args, &keywords)?;
-            Ok(Value::Tuple(vec![
-                arithmetic::binary(BinaryOp::FloorDivide, a, b)?,
-                arithmetic::binary(BinaryOp::Modulo, a, b)?,
-            ]))
-        }
         "ord" => ord(one(name, args, &keywords)?),
         "chr" => chr(one(name, args, &keywords)?),
-        "bin" => based(one(name, args, &keywords)?, "0b", |n| format!("{n:b}")),
-        "oct" => based(one(name, args, &keywords)?, "0o", |n| format!("{n:o}")),
         "dict" => dict(args, keywords),
         "set" => {
             let mut set = Vec::new();
@@ -288,7 +272,8 @@ fn enumerate(args: &[Value], keywords: &Keywords) -> CommandResult<Value> {
         None => 0,
     };
     let items = items_of(iterable)?;
-    Ok(Value::List(
+    Ok(iterator(
+        "enumerate",
         items
             .into_iter()
             .enumerate()
@@ -307,7 +292,8 @@ fn zip(args: &[Value], keywords: &Keywords) -> CommandResult<Value> {
         .map(items_of)
         .collect::<CommandResult<Vec<_>>>()?;
     let rows = columns.iter().map(Vec::len).min().unwrap_or(0);
-    Ok(Value::List(
+    Ok(iterator(
+        "zip",
         (0..rows)
             .map(|r| Value::Tuple(columns.iter().map(|c| c[r].clone()).collect()))
             .collect(),
@@ -335,7 +321,7 @@ fn map(args: &[Value], keywords: &Keywords, caller: &mut dyn Caller) -> CommandR
         limits::check_bytes(bytes)?;
         out.push(value);
     }
-    Ok(Value::List(out))
+    Ok(iterator("map", out))
 }
 
 fn filter(args: &[Value], keywords: &Keywords, caller: &mut dyn Caller) -> CommandResult<Value> {
@@ -356,7 +342,40 @@ fn filter(args: &[Value], keywords: &Keywords, caller: &mut dyn Caller) -> Comma
             out.push(item);
         }
     }
-    Ok(Value::List(out))
+    Ok(iterator("filter", out))
+}
+
+fn iterator(class: &'static str, items: Vec<Value>) -> Value {
+    Value::Iterator(IteratorObject::new(class, items))
+}
+
+/// `reversed(x)`, for the sequences and dicts CPython reverses, each giving
+/// the iterator class CPython's does.
+fn reversed(value: &Value) -> CommandResult<Value> {
+    let class = match value {
+        Value::List(_) => "list_reverseiterator",
+        Value::Range(..) => "range_iterator",
+        Value::Str(_)
+        | Value::Tuple(_)
+        | Value::Bytes(_)
+        | Value::ByteArray(_)
+        | Value::MemoryView(_) => "reversed",
+        Value::Dict(_) | Value::Map(_) => "dict_reversekeyiterator",
+        Value::View(view) => match view.kind {
+            ViewKind::Keys => "dict_reversekeyiterator",
+            ViewKind::Values => "dict_reversevalueiterator",
+            ViewKind::Items => "dict_reverseitemiterator",
+        },
+        other => {
+            return Err(CommandError::type_error(format!(
+                "'{}' object is not reversible",
+                other.type_name()
+            )));
+        }
+    };
+    let mut items = items_of(value)?;
+    items.reverse();
+    Ok(iterator(class, items))
 }
 
 /// Python's `<` between two values, as sorting uses it.
@@ -567,15 +586,6 @@ fn chr(value: &Value) -> CommandResult<Value> {
         .and_then(char::from_u32)
         .map(|c| Value::str(c.to_string()))
         .ok_or_else(|| CommandError::value_error("chr() arg not in range(0x110000)"))
-}
-
-fn based(value: &Value, prefix: &str, digits: fn(u128) -> String) -> CommandResult<Value> {
-    let n = index_of(value)?;
-    let sign = if n < 0 { "-" } else { "" };
-    Ok(Value::str(format!(
-        "{sign}{prefix}{}",
-        digits(n.unsigned_abs())
-    )))
 }
 
 /// Adds `key: value` to a dict's entries, replacing the value of an equal key

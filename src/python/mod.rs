@@ -32,6 +32,7 @@ pub mod int_methods;
 pub mod int_text;
 pub mod interrupt;
 pub mod iterables;
+pub mod iterator_objects;
 pub mod limits;
 pub mod operators;
 pub mod percent_format;

@@ -7,7 +7,7 @@ use crate::python::arithmetic;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::limits;
 use crate::python::syntax::Comparison;
-use crate::python::value::Value;
+use crate::python::value::{Value, ViewKind};
 
 /// The items a `for` loop would see: characters of a str, ints of bytes,
 /// keys of a dict. `None` for values that are not iterable; a MemoryError,
@@ -23,6 +23,9 @@ pub fn iterate(value: &Value) -> Option<CommandResult<Vec<Value>>> {
         Value::Map(entries) => entries.len().saturating_mul(each * 2),
         Value::Set(items) => items.len().saturating_mul(each * 2),
         Value::Range(start, stop, step) => range_len(*start, *stop, *step).saturating_mul(each),
+        Value::Iterator(it) => it.remaining().saturating_mul(each),
+        Value::View(view) => limits::approximate_size(&Value::List(view.items.clone())),
+        Value::MemoryView(view) => view.0.len().saturating_mul(each),
         _ => return None,
     };
     if let Err(e) = limits::check_bytes(bytes) {
@@ -40,6 +43,9 @@ pub fn iterate(value: &Value) -> Option<CommandResult<Vec<Value>>> {
         Value::Range(start, stop, step) => (0..range_len(*start, *stop, *step))
             .map(|i| Value::Int(start + step * i as i128))
             .collect(),
+        Value::Iterator(it) => it.take_rest(),
+        Value::View(view) => view.items.clone(),
+        Value::MemoryView(view) => view.0.iter().map(|&x| Value::Int(i128::from(x))).collect(),
         _ => return None,
     }))
 }
@@ -59,7 +65,9 @@ pub fn truthy(value: &Value) -> bool {
         Value::Map(entries) => !entries.is_empty(),
         Value::Enum(m) => m.value != 0,
         Value::Range(start, stop, step) => range_len(*start, *stop, *step) > 0,
-        Value::Socket(_) | Value::Function(_) | Value::Module(_) => true,
+        Value::View(view) => !view.items.is_empty(),
+        Value::MemoryView(view) => !view.0.is_empty(),
+        Value::Socket(_) | Value::Function(_) | Value::Module(_) | Value::Iterator(_) => true,
     }
 }
 
@@ -492,6 +500,17 @@ fn contains(haystack: &Value, needle: &Value) -> CommandResult<bool> {
         (Value::Tuple(items) | Value::List(items), _) => {
             Ok(items.iter().any(|item| equal(item, needle)))
         }
+        (Value::View(view), _) => {
+            if view.kind == ViewKind::Keys {
+                check_hashable(needle)?;
+            }
+            Ok(view.items.iter().any(|item| equal(item, needle)))
+        }
+        (Value::Iterator(it), _) => Ok(it.take_through(|item| equal(item, needle))),
+        (Value::MemoryView(view), _) => Ok(view
+            .0
+            .iter()
+            .any(|&b| equal(&Value::Int(i128::from(b)), needle))),
         (other, _) => Err(CommandError::type_error(format!(
             "argument of type '{}' is not iterable",
             other.type_name()

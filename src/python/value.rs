@@ -4,6 +4,8 @@
 use std::fmt::Write;
 
 use num_bigint::BigInt;
+
+pub use crate::python::iterator_objects::{DictView, IteratorObject, MemoryView, ViewKind};
 use num_traits::ToPrimitive;
 
 /// A member of one of the `socket` module's enums (`AddressFamily`, `SocketKind`,
@@ -52,6 +54,12 @@ pub enum Value {
     Module(&'static str),
     /// A live socket: an opaque handle into a socket table kept above this layer.
     Socket(SocketRef),
+    /// What `map`, `filter`, `zip`, `enumerate` and `reversed` return.
+    Iterator(IteratorObject),
+    /// `d.keys()`, `d.values()`, `d.items()`.
+    View(DictView),
+    /// `memoryview(...)`, taken wherever CPython takes a bytes-like object.
+    MemoryView(MemoryView),
 }
 
 /// A value that can be called.
@@ -222,6 +230,9 @@ impl Value {
             Value::Function(Function::Class(_)) => "type",
             Value::Function(_) => "builtin_function_or_method",
             Value::Module(_) => "module",
+            Value::Iterator(it) => it.class,
+            Value::View(view) => view.kind.class(),
+            Value::MemoryView(_) => "memoryview",
         }
     }
 
@@ -364,6 +375,13 @@ impl Value {
             Value::Range(start, stop, step) => write!(out, "range({start}, {stop}, {step})"),
             Value::Function(function) => out.write_str(&function.repr()),
             Value::Module(name) => write!(out, "<module '{name}' from netrepl>"),
+            Value::Iterator(it) => out.write_str(&it.repr()),
+            Value::View(view) => {
+                let _ = write!(out, "{}([", view.kind.class());
+                write_items(out, &view.items);
+                out.write_str("])")
+            }
+            Value::MemoryView(view) => out.write_str(&view.repr()),
         };
     }
 }

@@ -253,7 +253,18 @@ pub fn value_json(value: &Value) -> Json {
                 .collect(),
         ),
         Value::Enum(m) => json!(m.names.join("|")),
-        Value::Socket(_) | Value::Range(..) | Value::Function(_) | Value::Module(_) => {
+        Value::View(view) => Json::Array(view.items.iter().map(value_json).collect()),
+        Value::MemoryView(view) => json!(
+            view.0
+                .iter()
+                .map(|x| format!("{x:02x}"))
+                .collect::<String>()
+        ),
+        Value::Socket(_)
+        | Value::Range(..)
+        | Value::Function(_)
+        | Value::Module(_)
+        | Value::Iterator(_) => {
             json!(value.repr())
         }
     }

@@ -1,0 +1,139 @@
+//! The objects CPython's built-ins give back instead of lists: iterators
+//! (`map`, `filter`, `zip`, `enumerate`, `reversed`), whose items are taken
+//! once, and dict views (`d.keys()`, `d.values()`, `d.items()`), which show
+//! their items. A `memoryview` is here too: bytes shown by address.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::python::value::Value;
+
+/// An iterator object. Its items are made when it is (netrepl's `map` calls
+/// the function at once), but as in CPython they can be taken only once:
+/// copies of the value share the place of the next item.
+#[derive(Clone, Debug)]
+pub struct IteratorObject {
+    /// CPython's class name: `map`, `list_reverseiterator`, ...
+    pub class: &'static str,
+    items: Arc<Vec<Value>>,
+    next: Arc<AtomicUsize>,
+}
+
+impl IteratorObject {
+    pub fn new(class: &'static str, items: Vec<Value>) -> IteratorObject {
+        IteratorObject {
+            class,
+            items: Arc::new(items),
+            next: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// The items not taken yet, taking them all as `for` and `list()` do.
+    pub fn take_rest(&self) -> Vec<Value> {
+        let start = self.next.swap(self.items.len(), Ordering::SeqCst);
+        self.items.get(start..).unwrap_or_default().to_vec()
+    }
+
+    /// `x in iterator`: takes items up to and including the first that
+    /// matches, as CPython does, and says whether one did.
+    pub fn take_through(&self, mut matches: impl FnMut(&Value) -> bool) -> bool {
+        let start = self.next.load(Ordering::SeqCst);
+        let rest = self.items.get(start..).unwrap_or_default();
+        let found = rest.iter().position(&mut matches);
+        let taken = found.map_or(rest.len(), |at| at + 1);
+        self.next.store(start + taken, Ordering::SeqCst);
+        found.is_some()
+    }
+
+    /// How many items are left, without taking them.
+    pub fn remaining(&self) -> usize {
+        self.items
+            .len()
+            .saturating_sub(self.next.load(Ordering::SeqCst))
+    }
+
+    /// The items left, without taking them (for the memory budget).
+    pub fn peek_rest(&self) -> &[Value] {
+        let start = self.next.load(Ordering::SeqCst);
+        self.items.get(start..).unwrap_or_default()
+    }
+
+    /// `<map object at 0x...>`: the address stands for the object's identity.
+    pub fn repr(&self) -> String {
+        format!(
+            "<{} object at {:#x}>",
+            self.class,
+            Arc::as_ptr(&self.items) as usize
+        )
+    }
+}
+
+impl PartialEq for IteratorObject {
+    /// Two iterators are equal only when they are one object.
+    fn eq(&self, other: &IteratorObject) -> bool {
+        Arc::ptr_eq(&self.items, &other.items)
+    }
+}
+
+/// Which of a dict's views.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ViewKind {
+    Keys,
+    Values,
+    Items,
+}
+
+impl ViewKind {
+    pub fn class(self) -> &'static str {
+        match self {
+            ViewKind::Keys => "dict_keys",
+            ViewKind::Values => "dict_values",
+            ViewKind::Items => "dict_items",
+        }
+    }
+}
+
+/// `d.keys()` and its kin: the items of the dict when the view was made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DictView {
+    pub kind: ViewKind,
+    pub items: Vec<Value>,
+}
+
+/// `memoryview(b'...')`: the bytes, shared by the copies of the value so
+/// that its address, which its repr shows, stays the same.
+#[derive(Clone, Debug)]
+pub struct MemoryView(pub Arc<Vec<u8>>);
+
+impl MemoryView {
+    pub fn new(bytes: Vec<u8>) -> MemoryView {
+        MemoryView(Arc::new(bytes))
+    }
+
+    pub fn repr(&self) -> String {
+        format!("<memory at {:#x}>", Arc::as_ptr(&self.0) as usize)
+    }
+}
+
+impl PartialEq for MemoryView {
+    fn eq(&self, other: &MemoryView) -> bool {
+        self.0 == other.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_iterator_gives_its_items_once_to_all_its_copies() {
+        let first = IteratorObject::new("map", vec![Value::Int(1), Value::Int(2)]);
+        let copy = first.clone();
+        assert_eq!(copy.remaining(), 2);
+        assert_eq!(first.take_rest(), vec![Value::Int(1), Value::Int(2)]);
+        assert!(copy.take_rest().is_empty());
+        assert_eq!(first, copy);
+        assert_ne!(first, IteratorObject::new("map", vec![]));
+        assert!(first.repr().starts_with("<map object at 0x"));
+    }
+}
