@@ -571,6 +571,14 @@ const CASES: &[&str] = &[
     "socket.if_indextoname(0)",
     "socket.if_nameindex(1)",
     "'if_nameindex' in dir(socket)",
+    // binascii needs its import, as in CPython, and the session remembers it.
+    "binascii.hexlify(b'ab')",
+    "binascii.unhexlify('61')",
+    "import binascii",
+    "binascii.hexlify(b'ab')",
+    "binascii.unhexlify('7f000001')",
+    "socket.inet_ntoa(binascii.unhexlify('7f000001'))",
+    "for h in ['7f000001', '0a000001']: print(socket.inet_ntoa(binascii.unhexlify(h)))\n",
     // Dict views, shown as CPython shows them, and iterator objects, taken once.
     "view_dict = {'a': 1, 'b': 2}",
     "view_dict.keys()",

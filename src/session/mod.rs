@@ -119,6 +119,9 @@ pub struct Session {
     printed_in_expression: Vec<String>,
     /// What `printed_in_expression` holds, in bytes.
     printed_bytes: usize,
+    /// The modules imported so far: `binascii.*` needs its import, as in
+    /// CPython (the socket module is always there).
+    imported: Vec<&'static str>,
 }
 
 impl Default for Session {
@@ -143,6 +146,7 @@ impl Session {
             callee_name: String::new(),
             printed_in_expression: Vec::new(),
             printed_bytes: 0,
+            imported: Vec::new(),
         }
     }
 
@@ -376,6 +380,14 @@ impl Session {
     fn run_statement(&mut self, statement: Statement) -> CommandResult<Outcome> {
         Ok(match statement {
             Statement::Empty => Outcome::Nothing,
+            Statement::Import(modules) => {
+                for module in modules {
+                    if !self.imported.contains(&module) {
+                        self.imported.push(module);
+                    }
+                }
+                Outcome::Nothing
+            }
             Statement::Help(topic) => Outcome::Shown(help::help(topic.as_deref())?),
             Statement::Meta(name, args) => self.run_meta(&name, &args)?,
             Statement::Unpack(names, expr) => {
@@ -904,7 +916,9 @@ impl Session {
         else {
             return None;
         };
+        let unimported = class == "binascii" && !self.imported.contains(&"binascii");
         if !matches!(class.as_str(), "int" | "bytes" | "binascii")
+            || unimported
             || self.variables.contains_key(class)
         {
             return None;

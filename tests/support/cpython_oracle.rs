@@ -17,9 +17,9 @@ const PYTHON_EVALUATOR: &str = r#"
 import io, socket as module, sys
 names = {k: getattr(module, k) for k in dir(module) if not k.startswith('_')}
 names['socket'] = module
-# netrepl has binascii after `import binascii` and without; so does this side.
-import binascii
-names['binascii'] = binascii
+# Statements run first on both sides, such as `import binascii`.
+for statement in sys.argv[1:]:
+    exec(statement, names)
 
 def last_traceback_line(e):
     saved, sys.stderr = sys.stderr, io.StringIO()
@@ -72,12 +72,15 @@ fn interleave(lines: &[String]) -> String {
     input
 }
 
-/// One report per line whose answers differ.
-pub fn differences_from_cpython(lines: &[String]) -> Vec<String> {
-    let input = interleave(lines);
+/// One report per line whose answers differ, after `prelude` (statements
+/// whose answers are not compared) has run on both sides.
+pub fn differences_from_cpython(prelude: &[&str], lines: &[String]) -> Vec<String> {
+    let mut input: String = prelude.iter().map(|s| format!("{s}\n")).collect();
+    input.push_str(&interleave(lines));
     let ours = support::run_merged(support::netrepl("python"), &input);
     let mut python = Command::new("python3");
     python.args(["-W", "ignore", "-c", PYTHON_EVALUATOR]);
+    python.args(prelude);
     let theirs = support::run_merged(python, &input);
     let ours = split_at_markers(&ours, lines.len());
     let theirs = split_at_markers(&theirs, lines.len());
@@ -99,13 +102,18 @@ pub fn differences_from_cpython(lines: &[String]) -> Vec<String> {
 
 /// Fails with every differing line, or skips (passing) without python3.
 pub fn assert_same_as_cpython(test: &str, lines: &[String]) {
+    assert_same_as_cpython_after(test, &[], lines);
+}
+
+/// `assert_same_as_cpython`, with statements run first on both sides.
+pub fn assert_same_as_cpython_after(test: &str, prelude: &[&str], lines: &[String]) {
     if !support::python_available() {
         println!(
             "SKIPPED {test}: python3 is not installed, so there is no CPython to compare with"
         );
         return;
     }
-    let differences = differences_from_cpython(lines);
+    let differences = differences_from_cpython(prelude, lines);
     assert!(
         differences.is_empty(),
         "{} of {} lines differ from CPython:\n\n{}",

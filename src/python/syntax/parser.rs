@@ -287,6 +287,8 @@ pub enum Statement {
     Help(Option<String>),
     /// `:NAME ARGS...`, settings of the REPL itself.
     Meta(String, Vec<String>),
+    /// `import socket, binascii`: the modules named, all of them known.
+    Import(Vec<&'static str>),
 }
 
 /// The module prefix a pasted line may carry; it is dropped.
@@ -308,7 +310,10 @@ pub fn parse_line(line: &str, is_command: &dyn Fn(&str) -> bool) -> CommandResul
         return Ok(Statement::Help(topic));
     }
     if let Some(result) = keyword_statement(text) {
-        return result.map(|()| Statement::Empty);
+        return result.map(|modules| match modules.is_empty() {
+            true => Statement::Empty,
+            false => Statement::Import(modules),
+        });
     }
     if let Some(statement) = python_assignment(text) {
         return statement;

@@ -50,10 +50,10 @@ pub fn is_statement_keyword(word: &str) -> bool {
     matches!(word, "pass" | "import" | "from") || BLOCK_KEYWORDS.contains(&word)
 }
 
-/// What a line that starts with a Python keyword means here: `Ok(())` to
-/// do nothing (`import socket`, `pass`), an error for what cannot run, and
+/// What a line that starts with a Python keyword means here: `Ok` with the
+/// modules it imports (none for `pass`), an error for what cannot run, and
 /// `None` for lines that are not keyword statements.
-pub fn keyword_statement(text: &str) -> Option<CommandResult<()>> {
+pub fn keyword_statement(text: &str) -> Option<CommandResult<Vec<&'static str>>> {
     let text = text.trim();
     let end = text
         .find(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -64,9 +64,9 @@ pub fn keyword_statement(text: &str) -> Option<CommandResult<()>> {
         return None;
     }
     match keyword {
-        "pass" if rest.is_empty() => Some(Ok(())),
+        "pass" if rest.is_empty() => Some(Ok(Vec::new())),
         "import" => Some(import(rest)),
-        "from" => Some(from_import(rest)),
+        "from" => Some(from_import(rest).map(|()| Vec::new())),
         "return" | "yield" => Some(Err(CommandError::syntax(format!(
             "'{keyword}' outside function"
         )))),
@@ -84,11 +84,13 @@ pub fn keyword_statement(text: &str) -> Option<CommandResult<()>> {
     }
 }
 
-/// `import socket` and `import binascii` (the modules are always there);
-/// any other module is refused.
-fn import(rest: &str) -> CommandResult<()> {
+/// `import socket` (always loaded) and `import binascii`, which the
+/// session remembers; any other module is refused.
+fn import(rest: &str) -> CommandResult<Vec<&'static str>> {
+    let mut modules = Vec::new();
     for module in rest.split(',').map(str::trim) {
-        if module == "socket" || module == "binascii" {
+        if let Some(known) = ["socket", "binascii"].into_iter().find(|m| *m == module) {
+            modules.push(known);
             continue;
         }
         if let Some(alias) = module.strip_prefix("socket").map(str::trim)
@@ -101,7 +103,7 @@ fn import(rest: &str) -> CommandResult<()> {
         }
         return Err(not_here(module));
     }
-    Ok(())
+    Ok(modules)
 }
 
 /// `from socket import ...`: every name of the module is there already.
@@ -143,8 +145,12 @@ mod tests {
 
     #[test]
     fn import_socket_is_quietly_accepted_and_others_are_not() {
-        assert_eq!(keyword_statement("import socket"), Some(Ok(())));
-        assert_eq!(keyword_statement("from socket import *"), Some(Ok(())));
+        assert_eq!(keyword_statement("import socket"), Some(Ok(vec!["socket"])));
+        assert_eq!(
+            keyword_statement("import socket, binascii"),
+            Some(Ok(vec!["socket", "binascii"]))
+        );
+        assert_eq!(keyword_statement("from socket import *"), Some(Ok(vec![])));
         let os = keyword_statement("import os").and_then(Result::err);
         assert_eq!(
             os.map(|e| e.python_line()),
