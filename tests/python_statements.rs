@@ -571,6 +571,35 @@ const CASES: &[&str] = &[
     "socket.if_indextoname(0)",
     "socket.if_nameindex(1)",
     "'if_nameindex' in dir(socket)",
+    // memoryview, where CPython takes bytes-like objects (its repr, an
+    // address, is checked by pattern in its own test).
+    "view = memoryview(b'\\x7f\\x00\\x00\\x01')",
+    "socket.inet_ntoa(view)",
+    "socket.inet_ntop(AF_INET, view)",
+    "socket.inet_ntop(AF_INET6, memoryview(bytes(16)))",
+    "len(view), view[0], view[-1], bytes(view), list(view)",
+    "view[1:3].tobytes()",
+    "view.tobytes(), view.tolist(), view.hex()",
+    "view == b'\\x7f\\x00\\x00\\x01', view == memoryview(b'\\x7f\\x00\\x00\\x01'), view == b'x'",
+    "view[9]",
+    "view['a']",
+    "view.nope",
+    "memoryview('abc')",
+    "memoryview()",
+    "memoryview(5)",
+    "memoryview(bytearray(b'ab')).tobytes()",
+    "type(view)",
+    "1 in memoryview(b'\\x01'), 2 in memoryview(b'\\x01')",
+    "socket.gethostbyname(memoryview(b'localhost'))",
+    "b'a' + memoryview(b'b'), bytearray(b'a') + memoryview(b'b')",
+    "int.from_bytes(memoryview(b'\\x01\\x00'), 'big')",
+    "left, right = socket.socketpair()",
+    "left.sendall(memoryview(b'hi'))",
+    "right.recv(10)",
+    "left.send(memoryview(b'!'))",
+    "right.recv(10)",
+    "left.close(); right.close()",
+    "[socket.inet_ntoa(view) for view in [memoryview(b'\\x0a\\x00\\x00\\x01')]]",
     // binascii needs its import, as in CPython, and the session remembers it.
     "binascii.hexlify(b'ab')",
     "binascii.unhexlify('61')",
@@ -687,11 +716,16 @@ fn split_at_markers(output: &str, count: usize) -> Vec<Vec<String>> {
 
 /// Cases whose answer is nothing on both sides (assignments, appends).
 fn differences(cases: &[&str]) -> Vec<String> {
+    differences_shown_as(cases, |text| text.to_string())
+}
+
+/// `differences`, comparing answers after `shown` has rewritten both sides.
+fn differences_shown_as(cases: &[&str], shown: fn(&str) -> String) -> Vec<String> {
     let input = interleave(cases);
-    let ours = support::run_merged(support::netrepl("python"), &input);
+    let ours = shown(&support::run_merged(support::netrepl("python"), &input));
     let mut python = Command::new("python3");
     python.args(["-W", "ignore", "-c", PYTHON_CONSOLE]);
-    let theirs = support::run_merged(python, &input);
+    let theirs = shown(&support::run_merged(python, &input));
     let ours = split_at_markers(&ours, cases.len());
     let theirs = split_at_markers(&theirs, cases.len());
     cases
@@ -723,6 +757,71 @@ fn statements_and_built_ins_answer_like_cpython() {
         found.len(),
         CASES.len(),
         found.join("\n")
+    );
+}
+
+/// Each hexadecimal address (`0x7f3a...`) as `0xADDRESS`, so that objects
+/// shown by address compare by the rest of their repr.
+fn without_addresses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("0x") {
+        out.push_str(&rest[..at]);
+        let digits = rest[at + 2..]
+            .find(|c: char| !c.is_ascii_hexdigit())
+            .unwrap_or(rest.len() - at - 2);
+        out.push_str(if digits > 0 { "0xADDRESS" } else { "0x" });
+        rest = &rest[at + 2 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Iterator objects and memoryviews show their address as CPython does:
+/// the same for one object each time, another for another object.
+#[test]
+fn objects_shown_by_address_look_like_cpython() {
+    if !support::python_available() {
+        println!("SKIPPED: python3 is not installed, so there is no CPython to compare with");
+        return;
+    }
+    let cases = [
+        "m = map(str, [1])",
+        "m",
+        "m is m, repr(m) == repr(m), repr(m) == repr(map(str, [1]))",
+        "filter(None, [])",
+        "zip([1], 'a')",
+        "enumerate('ab')",
+        "reversed([1])",
+        "reversed('ab')",
+        "reversed(range(3))",
+        "reversed({'a': 1}.items())",
+        "[map(len, ['a'])]",
+        "(zip(), 1)",
+        "memoryview(b'ab')",
+        "v = memoryview(b'ab')",
+        "repr(v) == repr(v), repr(v) == repr(memoryview(b'ab'))",
+        "str(v).startswith('<memory at 0x'), str(m).startswith('<map object at 0x')",
+    ];
+    let found = differences_shown_as(&cases, without_addresses);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    let ours = support::run_merged(
+        support::netrepl("python"),
+        "map(str, [1])\nmemoryview(b'')\n",
+    );
+    let shown: Vec<&str> = ours.lines().collect();
+    assert!(shown.len() == 2, "{ours}");
+    assert!(
+        shown[0].starts_with("<map object at 0x") && shown[0].ends_with('>'),
+        "{ours}"
+    );
+    assert!(
+        shown[1].starts_with("<memory at 0x") && shown[1].ends_with('>'),
+        "{ours}"
+    );
+    assert_eq!(
+        without_addresses("<memory at 0x7f3a0c>, 0x"),
+        "<memory at 0xADDRESS>, 0x"
     );
 }
 

@@ -10,7 +10,7 @@ use crate::python::format_spec;
 use crate::python::int_text;
 use crate::python::limits;
 use crate::python::operators::iterate;
-use crate::python::value::Value;
+use crate::python::value::{MemoryView, Value};
 
 pub const NAMES: &[&str] = &[
     "ascii",
@@ -24,6 +24,7 @@ pub const NAMES: &[&str] = &[
     "int",
     "len",
     "list",
+    "memoryview",
     "oct",
     "print",
     "repr",
@@ -109,6 +110,7 @@ pub fn call(
         "str" => str(&positional, &keywords)?,
         "int" => int(&positional, &keywords)?,
         "bytes" => bytes(&positional, &keywords)?,
+        "memoryview" => memoryview(&positional, &keywords)?,
         "bytearray" => match bytes(&positional, &keywords) {
             Ok(Value::Bytes(b)) => Value::ByteArray(b),
             Ok(other) => other,
@@ -465,6 +467,28 @@ fn int(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Valu
 }
 
 /// `bytes()`, `bytes(n)`, `bytes(iterable_of_ints)`, `bytes(text, encoding)`.
+/// `memoryview(object)`: a view of bytes-like data.
+fn memoryview(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Value> {
+    let [object] = named_arguments("memoryview", &["object"], positional, keywords)?[..] else {
+        return Err(CommandError::type_error(
+            "memoryview() missing required argument 'object' (pos 1)",
+        ));
+    };
+    let Some(object) = object else {
+        return Err(CommandError::type_error(
+            "memoryview() missing required argument 'object' (pos 1)",
+        ));
+    };
+    match object {
+        Value::MemoryView(view) => Ok(Value::MemoryView(view.clone())),
+        Value::Bytes(b) | Value::ByteArray(b) => Ok(Value::MemoryView(MemoryView::new(b.clone()))),
+        other => Err(CommandError::type_error(format!(
+            "memoryview: a bytes-like object is required, not '{}'",
+            other.type_name()
+        ))),
+    }
+}
+
 fn bytes(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Value> {
     let [source, encoding, errors] = named_arguments(
         "bytes",
@@ -506,6 +530,7 @@ fn bytes(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Va
             "encoding without a string argument",
         )),
         (Value::Bytes(b), None) => Ok(Value::Bytes(b.clone())),
+        (Value::MemoryView(view), None) => Ok(Value::Bytes(view.0.to_vec())),
         (other, None) if other.as_int().is_some() || matches!(other, Value::LargeInt(_)) => {
             // As CPython: the count must fit a Py_ssize_t, then be positive.
             let n = other

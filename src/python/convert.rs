@@ -82,6 +82,7 @@ fn none_name(value: &Value) -> &'static str {
 pub fn bytes_like(value: &Value) -> CommandResult<&[u8]> {
     match value {
         Value::Bytes(b) | Value::ByteArray(b) => Ok(b),
+        Value::MemoryView(view) => Ok(&view.0),
         other => Err(CommandError::type_error(format!(
             "a bytes-like object is required, not '{}'",
             other.type_name()

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::value::Value;
 
 /// An iterator object. Its items are made when it is (netrepl's `map` calls
@@ -112,6 +113,37 @@ impl MemoryView {
 
     pub fn repr(&self) -> String {
         format!("<memory at {:#x}>", Arc::as_ptr(&self.0) as usize)
+    }
+
+    /// `view.tobytes()` and `view.tolist()` (`hex` is that of its bytes).
+    pub fn method(
+        &self,
+        name: &str,
+        positional: &[Value],
+        keywords: &[(String, Value)],
+    ) -> CommandResult<Value> {
+        let value = match name {
+            "tobytes" => Value::Bytes(self.0.to_vec()),
+            "tolist" => Value::List(self.0.iter().map(|&b| Value::Int(i128::from(b))).collect()),
+            _ => {
+                return Err(CommandError::new(
+                    PyException::AttributeError,
+                    format!("'memoryview' object has no attribute '{name}'"),
+                ));
+            }
+        };
+        if let Some((key, _)) = keywords.first() {
+            return Err(CommandError::type_error(format!(
+                "memoryview.{name}() got an unexpected keyword argument '{key}'"
+            )));
+        }
+        if !positional.is_empty() {
+            return Err(CommandError::type_error(format!(
+                "memoryview.{name}() takes no arguments ({} given)",
+                positional.len()
+            )));
+        }
+        Ok(value)
     }
 }
 

@@ -7,7 +7,7 @@ use crate::python::arithmetic;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::limits;
 use crate::python::syntax::Comparison;
-use crate::python::value::{Value, ViewKind};
+use crate::python::value::{MemoryView, Value, ViewKind};
 
 /// The items a `for` loop would see: characters of a str, ints of bytes,
 /// keys of a dict. `None` for values that are not iterable; a MemoryError,
@@ -103,7 +103,7 @@ pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
         (Value::Str(_), Value::Str(_))
             | (
                 Value::Bytes(_) | Value::ByteArray(_),
-                Value::Bytes(_) | Value::ByteArray(_)
+                Value::Bytes(_) | Value::ByteArray(_) | Value::MemoryView(_)
             )
             | (Value::Tuple(_), Value::Tuple(_))
             | (Value::List(_), Value::List(_))
@@ -120,6 +120,12 @@ pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
         }
         (Value::ByteArray(x), Value::Bytes(y) | Value::ByteArray(y)) => {
             Value::ByteArray([x.as_slice(), y.as_slice()].concat())
+        }
+        (Value::Bytes(x), Value::MemoryView(y)) => {
+            Value::Bytes([x.as_slice(), y.0.as_slice()].concat())
+        }
+        (Value::ByteArray(x), Value::MemoryView(y)) => {
+            Value::ByteArray([x.as_slice(), y.0.as_slice()].concat())
         }
         (Value::Tuple(x), Value::Tuple(y)) => Value::Tuple([x.as_slice(), y.as_slice()].concat()),
         (Value::List(x), Value::List(y)) => Value::List([x.as_slice(), y.as_slice()].concat()),
@@ -147,6 +153,17 @@ pub fn add(a: &Value, b: &Value) -> CommandResult<Value> {
 
 /// `target[index]`, with the messages Python gives for each type.
 pub fn subscript(target: &Value, index: &Value) -> CommandResult<Value> {
+    if let Value::MemoryView(view) = target {
+        if index.as_int().is_none() {
+            return Err(CommandError::type_error("memoryview: invalid slice key"));
+        }
+        return subscript(&Value::Bytes(view.0.to_vec()), index).map_err(|e| CommandError {
+            message: e
+                .message
+                .replace("index out of range", "index out of bounds on dimension 1"),
+            ..e
+        });
+    }
     if let Value::ByteArray(b) = target {
         return subscript(&Value::Bytes(b.clone()), index).map_err(|e| CommandError {
             message: e.message.replace("byte indices", "bytearray indices"),
@@ -235,6 +252,13 @@ pub fn slice(
     stop: Option<&Value>,
     step: Option<&Value>,
 ) -> CommandResult<Value> {
+    if let Value::MemoryView(view) = target {
+        // A slice of a view is a view.
+        return match slice(&Value::Bytes(view.0.to_vec()), start, stop, step)? {
+            Value::Bytes(b) => Ok(Value::MemoryView(MemoryView::new(b))),
+            other => Ok(other),
+        };
+    }
     let len = match target {
         Value::Str(s) => s.chars().count(),
         Value::Bytes(b) => b.len(),
@@ -347,8 +371,9 @@ pub fn compare(comparison: Comparison, a: &Value, b: &Value) -> CommandResult<Va
 }
 
 /// Python's `is`, as far as values without identity can tell it: the
-/// singletons, the small ints CPython caches, enum members, sockets and
-/// callables are one object when equal; anything else made twice is two.
+/// singletons, the small ints CPython caches, enum members, sockets,
+/// callables and iterators are one object when equal, a memoryview when it
+/// shares its bytes; anything else made twice is two.
 fn identical(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::None, Value::None) => true,
@@ -357,7 +382,9 @@ fn identical(a: &Value, b: &Value) -> bool {
         (Value::Enum(_), Value::Enum(_))
         | (Value::Socket(_), Value::Socket(_))
         | (Value::Function(_), Value::Function(_))
-        | (Value::Module(_), Value::Module(_)) => a == b,
+        | (Value::Module(_), Value::Module(_))
+        | (Value::Iterator(_), Value::Iterator(_)) => a == b,
+        (Value::MemoryView(x), Value::MemoryView(y)) => std::sync::Arc::ptr_eq(&x.0, &y.0),
         _ => false,
     }
 }
@@ -425,6 +452,10 @@ fn order(a: &Value, b: &Value) -> Option<Ordering> {
 pub fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Bytes(x) | Value::ByteArray(x), Value::Bytes(y) | Value::ByteArray(y)) => x == y,
+        (Value::MemoryView(view), other) | (other, Value::MemoryView(view)) => {
+            matches!(other, Value::Bytes(b) | Value::ByteArray(b) if **b == **view.0)
+                || matches!(other, Value::MemoryView(o) if o.0 == view.0)
+        }
         (Value::Tuple(x), Value::Tuple(y)) | (Value::List(x), Value::List(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| equal(x, y))
         }

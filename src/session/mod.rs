@@ -841,6 +841,11 @@ impl Session {
         // A bytearray's str-like methods are those of its bytes.
         let value = match value {
             Value::ByteArray(b) => Value::Bytes(b),
+            Value::MemoryView(view) if name == "hex" => Value::Bytes(view.0.to_vec()),
+            Value::MemoryView(view) => {
+                let (positional, keywords) = self.eval_args(args, &[])?;
+                return view.method(name, &positional, &keywords).map(Output::plain);
+            }
             other => other,
         };
         if matches!(value, Value::Str(_) | Value::Bytes(_)) {
