@@ -80,6 +80,10 @@ pub enum Function {
 #[derive(Debug)]
 pub struct Lambda {
     pub params: Vec<String>,
+    /// The defaults of the last parameters as written (`y=2`), evaluated
+    /// where the lambda is, into `defaults`, as CPython does.
+    pub default_exprs: Vec<crate::python::syntax::Expr>,
+    pub defaults: Vec<Value>,
     pub body: crate::python::syntax::Expr,
     /// How deep the body's tree is: calls in progress add theirs up, and
     /// the sum is bounded like one expression's depth.

@@ -538,7 +538,7 @@ impl Session {
             Expr::Not(inner) => self.eval_not(inner),
             Expr::Chain(first, rest) => self.eval_chain(first, rest),
             Expr::IfElse { test, body, orelse } => self.eval_if_else(test, body, orelse),
-            Expr::Lambda(lambda) => Ok(Value::Function(Function::Lambda(lambda.clone()))),
+            Expr::Lambda(lambda) => self.eval_lambda(lambda),
             Expr::Dict(pairs) => self.eval_dict(pairs),
             Expr::Set(items) => self.eval_set(items),
             Expr::Comprehension(c) => self.eval_comprehension(c),

@@ -309,38 +309,94 @@ impl Session {
         })
     }
 
+    /// A `lambda` expression's value: its defaults evaluated now, where it
+    /// is written, as CPython does.
+    pub(super) fn eval_lambda(&mut self, lambda: &Arc<Lambda>) -> CommandResult<Value> {
+        if lambda.default_exprs.is_empty() {
+            return Ok(Value::Function(Function::Lambda(lambda.clone())));
+        }
+        let defaults = self.eval_all(&lambda.default_exprs)?;
+        Ok(Value::Function(Function::Lambda(Arc::new(Lambda {
+            params: lambda.params.clone(),
+            default_exprs: Vec::new(),
+            defaults,
+            body: lambda.body.clone(),
+            depth: lambda.depth,
+        }))))
+    }
+
+    /// The lambda's parameters bound as CPython binds them: positional
+    /// arguments first, then keywords, then defaults, with its errors.
+    fn bind_lambda_arguments(
+        lambda: &Lambda,
+        positional: Vec<Value>,
+        keywords: Vec<(String, Value)>,
+    ) -> CommandResult<Vec<(String, Value)>> {
+        let params = &lambda.params;
+        let given = positional.len();
+        let mut bound: Vec<Option<Value>> = positional.into_iter().map(Some).collect();
+        bound.resize(params.len().max(given), None);
+        for (key, value) in keywords {
+            let Some(at) = params.iter().position(|p| *p == key) else {
+                return Err(CommandError::type_error(format!(
+                    "<lambda>() got an unexpected keyword argument '{key}'"
+                )));
+            };
+            if bound[at].is_some() {
+                return Err(CommandError::type_error(format!(
+                    "<lambda>() got multiple values for argument '{key}'"
+                )));
+            }
+            bound[at] = Some(value);
+        }
+        let most = params.len();
+        if given > most {
+            let least = most - lambda.defaults.len();
+            let takes = if least == most {
+                format!("{most}")
+            } else {
+                format!("from {least} to {most}")
+            };
+            return Err(CommandError::type_error(format!(
+                "<lambda>() takes {takes} positional argument{} but {given} {} given",
+                if most == 1 && least == most { "" } else { "s" },
+                if given == 1 { "was" } else { "were" }
+            )));
+        }
+        let first_default = most - lambda.defaults.len();
+        for (slot, default) in bound[first_default..].iter_mut().zip(&lambda.defaults) {
+            if slot.is_none() {
+                *slot = Some(default.clone());
+            }
+        }
+        let missing: Vec<String> = params
+            .iter()
+            .zip(&bound)
+            .filter(|(_, value)| value.is_none())
+            .map(|(p, _)| format!("'{p}'"))
+            .collect();
+        if !missing.is_empty() {
+            return Err(CommandError::type_error(format!(
+                "<lambda>() missing {} required positional argument{}: {}",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                join_names(&missing)
+            )));
+        }
+        Ok(params
+            .iter()
+            .cloned()
+            .zip(bound.into_iter().flatten())
+            .collect())
+    }
+
     fn call_lambda(
         &mut self,
         lambda: &Arc<Lambda>,
         positional: Vec<Value>,
         keywords: Vec<(String, Value)>,
     ) -> CommandResult<Value> {
-        if let Some((key, _)) = keywords.iter().find(|(k, _)| !lambda.params.contains(k)) {
-            return Err(CommandError::type_error(format!(
-                "<lambda>() got an unexpected keyword argument '{key}'"
-            )));
-        }
-        let given = positional.len() + keywords.len();
-        if given != lambda.params.len() {
-            let want = lambda.params.len();
-            return Err(CommandError::type_error(if given > want {
-                format!(
-                    "<lambda>() takes {want} positional argument{} but {given} were given",
-                    if want == 1 { "" } else { "s" }
-                )
-            } else {
-                let missing: Vec<String> = lambda.params[given..]
-                    .iter()
-                    .map(|p| format!("'{p}'"))
-                    .collect();
-                format!(
-                    "<lambda>() missing {} required positional argument{}: {}",
-                    missing.len(),
-                    if missing.len() == 1 { "" } else { "s" },
-                    join_names(&missing)
-                )
-            }));
-        }
+        let scope = Self::bind_lambda_arguments(lambda, positional, keywords)?;
         let nested = self.lambda_depth.saturating_add(lambda.depth);
         if self.call_depth >= MAX_CALL_DEPTH || nested > limits::MAX_EXPRESSION_DEPTH {
             return Err(CommandError::new(
@@ -352,9 +408,6 @@ impl Session {
                 limits::MAX_EXPRESSION_DEPTH
             )));
         }
-        let mut scope: Vec<(String, Value)> =
-            lambda.params.iter().cloned().zip(positional).collect();
-        scope.extend(keywords);
         self.scopes.push(scope);
         self.call_depth += 1;
         self.lambda_depth = nested;

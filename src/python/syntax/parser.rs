@@ -145,7 +145,11 @@ impl Expr {
                 .chain(rest.iter().map(|(_, e)| e))
                 .collect(),
             Expr::IfElse { test, body, orelse } => vec![test, body, orelse],
-            Expr::Lambda(lambda) => vec![&lambda.body],
+            Expr::Lambda(lambda) => lambda
+                .default_exprs
+                .iter()
+                .chain(std::iter::once(&lambda.body))
+                .collect(),
             Expr::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [k, v]).collect(),
             Expr::Comprehension(c) => {
                 let mut out = vec![&c.element];
@@ -836,14 +840,26 @@ impl Parser {
         )
     }
 
-    /// After `lambda`: names up to `:`, then the body.
+    /// After `lambda`: names, each with an optional `=default`, up to `:`,
+    /// then the body.
     fn lambda(&mut self) -> CommandResult<Node> {
         let mut params = Vec::new();
+        let mut default_exprs = Vec::new();
+        let mut depth = 0;
         while !self.eat_punct(':') {
             match self.peek().cloned() {
                 Some(Token::Name(name)) if !params.contains(&name) => {
                     self.pos += 1;
                     params.push(name);
+                    if self.eat_punct('=') {
+                        let default = self.expression()?;
+                        depth = depth.max(default.depth);
+                        default_exprs.push(default.expr);
+                    } else if !default_exprs.is_empty() {
+                        return Err(CommandError::syntax(
+                            "non-default argument follows default argument",
+                        ));
+                    }
                 }
                 Some(Token::Name(name)) => {
                     return Err(CommandError::syntax(format!(
@@ -859,10 +875,12 @@ impl Parser {
         let body = self.expression()?;
         let lambda = Lambda {
             params,
+            default_exprs,
+            defaults: Vec::new(),
             body: body.expr,
             depth: body.depth,
         };
-        Node::checked(Expr::Lambda(Arc::new(lambda)), body.depth + 1)
+        Node::checked(Expr::Lambda(Arc::new(lambda)), depth.max(body.depth) + 1)
     }
 
     fn or_test(&mut self) -> CommandResult<Node> {
