@@ -7,7 +7,7 @@ use crate::python::arithmetic;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::limits;
 use crate::python::syntax::Comparison;
-use crate::python::value::{MemoryView, Value, ViewKind};
+use crate::python::value::{DictView, MemoryView, Value, ViewKind};
 
 /// The items a `for` loop would see: characters of a str, ints of bytes,
 /// keys of a dict. `None` for values that are not iterable; a MemoryError,
@@ -467,7 +467,14 @@ pub fn equal(a: &Value, b: &Value) -> bool {
                 && x.iter()
                     .all(|(k, v)| y.iter().any(|(k2, v2)| equal(k, k2) && equal(v, v2)))
         }
-        (Value::Set(x), Value::Set(y)) => {
+        // Views of values compare by identity, which a view made twice lacks.
+        (Value::View(v), _) | (_, Value::View(v)) if v.kind == ViewKind::Values => false,
+        // Views of keys and items compare as sets, with each other and with sets.
+        (
+            Value::Set(x) | Value::View(DictView { items: x, .. }),
+            Value::View(DictView { items: y, .. }),
+        )
+        | (Value::Set(x) | Value::View(DictView { items: x, .. }), Value::Set(y)) => {
             x.len() == y.len()
                 && x.iter()
                     .all(|item| y.iter().any(|other| equal(item, other)))
