@@ -114,7 +114,7 @@ fn python_help() -> String {
          \n                  chained (1 < x < 9), in, not in, is, is not, and, or,\
          \n                  not, x if c else y, indexing and slicing (data[::-1])\
          \n  Expressions:    [x for x in ...], {{k: v for ...}}, {{x for ...}},\
-         \n                  f(x for x in ...), lambda a, b: ..., dict and set\
+         \n                  f(x for x in ...), lambda a, b=2: ..., dict and set\
          \n                  displays, f(*args), f(key=value)\
          \n  Assignments:    x = 1, a, b = ..., first, *rest = ..., x += 1,\
          \n                  d['k'] = v, a = b = 0\
@@ -133,7 +133,9 @@ fn python_help() -> String {
          \n  says how to call the built-in one), class, try/except, return, yield, del,\
          \n  import of modules other than socket and binascii (os, subprocess, ...).\
          \n\n  print(...) shows its text in every format; the rest return values like any\
-         \n  command. map, filter, zip, enumerate and reversed give lists. Example:\
+         \n  command. map, filter, zip, enumerate and reversed give iterators, taken once\
+         \n  (list(...) shows them); d.keys(), .values() and .items() give views;\
+         \n  memoryview(b'...') goes wherever bytes do. Example:\
          \n  {{getattr(socket, n): n for n in dir(socket) if n.startswith('IPPROTO_')}}",
         listed(&all_builtins),
         listed(text_methods::STR_METHODS),
