@@ -316,12 +316,33 @@ fn map(args: &[Value], keywords: &Keywords, caller: &mut dyn Caller) -> CommandR
     let mut out = Vec::with_capacity(rows);
     let mut bytes = 0usize;
     for r in 0..rows {
-        let value = caller.call_value(function, columns.iter().map(|c| c[r].clone()).collect())?;
-        bytes = bytes.saturating_add(limits::approximate_size(&value));
-        limits::check_bytes(bytes)?;
-        out.push(value);
+        let value = caller.call_value(function, columns.iter().map(|c| c[r].clone()).collect());
+        if let Ok(value) = &value {
+            bytes = bytes.saturating_add(limits::approximate_size(value));
+            limits::check_bytes(bytes)?;
+        }
+        out.push(waiting(value)?);
     }
-    Ok(iterator("map", out))
+    Ok(Value::Iterator(IteratorObject::with_errors("map", out)))
+}
+
+/// Whether an error raised while a `map` or `filter` makes its items waits
+/// for the iteration to reach it, as in CPython. Interrupts and the limits
+/// never wait.
+fn waits(error: &CommandError) -> bool {
+    !matches!(
+        error.exception,
+        PyException::KeyboardInterrupt | PyException::MemoryError | PyException::RecursionError
+    )
+}
+
+/// The result of a call for one item: an error that waits stays in the
+/// iterator's items; one that does not is raised now.
+fn waiting<T>(result: CommandResult<T>) -> CommandResult<CommandResult<T>> {
+    match result {
+        Err(error) if !waits(&error) => Err(error),
+        other => Ok(other),
+    }
 }
 
 fn filter(args: &[Value], keywords: &Keywords, caller: &mut dyn Caller) -> CommandResult<Value> {
@@ -335,14 +356,17 @@ fn filter(args: &[Value], keywords: &Keywords, caller: &mut dyn Caller) -> Comma
     let mut out = Vec::new();
     for item in items_of(iterable)? {
         let keep = match function {
-            Value::None => operators::truthy(&item),
-            f => operators::truthy(&caller.call_value(f, vec![item.clone()])?),
+            Value::None => Ok(operators::truthy(&item)),
+            f => waiting(caller.call_value(f, vec![item.clone()]))?
+                .map(|kept| operators::truthy(&kept)),
         };
-        if keep {
-            out.push(item);
+        match keep {
+            Ok(true) => out.push(Ok(item)),
+            Ok(false) => {}
+            Err(error) => out.push(Err(error)),
         }
     }
-    Ok(iterator("filter", out))
+    Ok(Value::Iterator(IteratorObject::with_errors("filter", out)))
 }
 
 fn iterator(class: &'static str, items: Vec<Value>) -> Value {

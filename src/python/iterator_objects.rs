@@ -11,17 +11,23 @@ use crate::python::value::Value;
 
 /// An iterator object. Its items are made when it is (netrepl's `map` calls
 /// the function at once), but as in CPython they can be taken only once:
-/// copies of the value share the place of the next item.
+/// copies of the value share the place of the next item. An item may be the
+/// error the function raised for it, raised when iteration gets there.
 #[derive(Clone, Debug)]
 pub struct IteratorObject {
     /// CPython's class name: `map`, `list_reverseiterator`, ...
     pub class: &'static str,
-    items: Arc<Vec<Value>>,
+    items: Arc<Vec<CommandResult<Value>>>,
     next: Arc<AtomicUsize>,
 }
 
 impl IteratorObject {
     pub fn new(class: &'static str, items: Vec<Value>) -> IteratorObject {
+        IteratorObject::with_errors(class, items.into_iter().map(Ok).collect())
+    }
+
+    /// An iterator some of whose items are errors.
+    pub fn with_errors(class: &'static str, items: Vec<CommandResult<Value>>) -> IteratorObject {
         IteratorObject {
             class,
             items: Arc::new(items),
@@ -29,21 +35,43 @@ impl IteratorObject {
         }
     }
 
-    /// The items not taken yet, taking them all as `for` and `list()` do.
-    pub fn take_rest(&self) -> Vec<Value> {
-        let start = self.next.swap(self.items.len(), Ordering::SeqCst);
-        self.items.get(start..).unwrap_or_default().to_vec()
+    /// The items not taken yet, taking them all as `for` and `list()` do;
+    /// at the first error, the items up to it are taken and it is raised.
+    pub fn take_rest(&self) -> CommandResult<Vec<Value>> {
+        let mut out = Vec::with_capacity(self.remaining());
+        self.take_through(|item| {
+            out.push(item.clone());
+            false
+        })?;
+        Ok(out)
     }
 
     /// `x in iterator`: takes items up to and including the first that
-    /// matches, as CPython does, and says whether one did.
-    pub fn take_through(&self, mut matches: impl FnMut(&Value) -> bool) -> bool {
-        let start = self.next.load(Ordering::SeqCst);
-        let rest = self.items.get(start..).unwrap_or_default();
-        let found = rest.iter().position(&mut matches);
-        let taken = found.map_or(rest.len(), |at| at + 1);
-        self.next.store(start + taken, Ordering::SeqCst);
-        found.is_some()
+    /// matches, as CPython does, and says whether one did; an error item
+    /// reached first is taken and raised.
+    pub fn take_through(&self, mut matches: impl FnMut(&Value) -> bool) -> CommandResult<bool> {
+        loop {
+            let at = self.next.fetch_add(1, Ordering::SeqCst);
+            match self.items.get(at) {
+                None => {
+                    self.next.store(self.items.len(), Ordering::SeqCst);
+                    return Ok(false);
+                }
+                Some(Err(error)) => return Err(error.clone()),
+                Some(Ok(item)) if matches(item) => return Ok(true),
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
+    /// The next item (or its error), taken; `None` at the end.
+    pub fn take_one(&self) -> Option<CommandResult<Value>> {
+        let at = self.next.fetch_add(1, Ordering::SeqCst);
+        let item = self.items.get(at).cloned();
+        if item.is_none() {
+            self.next.store(self.items.len(), Ordering::SeqCst);
+        }
+        item
     }
 
     /// How many items are left, without taking them.
@@ -54,9 +82,13 @@ impl IteratorObject {
     }
 
     /// The items left, without taking them (for the memory budget).
-    pub fn peek_rest(&self) -> &[Value] {
+    pub fn peek_rest(&self) -> impl Iterator<Item = &Value> {
         let start = self.next.load(Ordering::SeqCst);
-        self.items.get(start..).unwrap_or_default()
+        self.items
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|item| item.as_ref().ok())
     }
 
     /// `<map object at 0x...>`: the address stands for the object's identity.
@@ -162,10 +194,21 @@ mod tests {
         let first = IteratorObject::new("map", vec![Value::Int(1), Value::Int(2)]);
         let copy = first.clone();
         assert_eq!(copy.remaining(), 2);
-        assert_eq!(first.take_rest(), vec![Value::Int(1), Value::Int(2)]);
-        assert!(copy.take_rest().is_empty());
+        assert_eq!(first.take_rest(), Ok(vec![Value::Int(1), Value::Int(2)]));
+        assert_eq!(copy.take_rest(), Ok(vec![]));
         assert_eq!(first, copy);
         assert_ne!(first, IteratorObject::new("map", vec![]));
         assert!(first.repr().starts_with("<map object at 0x"));
+    }
+
+    #[test]
+    fn an_error_item_is_raised_once_when_reached() {
+        let error = CommandError::new(PyException::ZeroDivisionError, "division by zero");
+        let items = vec![Ok(Value::Int(1)), Err(error.clone()), Ok(Value::Int(2))];
+        let it = IteratorObject::with_errors("map", items);
+        assert_eq!(it.take_through(|v| *v == Value::Int(1)), Ok(true));
+        assert_eq!(it.take_through(|v| *v == Value::Int(1)), Err(error));
+        assert_eq!(it.take_rest(), Ok(vec![Value::Int(2)]));
+        assert_eq!(it.remaining(), 0);
     }
 }

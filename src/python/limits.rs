@@ -57,7 +57,7 @@ pub fn approximate_size(value: &Value) -> usize {
             .map(|(key, v)| std::mem::size_of::<String>() + key.len() + approximate_size(v))
             .sum(),
         Value::Enum(member) => member.names.iter().map(|n| n.len() + 24).sum(),
-        Value::Iterator(it) => it.peek_rest().iter().map(approximate_size).sum(),
+        Value::Iterator(it) => it.peek_rest().map(approximate_size).sum(),
         Value::View(view) => view.items.iter().map(approximate_size).sum(),
         Value::MemoryView(view) => view.0.len(),
         Value::None

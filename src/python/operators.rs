@@ -43,7 +43,7 @@ pub fn iterate(value: &Value) -> Option<CommandResult<Vec<Value>>> {
         Value::Range(start, stop, step) => (0..range_len(*start, *stop, *step))
             .map(|i| Value::Int(start + step * i as i128))
             .collect(),
-        Value::Iterator(it) => it.take_rest(),
+        Value::Iterator(it) => return Some(it.take_rest()),
         Value::View(view) => view.items.clone(),
         Value::MemoryView(view) => view.0.iter().map(|&x| Value::Int(i128::from(x))).collect(),
         _ => return None,
@@ -544,7 +544,7 @@ fn contains(haystack: &Value, needle: &Value) -> CommandResult<bool> {
             }
             Ok(view.items.iter().any(|item| equal(item, needle)))
         }
-        (Value::Iterator(it), _) => Ok(it.take_through(|item| equal(item, needle))),
+        (Value::Iterator(it), _) => it.take_through(|item| equal(item, needle)),
         (Value::MemoryView(view), _) => Ok(view
             .0
             .iter()

@@ -14,7 +14,7 @@ use crate::python::iterables::items_of;
 use crate::python::limits;
 use crate::python::operators;
 use crate::python::syntax::blocks::{Stmt, parse_block};
-use crate::python::value::Value;
+use crate::python::value::{IteratorObject, Value};
 
 /// How many statements one block may run: far more than any lesson needs,
 /// and few enough that a runaway loop ends in seconds.
@@ -107,6 +107,7 @@ impl Session {
                     let iterable = self.eval(iter, None)?;
                     let mut broke = false;
                     for item in Items::of(&iterable)? {
+                        let item = item?;
                         interrupt::check()?;
                         self.bind(target, item, false)?;
                         if let Flow::Break = self.exec(body, steps)? {
@@ -187,9 +188,12 @@ impl Session {
 }
 
 /// The items a `for` loop walks: a range one at a time (so `range(10**9)`
-/// with a `break` costs what it runs), anything else as its items.
+/// with a `break` costs what it runs), an iterator object one at a time (so
+/// its error comes after the items before it, and a `break` leaves the
+/// rest), anything else as its items.
 enum Items {
     Range { next: i128, stop: i128, step: i128 },
+    Iterator(IteratorObject),
     Values(std::vec::IntoIter<Value>),
 }
 
@@ -201,15 +205,16 @@ impl Items {
                 stop: *stop,
                 step: *step,
             },
+            Value::Iterator(it) => Items::Iterator(it.clone()),
             other => Items::Values(items_of(other)?.into_iter()),
         })
     }
 }
 
 impl Iterator for Items {
-    type Item = Value;
+    type Item = CommandResult<Value>;
 
-    fn next(&mut self) -> Option<Value> {
+    fn next(&mut self) -> Option<CommandResult<Value>> {
         match self {
             Items::Range { next, stop, step } => {
                 let more = if *step > 0 { next < stop } else { next > stop };
@@ -218,9 +223,10 @@ impl Iterator for Items {
                 }
                 let value = *next;
                 *next = next.saturating_add(*step);
-                Some(Value::Int(value))
+                Some(Ok(Value::Int(value)))
             }
-            Items::Values(items) => items.next(),
+            Items::Iterator(it) => it.take_one(),
+            Items::Values(items) => items.next().map(Ok),
         }
     }
 }
