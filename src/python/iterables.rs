@@ -317,10 +317,8 @@ fn map(args: &[Value], keywords: &Keywords, caller: &mut dyn Caller) -> CommandR
     let mut bytes = 0usize;
     for r in 0..rows {
         let value = caller.call_value(function, columns.iter().map(|c| c[r].clone()).collect());
-        if let Ok(value) = &value {
-            bytes = bytes.saturating_add(limits::approximate_size(value));
-            limits::check_bytes(bytes)?;
-        }
+        bytes = bytes.saturating_add(result_size(&value));
+        limits::check_bytes(bytes)?;
         out.push(waiting(value)?);
     }
     Ok(Value::Iterator(IteratorObject::with_errors("map", out)))
@@ -334,6 +332,16 @@ fn waits(error: &CommandError) -> bool {
         error.exception,
         PyException::KeyboardInterrupt | PyException::MemoryError | PyException::RecursionError
     )
+}
+
+/// What an item of an iterator object takes, an error kept for later too.
+fn result_size(result: &CommandResult<Value>) -> usize {
+    match result {
+        Ok(value) => limits::approximate_size(value),
+        Err(error) => std::mem::size_of::<CommandError>()
+            .saturating_add(error.message.len())
+            .saturating_add(error.explanation.as_ref().map_or(0, String::len)),
+    }
 }
 
 /// The result of a call for one item: an error that waits stays in the
@@ -354,6 +362,7 @@ fn filter(args: &[Value], keywords: &Keywords, caller: &mut dyn Caller) -> Comma
         )));
     };
     let mut out = Vec::new();
+    let mut error_bytes = 0usize;
     for item in items_of(iterable)? {
         let keep = match function {
             Value::None => Ok(operators::truthy(&item)),
@@ -363,7 +372,11 @@ fn filter(args: &[Value], keywords: &Keywords, caller: &mut dyn Caller) -> Comma
         match keep {
             Ok(true) => out.push(Ok(item)),
             Ok(false) => {}
-            Err(error) => out.push(Err(error)),
+            Err(error) => {
+                error_bytes = error_bytes.saturating_add(result_size(&Err(error.clone())));
+                limits::check_bytes(error_bytes)?;
+                out.push(Err(error));
+            }
         }
     }
     Ok(Value::Iterator(IteratorObject::with_errors("filter", out)))
