@@ -420,9 +420,16 @@ pub fn range_len(start: i128, stop: i128, step: i128) -> usize {
 /// Whether `value` can be a dict key or a set item, CPython's error if not.
 pub fn check_hashable(value: &Value) -> CommandResult<()> {
     match value {
-        Value::List(_) | Value::Dict(_) | Value::Map(_) | Value::Set(_) => Err(
-            CommandError::type_error(format!("unhashable type: '{}'", value.type_name())),
-        ),
+        Value::List(_) | Value::Dict(_) | Value::Map(_) | Value::Set(_) | Value::ByteArray(_) => {
+            Err(CommandError::type_error(format!(
+                "unhashable type: '{}'",
+                value.type_name()
+            )))
+        }
+        // Views of keys and items are set-like, so unhashable; of values, not.
+        Value::View(view) if view.kind != ViewKind::Values => Err(CommandError::type_error(
+            format!("unhashable type: '{}'", value.type_name()),
+        )),
         Value::Tuple(items) => items.iter().try_for_each(check_hashable),
         _ => Ok(()),
     }
