@@ -567,3 +567,35 @@ fn bytes(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Va
         }
     }
 }
+
+/// `view.tobytes()` and `view.tolist()` of a memoryview (`hex` is that of
+/// its bytes).
+pub fn memoryview_method(
+    view: &MemoryView,
+    name: &str,
+    positional: &[Value],
+    keywords: &[(String, Value)],
+) -> CommandResult<Value> {
+    let value = match name {
+        "tobytes" => Value::Bytes(view.0.to_vec()),
+        "tolist" => Value::List(view.0.iter().map(|&b| Value::Int(i128::from(b))).collect()),
+        _ => {
+            return Err(CommandError::new(
+                crate::python::error::PyException::AttributeError,
+                format!("'memoryview' object has no attribute '{name}'"),
+            ));
+        }
+    };
+    if let Some((key, _)) = keywords.first() {
+        return Err(CommandError::type_error(format!(
+            "memoryview.{name}() got an unexpected keyword argument '{key}'"
+        )));
+    }
+    if !positional.is_empty() {
+        return Err(CommandError::type_error(format!(
+            "memoryview.{name}() takes no arguments ({} given)",
+            positional.len()
+        )));
+    }
+    Ok(value)
+}

@@ -1,33 +1,34 @@
 //! The objects CPython's built-ins give back instead of lists: iterators
 //! (`map`, `filter`, `zip`, `enumerate`, `reversed`), whose items are taken
 //! once, and dict views (`d.keys()`, `d.values()`, `d.items()`), which show
-//! their items. A `memoryview` is here too: bytes shown by address.
+//! their items. A `memoryview` is here too: bytes shown by address. Each is
+//! generic over its items (`value::Value` in use), so that `value` can hold
+//! them without this module knowing it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::python::error::{CommandError, CommandResult, PyException};
-use crate::python::value::Value;
+use crate::python::error::CommandResult;
 
 /// An iterator object. Its items are made when it is (netrepl's `map` calls
 /// the function at once), but as in CPython they can be taken only once:
 /// copies of the value share the place of the next item. An item may be the
 /// error the function raised for it, raised when iteration gets there.
 #[derive(Clone, Debug)]
-pub struct IteratorObject {
+pub struct IteratorObject<T> {
     /// CPython's class name: `map`, `list_reverseiterator`, ...
     pub class: &'static str,
-    items: Arc<Vec<CommandResult<Value>>>,
+    items: Arc<Vec<CommandResult<T>>>,
     next: Arc<AtomicUsize>,
 }
 
-impl IteratorObject {
-    pub fn new(class: &'static str, items: Vec<Value>) -> IteratorObject {
+impl<T: Clone> IteratorObject<T> {
+    pub fn new(class: &'static str, items: Vec<T>) -> IteratorObject<T> {
         IteratorObject::with_errors(class, items.into_iter().map(Ok).collect())
     }
 
     /// An iterator some of whose items are errors.
-    pub fn with_errors(class: &'static str, items: Vec<CommandResult<Value>>) -> IteratorObject {
+    pub fn with_errors(class: &'static str, items: Vec<CommandResult<T>>) -> IteratorObject<T> {
         IteratorObject {
             class,
             items: Arc::new(items),
@@ -37,7 +38,7 @@ impl IteratorObject {
 
     /// The items not taken yet, taking them all as `for` and `list()` do;
     /// at the first error, the items up to it are taken and it is raised.
-    pub fn take_rest(&self) -> CommandResult<Vec<Value>> {
+    pub fn take_rest(&self) -> CommandResult<Vec<T>> {
         let mut out = Vec::with_capacity(self.remaining());
         self.take_through(|item| {
             out.push(item.clone());
@@ -49,7 +50,7 @@ impl IteratorObject {
     /// `x in iterator`: takes items up to and including the first that
     /// matches, as CPython does, and says whether one did; an error item
     /// reached first is taken and raised.
-    pub fn take_through(&self, mut matches: impl FnMut(&Value) -> bool) -> CommandResult<bool> {
+    pub fn take_through(&self, mut matches: impl FnMut(&T) -> bool) -> CommandResult<bool> {
         loop {
             let at = self.next.fetch_add(1, Ordering::SeqCst);
             match self.items.get(at) {
@@ -65,7 +66,7 @@ impl IteratorObject {
     }
 
     /// The next item (or its error), taken; `None` at the end.
-    pub fn take_one(&self) -> Option<CommandResult<Value>> {
+    pub fn take_one(&self) -> Option<CommandResult<T>> {
         let at = self.next.fetch_add(1, Ordering::SeqCst);
         let item = self.items.get(at).cloned();
         if item.is_none() {
@@ -82,7 +83,7 @@ impl IteratorObject {
     }
 
     /// The items left, without taking them (for the memory budget).
-    pub fn peek_rest(&self) -> impl Iterator<Item = &Value> {
+    pub fn peek_rest(&self) -> impl Iterator<Item = &T> {
         let start = self.next.load(Ordering::SeqCst);
         self.items
             .get(start..)
@@ -101,9 +102,9 @@ impl IteratorObject {
     }
 }
 
-impl PartialEq for IteratorObject {
+impl<T> PartialEq for IteratorObject<T> {
     /// Two iterators are equal only when they are one object.
-    fn eq(&self, other: &IteratorObject) -> bool {
+    fn eq(&self, other: &IteratorObject<T>) -> bool {
         Arc::ptr_eq(&self.items, &other.items)
     }
 }
@@ -128,9 +129,9 @@ impl ViewKind {
 
 /// `d.keys()` and its kin: the items of the dict when the view was made.
 #[derive(Clone, Debug, PartialEq)]
-pub struct DictView {
+pub struct DictView<T> {
     pub kind: ViewKind,
-    pub items: Vec<Value>,
+    pub items: Vec<T>,
 }
 
 /// `memoryview(b'...')`: the bytes, shared by the copies of the value so
@@ -146,37 +147,6 @@ impl MemoryView {
     pub fn repr(&self) -> String {
         format!("<memory at {:#x}>", Arc::as_ptr(&self.0) as usize)
     }
-
-    /// `view.tobytes()` and `view.tolist()` (`hex` is that of its bytes).
-    pub fn method(
-        &self,
-        name: &str,
-        positional: &[Value],
-        keywords: &[(String, Value)],
-    ) -> CommandResult<Value> {
-        let value = match name {
-            "tobytes" => Value::Bytes(self.0.to_vec()),
-            "tolist" => Value::List(self.0.iter().map(|&b| Value::Int(i128::from(b))).collect()),
-            _ => {
-                return Err(CommandError::new(
-                    PyException::AttributeError,
-                    format!("'memoryview' object has no attribute '{name}'"),
-                ));
-            }
-        };
-        if let Some((key, _)) = keywords.first() {
-            return Err(CommandError::type_error(format!(
-                "memoryview.{name}() got an unexpected keyword argument '{key}'"
-            )));
-        }
-        if !positional.is_empty() {
-            return Err(CommandError::type_error(format!(
-                "memoryview.{name}() takes no arguments ({} given)",
-                positional.len()
-            )));
-        }
-        Ok(value)
-    }
 }
 
 impl PartialEq for MemoryView {
@@ -188,13 +158,14 @@ impl PartialEq for MemoryView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::python::error::{CommandError, PyException};
 
     #[test]
     fn an_iterator_gives_its_items_once_to_all_its_copies() {
-        let first = IteratorObject::new("map", vec![Value::Int(1), Value::Int(2)]);
+        let first = IteratorObject::new("map", vec![1, 2]);
         let copy = first.clone();
         assert_eq!(copy.remaining(), 2);
-        assert_eq!(first.take_rest(), Ok(vec![Value::Int(1), Value::Int(2)]));
+        assert_eq!(first.take_rest(), Ok(vec![1, 2]));
         assert_eq!(copy.take_rest(), Ok(vec![]));
         assert_eq!(first, copy);
         assert_ne!(first, IteratorObject::new("map", vec![]));
@@ -204,11 +175,10 @@ mod tests {
     #[test]
     fn an_error_item_is_raised_once_when_reached() {
         let error = CommandError::new(PyException::ZeroDivisionError, "division by zero");
-        let items = vec![Ok(Value::Int(1)), Err(error.clone()), Ok(Value::Int(2))];
-        let it = IteratorObject::with_errors("map", items);
-        assert_eq!(it.take_through(|v| *v == Value::Int(1)), Ok(true));
-        assert_eq!(it.take_through(|v| *v == Value::Int(1)), Err(error));
-        assert_eq!(it.take_rest(), Ok(vec![Value::Int(2)]));
+        let it = IteratorObject::with_errors("map", vec![Ok(1), Err(error.clone()), Ok(2)]);
+        assert_eq!(it.take_through(|v| *v == 1), Ok(true));
+        assert_eq!(it.take_through(|v| *v == 1), Err(error));
+        assert_eq!(it.take_rest(), Ok(vec![2]));
         assert_eq!(it.remaining(), 0);
     }
 }

@@ -5,7 +5,12 @@ use std::fmt::Write;
 
 use num_bigint::BigInt;
 
-pub use crate::python::iterator_objects::{DictView, IteratorObject, MemoryView, ViewKind};
+pub use crate::python::iterator_objects::{MemoryView, ViewKind};
+
+/// What `map`, `filter`, `zip`, `enumerate` and `reversed` return.
+pub type IteratorObject = crate::python::iterator_objects::IteratorObject<Value>;
+/// `d.keys()`, `d.values()`, `d.items()`.
+pub type DictView = crate::python::iterator_objects::DictView<Value>;
 use num_traits::ToPrimitive;
 
 /// A member of one of the `socket` module's enums (`AddressFamily`, `SocketKind`,

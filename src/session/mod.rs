@@ -844,7 +844,8 @@ impl Session {
             Value::MemoryView(view) if name == "hex" => Value::Bytes(view.0.to_vec()),
             Value::MemoryView(view) => {
                 let (positional, keywords) = self.eval_args(args, &[])?;
-                return view.method(name, &positional, &keywords).map(Output::plain);
+                return builtins::memoryview_method(&view, name, &positional, &keywords)
+                    .map(Output::plain);
             }
             other => other,
         };
