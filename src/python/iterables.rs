@@ -12,7 +12,7 @@ use crate::python::arithmetic;
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::limits;
 use crate::python::operators::{self, check_hashable, equal, iterate};
-use crate::python::syntax::{BinaryOp, Comparison};
+use crate::python::syntax::Comparison;
 use crate::python::value::{BUILTIN_TYPES, Function, Value};
 
 /// What these built-ins need from the evaluator: calling a value, reading
@@ -27,13 +27,11 @@ pub const NAMES: &[&str] = &[
     "abs",
     "all",
     "any",
-    "bin",
     "bool",
     "callable",
     "chr",
     "dict",
     "dir",
-    "divmod",
     "enumerate",
     "filter",
     "getattr",
@@ -42,7 +40,6 @@ pub const NAMES: &[&str] = &[
     "map",
     "max",
     "min",
-    "oct",
     "ord",
     "range",
     "reversed",
@@ -97,17 +94,8 @@ pub fn call(
             Value::Function(_)
         ))),
         "abs" => abs(one(name, args, &keywords)?),
-        "divmod" => {
-            let [a, b] = exactly::<2>(name, args, &keywords)?;
-            Ok(Value::Tuple(vec![
-                arithmetic::binary(BinaryOp::FloorDivide, a, b)?,
-                arithmetic::binary(BinaryOp::Modulo, a, b)?,
-            ]))
-        }
         "ord" => ord(one(name, args, &keywords)?),
         "chr" => chr(one(name, args, &keywords)?),
-        "bin" => based(one(name, args, &keywords)?, "0b", |n| format!("{n:b}")),
-        "oct" => based(one(name, args, &keywords)?, "0o", |n| format!("{n:o}")),
         "dict" => dict(args, keywords),
         "set" => {
             let mut set = Vec::new();
@@ -567,15 +555,6 @@ fn chr(value: &Value) -> CommandResult<Value> {
         .and_then(char::from_u32)
         .map(|c| Value::str(c.to_string()))
         .ok_or_else(|| CommandError::value_error("chr() arg not in range(0x110000)"))
-}
-
-fn based(value: &Value, prefix: &str, digits: fn(u128) -> String) -> CommandResult<Value> {
-    let n = index_of(value)?;
-    let sign = if n < 0 { "-" } else { "" };
-    Ok(Value::str(format!(
-        "{sign}{prefix}{}",
-        digits(n.unsigned_abs())
-    )))
 }
 
 /// Adds `key: value` to a dict's entries, replacing the value of an equal key
