@@ -155,11 +155,17 @@ fn mdbook_command(args: &[String]) -> ExitCode {
     book_command(args)
 }
 
-/// `netrepl serve-silent --listen ADDR...` (hidden; `lab dns off` runs it):
-/// holds UDP ports open without answering, so queries time out.
+/// `netrepl serve-silent [--servfail] --listen ADDR...` (hidden; `lab dns
+/// off` runs it): holds UDP ports open without answering, so queries time
+/// out; with `--servfail` (`lab dns servfail`) it answers every query, UDP
+/// and TCP, with SERVFAIL instead.
 fn serve_silent_command(args: &[OsString]) -> ExitCode {
     let words: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
-    let addresses: Option<Vec<std::net::SocketAddr>> = words
+    let (servfail, rest) = match words.split_first() {
+        Some((&"--servfail", rest)) => (true, rest),
+        _ => (false, words.as_slice()),
+    };
+    let addresses: Option<Vec<std::net::SocketAddr>> = rest
         .chunks(2)
         .map(|pair| match pair {
             ["--listen", address] => address.parse().ok(),
@@ -167,10 +173,17 @@ fn serve_silent_command(args: &[OsString]) -> ExitCode {
         })
         .collect();
     let Some(addresses) = addresses.filter(|a| !a.is_empty() && words.len() == args.len()) else {
-        eprintln!("usage: netrepl serve-silent --listen ADDR:PORT [--listen ADDR:PORT...]");
+        eprintln!(
+            "usage: netrepl serve-silent [--servfail] --listen ADDR:PORT [--listen ADDR:PORT...]"
+        );
         return ExitCode::from(2);
     };
-    match netrepl::net::lab::silence::hold_silent(&addresses) {
+    let served = if servfail {
+        netrepl::net::lab::servfail::serve_servfail(&addresses)
+    } else {
+        netrepl::net::lab::silence::hold_silent(&addresses)
+    };
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("netrepl serve-silent: {error}");

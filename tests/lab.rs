@@ -15,7 +15,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use netrepl::net::lab::Role;
-use netrepl::net::lab::{self, Lab, LabStatus};
+use netrepl::net::lab::{self, DnsState, Lab, LabStatus};
 
 const WAIT_LIMIT: Duration = Duration::from_secs(30);
 
@@ -176,7 +176,7 @@ fn the_default_lab_goes_up_as_described_and_comes_down_without_a_trace() {
     };
     let lab = &guard.0;
     let built = lab.up_default().expect("lab up");
-    assert!(built.dns_on);
+    assert_eq!(built.dns, DnsState::On);
     assert_eq!(built.machines.len(), 9);
     let dead: Vec<String> = built.dead_hosts().map(|m| m.name()).collect();
     assert_eq!(dead, ["charlie.lab"]);
@@ -244,7 +244,7 @@ fn lab_up_after_a_crash_cleans_up_first() {
     std::fs::write(lab.run_dir().join("dns.pid"), "999999999\n").unwrap();
 
     let status = lab.up_default().expect("lab up over leftovers");
-    assert!(status.dns_on);
+    assert_eq!(status.dns, DnsState::On);
     let hosts = std::fs::read_to_string("/etc/netns/nrt2-scanner/hosts").unwrap();
     assert!(!hosts.contains("stale"), "{hosts}");
     assert!(!namespaces_of("nrt2").contains(&"nrt2-golf".to_string()));
@@ -311,8 +311,8 @@ fn look_ups_inside_the_lab_go_over_its_dns_server() {
 
     // With the server off, a look-up waits out the resolver's one-second
     // timeout (queries get no answer at all), then fails with EAI_AGAIN.
-    lab.set_dns(false).expect("dns off");
-    assert!(!lab.status().unwrap().dns_on);
+    lab.set_dns(DnsState::Off).expect("dns off");
+    assert_eq!(lab.status().unwrap().dns, DnsState::Off);
     let started = Instant::now();
     let (ok, _, stderr) = netrepl_in_lab(lab, "python", "gethostbyname('alpha.lab')");
     assert!(!ok);
@@ -323,6 +323,34 @@ fn look_ups_inside_the_lab_go_over_its_dns_server() {
         "no timeout: {waited:?}"
     );
     assert!(waited < Duration::from_secs(5), "{waited:?}");
+
+    // SERVFAIL: a server that answers at once, only to say it cannot; the
+    // resolver takes that as "try again", so the error is the same -3.
+    let (ok, stdout, stderr) = netrepl_in_lab(lab, "pretty", "lab dns servfail");
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("SERVFAIL"), "{stdout}");
+    assert_eq!(lab.status().unwrap().dns, DnsState::Servfail);
+    for line in ["dig alpha.lab", "dig alpha.lab tcp=True"] {
+        let (ok, stdout, stderr) = netrepl_in_lab(lab, "pretty", line);
+        assert!(ok, "{line}: {stderr}");
+        assert!(stdout.contains("status: SERVFAIL"), "{line}: {stdout}");
+        assert!(
+            stdout.contains("alpha.lab."),
+            "{line}: the question: {stdout}"
+        );
+    }
+    for line in ["gethostbyname('alpha.lab')", "getaddrinfo('alpha.lab', 80)"] {
+        let started = Instant::now();
+        let (ok, _, stderr) = netrepl_in_lab(lab, "python", line);
+        let waited = started.elapsed();
+        assert!(!ok, "{line}");
+        assert!(
+            stderr.contains("socket.gaierror: [Errno -3] Temporary failure in name resolution"),
+            "{line}: {stderr}"
+        );
+        // No resolver timeout: the answer came at once.
+        assert!(waited < Duration::from_millis(900), "{line}: {waited:?}");
+    }
     // The command, from inside the lab as a learner would type it.
     let (ok, stdout, stderr) = netrepl_in_lab(lab, "pretty", "lab dns on");
     assert!(ok, "{stderr}");
@@ -427,7 +455,20 @@ fn lab_status_draws_the_topology_and_gives_a_dict() {
     );
     assert!(line("far.lab ").contains("10.77.1.10"), "{drawing}");
 
-    lab.set_dns(false).unwrap();
+    lab.set_dns(DnsState::Servfail).unwrap();
+    let (ok, drawing, stderr) = netrepl_outside("nrt5", "pretty", "lab status");
+    assert!(ok, "{stderr}");
+    assert!(
+        drawing.lines().next().unwrap().contains("dns servfail"),
+        "{drawing}"
+    );
+    let (ok, json, _) = netrepl_outside("nrt5", "json", "lab status");
+    assert!(ok);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(json.trim()).unwrap()["dns"],
+        "servfail"
+    );
+    lab.set_dns(DnsState::Off).unwrap();
     let (ok, json, stderr) = netrepl_outside("nrt5", "json", "lab status");
     assert!(ok, "{stderr}");
     let value: serde_json::Value = serde_json::from_str(json.trim()).expect("json");
@@ -849,6 +890,57 @@ fn serve_practice_echoes_on_loopback_until_sigterm() {
     let mut back = [0u8; 4];
     stream.read_exact(&mut back).unwrap();
     assert_eq!(&back, b"ping");
+    terminate(child);
+}
+
+/// A DNS query for alpha.lab A, id 0xBEEF, recursion desired.
+const ALPHA_QUERY: &[u8] =
+    b"\xbe\xef\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x05alpha\x03lab\x00\x00\x01\x00\x01";
+
+/// Checks a reply to [`ALPHA_QUERY`]: same id, QR, RD and RA set, SERVFAIL,
+/// the question echoed.
+fn assert_servfail_for_alpha(reply: &[u8]) {
+    assert_eq!(&reply[..2], b"\xbe\xef", "{reply:?}");
+    assert_eq!(reply[2], 0x81, "QR and RD: {reply:?}");
+    assert_eq!(reply[3], 0x82, "RA and rcode 2 (SERVFAIL): {reply:?}");
+    assert_eq!(&reply[4..12], b"\x00\x01\x00\x00\x00\x00\x00\x00");
+    assert_eq!(&reply[12..], &ALPHA_QUERY[12..], "the question");
+}
+
+#[test]
+fn serve_silent_servfail_answers_every_query_over_udp_and_tcp() {
+    use std::io::Write as _;
+    let (child, first) = start_server(&["serve-silent", "--servfail", "--listen", "127.0.0.1:0"]);
+    let address = first
+        .strip_prefix("serving SERVFAIL on ")
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_string();
+    let client = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    client.connect(&address).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    // Not DNS: no answer; then a query: SERVFAIL.
+    client.send(b"anyone?").unwrap();
+    client.send(ALPHA_QUERY).unwrap();
+    let mut buf = [0u8; 512];
+    let length = client.recv(&mut buf).expect("a reply");
+    assert_servfail_for_alpha(&buf[..length]);
+
+    let mut stream = std::net::TcpStream::connect(&address).expect("TCP too");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    for _ in 0..2 {
+        let length = u16::try_from(ALPHA_QUERY.len()).unwrap();
+        stream.write_all(&length.to_be_bytes()).unwrap();
+        stream.write_all(ALPHA_QUERY).unwrap();
+        let mut length = [0u8; 2];
+        stream.read_exact(&mut length).unwrap();
+        let mut reply = vec![0u8; usize::from(u16::from_be_bytes(length))];
+        stream.read_exact(&mut reply).unwrap();
+        assert_servfail_for_alpha(&reply);
+    }
     terminate(child);
 }
 

@@ -9,7 +9,7 @@ use crate::commands::context::{self, Format};
 use crate::commands::lab_topology;
 use crate::commands::output::{Output, View};
 use crate::commands::registry::{ArgKind, Args, CallStyle, Command, Example, Param, Topic};
-use crate::net::lab::{Lab, LabError, LabStatus, MachineStatus, PREFIX_ENV};
+use crate::net::lab::{DnsState, Lab, LabError, LabStatus, MachineStatus, PREFIX_ENV};
 use crate::python::convert;
 use crate::python::error::{CommandError, CommandResult};
 use crate::python::value::Value;
@@ -25,8 +25,8 @@ pub const LAB: Command = Command {
     style: CallStyle::Python,
     topic: Topic::Probing,
     python: None,
-    summary: "A practice network of namespaces: lab up [FILE], status, shell, dns off|on, down",
-    description: "Builds a teaching network on this machine out of Linux network namespaces, from a small TOML file (`lab up FILE`) or the default lab: subnet near (10.77.0.0/24, fd77::/64) with scanner.lab at .1 (where netrepl runs), ns.lab at .2 (the lab's DNS server, authoritative for lab. and the reverse zones), alpha.lab .10 and bravo.lab .11, charlie.lab .12 (switched off, but DNS still names it), quiet.lab .20 (ignores ping but serves HTTP on port 80, so map_network misses it and tcp=80 finds it), services.lab .30 (echo on port 7, HTTP on 80) and router.lab .254, which joins subnet far (10.77.1.0/24) where far.lab .10 answers one hop further (its TTL arrives one lower). www.lab has three addresses (round robin), web.lab is an alias (CNAME) of www.lab, lab. has MX and TXT records, every address has a PTR, and unknown names get NXDOMAIN. No hosts file names a lab machine: inside the lab every look-up really goes to ns.lab. `lab up [FILE]` builds it (again, if left over from a crash), `lab status` draws it, `lab shell` runs netrepl inside the scanner until Ctrl-D, `lab dns off` stops the DNS server (a look-up then fails with EAI_AGAIN after the resolver's one-second timeout; dig times out) and `lab dns on` starts it again, `lab down` removes it all. Outside the lab, ping, map_network and look-ups of lab addresses and .lab names are refused, since they would go to the real network: enter with `sudo netrepl --lab`. Building and entering need root. A lab file has `nameserver`, `ttl`, [[subnets]] (name, ipv4, ipv6: private ranges only), [[hosts]] (name, role = host|router|scanner, addresses = { SUBNET = [...] }, down, ignores_ping, services = [\"echo\", \"http\"]) and [[records]] (name, type A|AAAA|CNAME|MX|TXT, value, ttl); the book's lab chapter shows the default one.",
+    summary: "Practice network: lab up [FILE], status, shell, dns on|off|servfail, down",
+    description: "Builds a teaching network on this machine out of Linux network namespaces, from a small TOML file (`lab up FILE`) or the default lab: subnet near (10.77.0.0/24, fd77::/64) with scanner.lab at .1 (where netrepl runs), ns.lab at .2 (the lab's DNS server, authoritative for lab. and the reverse zones), alpha.lab .10 and bravo.lab .11, charlie.lab .12 (switched off, but DNS still names it), quiet.lab .20 (ignores ping but serves HTTP on port 80, so map_network misses it and tcp=80 finds it), services.lab .30 (echo on port 7, HTTP on 80) and router.lab .254, which joins subnet far (10.77.1.0/24) where far.lab .10 answers one hop further (its TTL arrives one lower). www.lab has three addresses (round robin), web.lab is an alias (CNAME) of www.lab, lab. has MX and TXT records, every address has a PTR, and unknown names get NXDOMAIN. No hosts file names a lab machine: inside the lab every look-up really goes to ns.lab. `lab up [FILE]` builds it (again, if left over from a crash), `lab status` draws it, `lab shell` runs netrepl inside the scanner until Ctrl-D, `lab dns off` silences the DNS server (a look-up then fails with socket.gaierror [Errno -3] Temporary failure in name resolution after the resolver's one-second timeout; dig times out), `lab dns servfail` makes it answer every query with SERVFAIL, as a resolver with a broken upstream does (dig shows status: SERVFAIL; getaddrinfo and gethostbyname fail with the same [Errno -3] at once, since the resolver takes SERVFAIL as \"try again\"), `lab dns on` brings the real server back, and `lab status` shows which of on, off and servfail it is; `lab down` removes it all. Outside the lab, ping, map_network and look-ups of lab addresses and .lab names are refused, since they would go to the real network: enter with `sudo netrepl --lab`. Building and entering need root. A lab file has `nameserver`, `ttl`, [[subnets]] (name, ipv4, ipv6: private ranges only), [[hosts]] (name, role = host|router|scanner, addresses = { SUBNET = [...] }, down, ignores_ping, services = [\"echo\", \"http\"]) and [[records]] (name, type A|AAAA|CNAME|MX|TXT, value, ttl); the book's lab chapter shows the default one.",
     network: false,
     examples: &[Example {
         input: "lab status",
@@ -80,27 +80,29 @@ fn refuse_inside(lab: &Lab, action: &str) -> CommandResult<()> {
 }
 
 fn dns(lab: &Lab, switch: Option<&str>) -> CommandResult<Output> {
-    let on = match switch {
-        Some("on") => true,
-        Some("off") => false,
-        other => {
-            let shown = other.map_or("nothing".to_string(), crate::python::value::str_repr);
-            return Err(CommandError::value_error(format!(
-                "lab dns takes 'on' or 'off', not {shown}"
-            ))
-            .explain("`lab dns off` stops the lab's DNS server so look-ups time out; `lab dns on` starts it again."));
-        }
+    let Some(wanted) = switch.and_then(DnsState::parse) else {
+        let shown = switch.map_or("nothing".to_string(), crate::python::value::str_repr);
+        return Err(CommandError::value_error(format!(
+            "lab dns takes 'on', 'off' or 'servfail', not {shown}"
+        ))
+        .explain("`lab dns off` silences the lab's DNS server so look-ups time out; `lab dns servfail` makes it answer SERVFAIL so they fail at once; `lab dns on` brings the real server back."));
     };
-    let was_on = lab.set_dns(on).map_err(lab_error)?;
-    let text = match (on, was_on) {
-        (true, true) => "The lab's DNS server was already on.",
-        (true, false) => "The lab's DNS server is on again: look-ups of lab names work.",
-        (false, true) => {
-            "The lab's DNS server is off: it no longer answers, so a look-up of a lab name waits out the resolver's one-second timeout and fails with socket.gaierror: [Errno -3] Temporary failure in name resolution, and dig times out. `lab dns on` brings it back."
+    let before = lab.set_dns(wanted).map_err(lab_error)?;
+    let text = if before == wanted {
+        format!("The lab's DNS server was already {}.", wanted.name())
+    } else {
+        match wanted {
+            DnsState::On => "The lab's DNS server is on again: look-ups of lab names work.",
+            DnsState::Off => {
+                "The lab's DNS server is off: it no longer answers, so a look-up of a lab name waits out the resolver's one-second timeout and fails with socket.gaierror: [Errno -3] Temporary failure in name resolution, and dig times out. `lab dns on` brings it back."
+            }
+            DnsState::Servfail => {
+                "The lab's DNS server is up but broken: it answers every query with SERVFAIL, like a resolver whose upstream has failed. dig shows status: SERVFAIL, and a look-up of a lab name fails at once with socket.gaierror: [Errno -3] Temporary failure in name resolution (the resolver takes SERVFAIL as \"try again later\"). `lab dns on` brings the real server back."
+            }
         }
-        (false, false) => "The lab's DNS server was already off.",
+        .to_string()
     };
-    Ok(Output::text(text.to_string()))
+    Ok(Output::text(text))
 }
 
 fn status(lab: &Lab) -> CommandResult<Output> {
@@ -209,10 +211,7 @@ fn status_output(status: &LabStatus) -> Output {
     let value = Value::Dict(vec![
         ("prefix".into(), Value::str(status.prefix.clone())),
         ("name".into(), Value::str(lab.name.clone())),
-        (
-            "dns".into(),
-            Value::str(if status.dns_on { "on" } else { "off" }),
-        ),
+        ("dns".into(), Value::str(status.dns.name())),
         (
             "nameserver".into(),
             Value::str(lab.nameserver_host().full_name()),

@@ -21,7 +21,7 @@ pub fn draw(status: &LabStatus) -> String {
         "{} '{}'  dns {} ({}{ns_address})",
         lab.name,
         status.prefix,
-        if status.dns_on { "on" } else { "off" },
+        status.dns.name(),
         nameserver.full_name(),
     );
     let rows: Vec<Vec<Row>> = (0..lab.subnets.len())
@@ -118,8 +118,7 @@ fn notes(status: &LabStatus, machine: &MachineStatus, subnet: usize) -> String {
         Role::Host => {}
     }
     if lab.nameserver_host().name == host.name {
-        let dns = if status.dns_on { "on" } else { "off" };
-        notes.push(format!("DNS server {dns}"));
+        notes.push(format!("DNS server {}", status.dns.name()));
     }
     if host.down {
         notes.push("switched off".into());
@@ -154,7 +153,7 @@ fn column_widths<'a>(rows: impl Iterator<Item = &'a Row>) -> [usize; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::lab::Description;
+    use crate::net::lab::{Description, DnsState};
 
     #[test]
     fn the_default_lab_is_drawn_with_both_subnets_and_the_router_on_each() {
@@ -174,9 +173,13 @@ mod tests {
             prefix: "nrt".into(),
             description,
             machines,
-            dns_on: true,
+            dns: DnsState::Servfail,
         };
         let text = draw(&status);
+        let title = text.lines().next().unwrap();
+        assert!(title.contains("dns servfail (ns.lab 10.77.0.2)"), "{title}");
+        let ns = text.lines().skip(1).find(|l| l.contains("ns.lab")).unwrap();
+        assert!(ns.contains("DNS server servfail"), "{ns}");
         assert!(
             text.contains("near  10.77.0.0/24  fd77::/64\n━━┯"),
             "{text}"

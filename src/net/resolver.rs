@@ -29,7 +29,7 @@ pub fn gai_error_code(code: i32) -> CommandError {
             "The resolver found no address for that name (or no such service). Check the spelling; names in /etc/hosts, like localhost, always work."
         }
         libc::EAI_AGAIN => {
-            "No DNS answer came back: no server is configured, none can be reached, or none answered in time. Names in /etc/hosts, like localhost, still resolve."
+            "No DNS answer came back: no server is configured, none can be reached, none answered in time, or one answered SERVFAIL (it could not find out). Names in /etc/hosts, like localhost, still resolve."
         }
         libc::EAI_SERVICE => {
             "The port is not a number and not a service name the services database knows for that socket type. Try a number, or getservbyname."
@@ -55,7 +55,7 @@ pub fn host_error(code: ffi::HErrno) -> CommandError {
             "No host has that address or name in /etc/hosts or DNS (a reverse look-up needs a PTR record)."
         }
         2 => {
-            "No name server gave an answer (none is configured, none can be reached, or none answered in time); try again, or check the network."
+            "No name server gave an answer (none is configured, none can be reached, none answered in time, or one answered SERVFAIL); try again, or check the network."
         }
         _ => "The resolver could not answer this look-up.",
     };

@@ -56,6 +56,7 @@ pub mod description;
 mod files;
 pub mod guard;
 mod ip;
+pub mod servfail;
 pub mod silence;
 pub mod zones;
 
@@ -96,6 +97,8 @@ const ZONES_DIR: &str = "zones";
 const DNS_LABEL: &str = "dns";
 /// What holds the DNS port while the server is off (see `silence.rs`).
 const SILENCE_LABEL: &str = "dns-off";
+/// What answers SERVFAIL on the DNS port (see `servfail.rs`).
+const SERVFAIL_LABEL: &str = "dns-servfail";
 const DNS_PORT: u16 = 53;
 const PING_GROUP_RANGE: &str = "/proc/sys/net/ipv4/ping_group_range";
 const ICMP_FOR_ALL_GROUPS: &str = "0 2147483647";
@@ -139,8 +142,37 @@ pub struct LabStatus {
     pub description: Description,
     /// In the description's order.
     pub machines: Vec<MachineStatus>,
-    /// Whether the DNS server runs.
-    pub dns_on: bool,
+    /// What answers on the DNS port.
+    pub dns: DnsState,
+}
+
+/// The three states of the lab's DNS port (`lab dns on|off|servfail`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DnsState {
+    /// The real server answers.
+    On,
+    /// Nothing answers: queries time out (see `silence.rs`).
+    Off,
+    /// Every query gets SERVFAIL at once (see `servfail.rs`).
+    Servfail,
+}
+
+impl DnsState {
+    pub const NAMES: [&'static str; 3] = ["on", "off", "servfail"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DnsState::On => "on",
+            DnsState::Off => "off",
+            DnsState::Servfail => "servfail",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<DnsState> {
+        [DnsState::On, DnsState::Off, DnsState::Servfail]
+            .into_iter()
+            .find(|state| state.name() == word)
+    }
 }
 
 impl LabStatus {
@@ -341,31 +373,40 @@ impl Lab {
         self.remove(Deadline::after(DOWN_LIMIT))
     }
 
-    /// Stops (`false`) or starts (`true`) the lab's DNS server; returns whether
-    /// it was running before.
-    pub fn set_dns(&self, on: bool) -> Result<bool, LabError> {
+    /// Puts the lab's DNS port in `wanted` state: the real server, silence
+    /// or SERVFAIL; returns the state it was in before.
+    pub fn set_dns(&self, wanted: DnsState) -> Result<DnsState, LabError> {
         check_can_build()?;
         let Some(status) = self.try_status()? else {
             return Err(LabError::NotUp(self.prefix.clone()));
         };
-        let was_on = status.dns_on;
-        let dir = self.run_dir();
-        if on && !was_on {
-            daemons::stop(&dir, SILENCE_LABEL);
-            self.start_dns(&status.description)?;
-        } else if !on && was_on {
-            daemons::stop(&dir, DNS_LABEL);
-            let host = status.description.nameserver_host();
-            let mut args = vec!["serve-silent".to_string()];
-            for address in host.addresses() {
-                args.push("--listen".into());
-                args.push(std::net::SocketAddr::new(address, DNS_PORT).to_string());
-            }
-            let program = self.netrepl_program()?;
-            let namespace = self.namespace(&host.name);
-            daemons::start(&program, &dir, SILENCE_LABEL, &namespace, &args)?;
+        let before = status.dns;
+        if before == wanted {
+            return Ok(before);
         }
-        Ok(was_on)
+        let dir = self.run_dir();
+        // Whatever holds the port lets go of it first.
+        for label in [DNS_LABEL, SILENCE_LABEL, SERVFAIL_LABEL] {
+            daemons::stop(&dir, label);
+        }
+        let host = status.description.nameserver_host();
+        let mut args = vec!["serve-silent".to_string()];
+        let label = match wanted {
+            DnsState::On => return self.start_dns(&status.description).map(|()| before),
+            DnsState::Off => SILENCE_LABEL,
+            DnsState::Servfail => {
+                args.push("--servfail".into());
+                SERVFAIL_LABEL
+            }
+        };
+        for address in host.addresses() {
+            args.push("--listen".into());
+            args.push(std::net::SocketAddr::new(address, DNS_PORT).to_string());
+        }
+        let program = self.netrepl_program()?;
+        let namespace = self.namespace(&host.name);
+        daemons::start(&program, &dir, label, &namespace, &args)?;
+        Ok(before)
     }
 
     /// The lab as it is now, or `None` when it is not up (no scanner namespace)
@@ -409,7 +450,13 @@ impl Lab {
             .collect();
         Ok(Some(LabStatus {
             prefix: self.prefix.clone(),
-            dns_on: daemons::is_running(&dir, DNS_LABEL),
+            dns: if daemons::is_running(&dir, DNS_LABEL) {
+                DnsState::On
+            } else if daemons::is_running(&dir, SERVFAIL_LABEL) {
+                DnsState::Servfail
+            } else {
+                DnsState::Off
+            },
             description,
             machines,
         }))
