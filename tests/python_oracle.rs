@@ -11,6 +11,8 @@ mod support;
 
 use std::process::Command;
 
+use support::{marker, split_at_markers};
+
 /// One call: the line typed into netrepl and the Python expression it means.
 struct Case {
     line: String,
@@ -970,30 +972,6 @@ for line in sys.stdin.read().splitlines():
     except Exception as e:
         print(last_traceback_line(e))
 "#;
-
-/// A marker between calls, so that one call's extra or missing line cannot
-/// shift every answer after it. Both sides print it as `'@@ N'`.
-fn marker(n: usize) -> String {
-    format!("'@@ {n}'")
-}
-
-/// Splits output at the markers: `chunks[n]` is what call `n` printed.
-fn split_at_markers(output: &str, count: usize) -> Vec<Vec<String>> {
-    let mut chunks = vec![Vec::new(); count];
-    let mut current: Option<usize> = None;
-    for line in output.lines() {
-        if let Some(n) = line
-            .strip_prefix("'@@ ")
-            .and_then(|rest| rest.strip_suffix('\''))
-            .and_then(|n| n.parse::<usize>().ok())
-        {
-            current = Some(n);
-        } else if let Some(n) = current.filter(|n| *n < count) {
-            chunks[n].push(line.to_string());
-        }
-    }
-    chunks
-}
 
 fn interleave(cases: &[Case], line_of: impl Fn(&Case) -> &str) -> String {
     let mut input = String::new();

@@ -8,7 +8,7 @@
 
 use std::process::Command;
 
-use crate::support;
+use crate::support::{self, marker, split_at_markers};
 
 /// Evaluates one expression a line, printing what the REPL would: the repr of
 /// a result (nothing for None) or the last line of the traceback as the
@@ -37,29 +37,6 @@ for line in sys.stdin.read().splitlines():
     except Exception as e:
         print(last_traceback_line(e))
 "#;
-
-/// A marker between lines, so that one line's extra or missing output cannot
-/// shift every answer after it. Both sides print it as `'@@ N'`.
-fn marker(n: usize) -> String {
-    format!("'@@ {n}'")
-}
-
-fn split_at_markers(output: &str, count: usize) -> Vec<Vec<String>> {
-    let mut chunks = vec![Vec::new(); count];
-    let mut current: Option<usize> = None;
-    for line in output.lines() {
-        if let Some(n) = line
-            .strip_prefix("'@@ ")
-            .and_then(|rest| rest.strip_suffix('\''))
-            .and_then(|n| n.parse::<usize>().ok())
-        {
-            current = Some(n);
-        } else if let Some(n) = current.filter(|n| *n < count) {
-            chunks[n].push(line.to_string());
-        }
-    }
-    chunks
-}
 
 fn interleave(lines: &[String]) -> String {
     let mut input = String::new();

@@ -148,3 +148,28 @@ impl Drop for Namespace {
         let _ = Command::new("ip").args(["netns", "del", &self.0]).output();
     }
 }
+
+/// A marker between oracle cases, so that one case's extra or missing output
+/// cannot shift every answer after it. Both netrepl and python3 print it as
+/// `'@@ N'`.
+pub fn marker(n: usize) -> String {
+    format!("'@@ {n}'")
+}
+
+/// Splits output at the markers: `chunks[n]` is what case `n` printed.
+pub fn split_at_markers(output: &str, count: usize) -> Vec<Vec<String>> {
+    let mut chunks = vec![Vec::new(); count];
+    let mut current: Option<usize> = None;
+    for line in output.lines() {
+        if let Some(n) = line
+            .strip_prefix("'@@ ")
+            .and_then(|rest| rest.strip_suffix('\''))
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            current = Some(n);
+        } else if let Some(n) = current.filter(|n| *n < count) {
+            chunks[n].push(line.to_string());
+        }
+    }
+    chunks
+}
