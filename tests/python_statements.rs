@@ -12,6 +12,8 @@ mod support;
 
 use std::process::Command;
 
+use support::{marker, split_at_markers};
+
 /// Python's prompt, fed line by line, showing errors as their last
 /// traceback line, with the socket module's names at hand as netrepl has them.
 const PYTHON_CONSOLE: &str = r#"
@@ -751,10 +753,6 @@ const CASES: &[&str] = &[
     "from socket import *",
 ];
 
-fn marker(n: usize) -> String {
-    format!("'@@ {n}'")
-}
-
 /// The cases with a marker before each, so one case's extra or missing line
 /// cannot shift every answer after it.
 fn interleave(cases: &[&str]) -> String {
@@ -766,23 +764,6 @@ fn interleave(cases: &[&str]) -> String {
         input.push('\n');
     }
     input
-}
-
-fn split_at_markers(output: &str, count: usize) -> Vec<Vec<String>> {
-    let mut chunks = vec![Vec::new(); count];
-    let mut current: Option<usize> = None;
-    for line in output.lines() {
-        if let Some(n) = line
-            .strip_prefix("'@@ ")
-            .and_then(|rest| rest.strip_suffix('\''))
-            .and_then(|n| n.parse::<usize>().ok())
-        {
-            current = Some(n);
-        } else if let Some(n) = current.filter(|n| *n < count) {
-            chunks[n].push(line.to_string());
-        }
-    }
-    chunks
 }
 
 /// Cases whose answer is nothing on both sides (assignments, appends).

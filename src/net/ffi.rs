@@ -632,13 +632,27 @@ fn wait_for(
     events: libc::c_short,
     timeout_ms: i32,
 ) -> std::io::Result<bool> {
-    let mut entry = libc::pollfd {
-        fd,
-        events,
-        revents: 0,
+    poll_entries(
+        &mut [libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        }],
+        timeout_ms,
+    )
+}
+
+/// Polls `entries` up to `timeout_ms`: `Ok(true)` when one is ready,
+/// `Ok(false)` when the time ran out or a signal came first.
+fn poll_entries(entries: &mut [libc::pollfd], timeout_ms: i32) -> std::io::Result<bool> {
+    // SAFETY: `entries` is a valid array of its length for the call.
+    let ready = unsafe {
+        libc::poll(
+            entries.as_mut_ptr(),
+            entries.len() as libc::nfds_t,
+            timeout_ms,
+        )
     };
-    // SAFETY: one valid pollfd for the duration of the call.
-    let ready = unsafe { libc::poll(&mut entry, 1, timeout_ms) };
     match ready {
         n if n > 0 => Ok(true),
         0 => Ok(false),
@@ -995,26 +1009,7 @@ pub fn wait_any_readable(fds: &[std::os::fd::RawFd], timeout_ms: i32) -> std::io
             revents: 0,
         })
         .collect();
-    // SAFETY: `entries` is a valid array of its length for the call.
-    let ready = unsafe {
-        libc::poll(
-            entries.as_mut_ptr(),
-            entries.len() as libc::nfds_t,
-            timeout_ms,
-        )
-    };
-    match ready {
-        n if n > 0 => Ok(true),
-        0 => Ok(false),
-        _ => {
-            let error = std::io::Error::last_os_error();
-            if error.kind() == std::io::ErrorKind::Interrupted {
-                Ok(false)
-            } else {
-                Err(error)
-            }
-        }
-    }
+    poll_entries(&mut entries, timeout_ms)
 }
 
 #[cfg(test)]

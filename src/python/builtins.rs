@@ -545,26 +545,7 @@ fn bytes(positional: &[Value], keywords: &[(String, Value)]) -> CommandResult<Va
             limits::check_bytes(n as usize)?;
             Ok(Value::Bytes(vec![0; n as usize]))
         }
-        (other, None) => {
-            let items = iterate(other).ok_or_else(|| {
-                CommandError::type_error(format!(
-                    "cannot convert '{}' object to bytes",
-                    other.type_name()
-                ))
-            })??;
-            items
-                .iter()
-                .map(|item| match item.as_int() {
-                    Some(n @ 0..=255) => Ok(n as u8),
-                    Some(_) => Err(CommandError::value_error("bytes must be in range(0, 256)")),
-                    None => Err(CommandError::type_error(format!(
-                        "'{}' object cannot be interpreted as an integer",
-                        item.type_name()
-                    ))),
-                })
-                .collect::<CommandResult<Vec<u8>>>()
-                .map(Value::Bytes)
-        }
+        (other, None) => bytes_from_ints(other).map(Value::Bytes),
     }
 }
 
@@ -598,4 +579,26 @@ pub fn memoryview_method(
         )));
     }
     Ok(value)
+}
+
+/// The bytes of an iterable of ints in range(0, 256), as `bytes([1, 2])` and
+/// `int.from_bytes([1, 2], 'big')` take them, with CPython's errors.
+pub fn bytes_from_ints(value: &Value) -> CommandResult<Vec<u8>> {
+    let items = iterate(value).ok_or_else(|| {
+        CommandError::type_error(format!(
+            "cannot convert '{}' object to bytes",
+            value.type_name()
+        ))
+    })??;
+    items
+        .iter()
+        .map(|item| match item.as_int() {
+            Some(n @ 0..=255) => Ok(n as u8),
+            Some(_) => Err(CommandError::value_error("bytes must be in range(0, 256)")),
+            None => Err(CommandError::type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                item.type_name()
+            ))),
+        })
+        .collect()
 }

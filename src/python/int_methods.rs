@@ -8,7 +8,6 @@ use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::python::error::{CommandError, CommandResult, PyException};
 use crate::python::limits;
-use crate::python::operators::iterate;
 use crate::python::value::Value;
 
 /// Method names of int values, for completion and "has no attribute".
@@ -208,25 +207,7 @@ pub fn from_bytes(positional: &[Value], keywords: &[(String, Value)]) -> Command
                 data.type_name()
             )));
         }
-        other => {
-            let items = iterate(other).ok_or_else(|| {
-                CommandError::type_error(format!(
-                    "cannot convert '{}' object to bytes",
-                    other.type_name()
-                ))
-            })??;
-            items
-                .iter()
-                .map(|item| match item.as_int() {
-                    Some(b @ 0..=255) => Ok(b as u8),
-                    Some(_) => Err(CommandError::value_error("bytes must be in range(0, 256)")),
-                    None => Err(CommandError::type_error(format!(
-                        "'{}' object cannot be interpreted as an integer",
-                        item.type_name()
-                    ))),
-                })
-                .collect::<CommandResult<Vec<u8>>>()?
-        }
+        other => crate::python::builtins::bytes_from_ints(other)?,
     };
     let little = little_endian(bound[1], "from_bytes")?;
     let signed = bound[2].is_some_and(truthy);
